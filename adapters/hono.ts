@@ -1,0 +1,112 @@
+/**
+ * Hono middleware: `sessions` (the seed's `New`), `manySessions` (`Many`) and `getSession`
+ * (`Default` and `DefaultMany`). It only moves headers between Hono's context and the core.
+ *
+ * @module
+ */
+
+import type { Context, MiddlewareHandler } from "hono";
+import { SessionJar, resolveSettings } from "../src/jar.ts";
+import type { SessionsOptions } from "../src/jar.ts";
+import type { Session } from "../src/session.ts";
+import type { SessionData, Store } from "../src/store.ts";
+import { pickSession } from "../src/with-sessions.ts";
+
+/** The context variables the middleware sets: `c.var.session` is the first (or only) session. */
+export interface SessionVariables<Data extends SessionData = SessionData> {
+  session: Session<Data>;
+}
+
+/** The Hono `Env` the middleware provides, for typed `c.var.session`. */
+export interface SessionEnv<Data extends SessionData = SessionData> {
+  Variables: SessionVariables<Data>;
+}
+
+// Context key of the request's sessions by name; several middlewares add to the same map.
+const SESSIONS = "webSessions";
+
+function middleware<Data extends SessionData>(
+  names: string[],
+  store: Store,
+  options: SessionsOptions | undefined,
+  where: string,
+): MiddlewareHandler<SessionEnv<Data>> {
+  const settings = resolveSettings({ ...options, names, store }, where);
+  return async function sessionsMiddleware(c, next) {
+    const jar = await SessionJar.open(settings, c.req.header("Cookie") ?? null);
+    const all = (c.get(SESSIONS as never) as Map<string, Session> | undefined) ?? new Map<string, Session>();
+    for (const [name, session] of jar.sessions) all.set(name, session);
+    c.set(SESSIONS as never, all as never);
+    c.set("session", jar.sessions.get(names[0]!) as Session<Data>);
+    await next();
+    // A handler that threw saved nothing on purpose: do not auto-save its half-done changes.
+    if (c.error) return;
+    for (const cookie of await jar.commit()) c.header("Set-Cookie", cookie, { append: true });
+  };
+}
+
+/**
+ * One session under the cookie `name` (the seed's `sessions.New`).
+ * Throws `SessionError` `ERR_SESSION_CONFIG` here, not per request, if the configuration is wrong.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { CookieStore } from "web-sessions";
+ * import { sessions, getSession } from "web-sessions/hono";
+ *
+ * const app = new Hono();
+ * app.use(sessions("mysession", new CookieStore({ secrets: process.env.SESSION_SECRET! })));
+ * app.get("/hello", (c) => c.json({ hello: getSession(c).get("hello") }));
+ * ```
+ */
+export function sessions<Data extends SessionData = SessionData>(
+  name: string,
+  store: Store,
+  options?: SessionsOptions,
+): MiddlewareHandler<SessionEnv<Data>> {
+  return middleware<Data>([name], store, options, "sessions");
+}
+
+/**
+ * Several sessions, one cookie each (the seed's `sessions.Many`); pick one with `getSession(c, name)`.
+ *
+ * @example
+ * ```ts
+ * import { Hono } from "hono";
+ * import { CookieStore } from "web-sessions";
+ * import { manySessions, getSession } from "web-sessions/hono";
+ *
+ * const app = new Hono();
+ * app.use(manySessions(["a", "b"], new CookieStore({ secrets: process.env.SESSION_SECRET! })));
+ * app.get("/", (c) => c.json({ a: getSession(c, "a").get("hello") }));
+ * ```
+ */
+export function manySessions<Data extends SessionData = SessionData>(
+  names: string[],
+  store: Store,
+  options?: SessionsOptions,
+): MiddlewareHandler<SessionEnv<Data>> {
+  return middleware<Data>(names, store, options, "manySessions");
+}
+
+/**
+ * The session of this request (the seed's `Default`), or the one named `name` (`DefaultMany`).
+ * Throws `SessionError` `ERR_SESSION_MISSING` when no middleware ran, the name is unknown, or
+ * several sessions are configured and no name is given.
+ *
+ * @example
+ * ```ts
+ * import { getSession } from "web-sessions/hono";
+ *
+ * app.get("/incr", async (c) => {
+ *   const session = getSession<{ count: number }>(c);
+ *   session.set("count", (session.get("count") ?? -1) + 1);
+ *   await session.save();
+ *   return c.json({ count: session.get("count") });
+ * });
+ * ```
+ */
+export function getSession<Data extends SessionData = SessionData>(c: Context, name?: string): Session<Data> {
+  return pickSession<Data>(c.get(SESSIONS as never) as Map<string, Session> | undefined, name);
+}

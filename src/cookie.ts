@@ -1,0 +1,57 @@
+/**
+ * Parsing the `Cookie` header and serializing `Set-Cookie`: strings in, strings out.
+ *
+ * Written by hand rather than taken from the `cookie` package: its current major needs Node 22,
+ * it decodes every cookie in the header while we need only our own names (whose values are
+ * base64url, so never percent-encoded), and we want every value of a duplicated name, not the first.
+ *
+ * @module
+ */
+
+import type { ResolvedCookieOptions } from "./options.ts";
+
+// RFC 6265 §4.1.1: a cookie-name is an RFC 7230 token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** True when `name` may be used as a cookie name. */
+export function isCookieName(name: string): boolean {
+  return TOKEN.test(name);
+}
+
+/**
+ * Returns, for each of `names` present in a `Cookie` header, its values in header order
+ * (browsers send the cookie with the longest path first). Other cookies are skipped unread.
+ */
+export function parseCookies(header: string | null, names: ReadonlySet<string>): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  if (!header) return found;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0) continue;
+    const name = pair.slice(0, eq).trim();
+    if (!names.has(name)) continue;
+    let value = pair.slice(eq + 1).trim();
+    // RFC 6265 §4.1.1 allows the value to be wrapped in double quotes.
+    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    const values = found.get(name);
+    if (values) values.push(value);
+    else found.set(name, [value]);
+  }
+  return found;
+}
+
+/** Serializes a `Set-Cookie` value. `name` was checked when the middleware was built. */
+export function serializeCookie(name: string, value: string, options: ResolvedCookieOptions): string {
+  let cookie = `${name}=${value}; Max-Age=${Math.max(0, Math.floor(options.maxAge))}; Path=${options.path}`;
+  if (options.domain) cookie += `; Domain=${options.domain}`;
+  if (options.httpOnly) cookie += "; HttpOnly";
+  if (options.secure) cookie += "; Secure";
+  cookie += `; SameSite=${options.sameSite}`;
+  if (options.partitioned) cookie += "; Partitioned";
+  return cookie;
+}
+
+/** A `Set-Cookie` value that makes the browser drop the cookie. */
+export function serializeDeletion(name: string, options: ResolvedCookieOptions): string {
+  return serializeCookie(name, "", { ...options, maxAge: 0 });
+}

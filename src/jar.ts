@@ -1,0 +1,201 @@
+/**
+ * The per-request set of named sessions: parse the `Cookie` header once, load each session,
+ * record a `Set-Cookie` per save, and at the end of the request auto-save and refresh.
+ *
+ * @module
+ */
+
+import { parseCookies, serializeCookie, serializeDeletion } from "./cookie.ts";
+import { SessionError, assertConfig } from "./errors.ts";
+import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./options.ts";
+import type { CookieOptions, ResolvedCookieOptions } from "./options.ts";
+import { Session, SessionState } from "./session.ts";
+import type { SessionOwner } from "./session.ts";
+import type { SessionWrite, Store, StoredSession } from "./store.ts";
+
+/** Options of a session middleware (`withSessions`, Hono's `sessions`, the runtime adapters). */
+export interface SessionsOptions {
+  /** Cookie options over the store's. */
+  cookie?: CookieOptions;
+  /** Save every modified session when the handler returns. @default false */
+  autoSave?: boolean;
+  /**
+   * Push the expiry out on requests that only read the session, so it ends after `maxAge` of
+   * inactivity. Throttled: a session is refreshed once a tenth of `maxAge` has passed since it was
+   * last written, so most requests write nothing. @default false
+   */
+  rolling?: boolean;
+  /** Hard cap on a session's life in seconds since it was created, rolling or not. @default undefined */
+  absoluteMaxAge?: number;
+  /** Called when a request carried a session cookie that could not be used (forged, expired, unknown). */
+  onInvalidCookie?: (name: string) => void;
+}
+
+/** Configuration of `withSessions`: the options plus the store and the session name(s). */
+export interface SessionsConfig extends SessionsOptions {
+  /** The cookie name of a single session. @default "session" */
+  name?: string;
+  /** Several sessions, one cookie each (like the seed's `Many`). */
+  names?: string[];
+  store: Store;
+}
+
+/** A validated configuration, built once per middleware. */
+export interface JarSettings extends SessionsOptions {
+  names: string[];
+  store: Store;
+  cookie: ResolvedCookieOptions;
+}
+
+// Read-only requests refresh a rolling session only after this fraction of maxAge has passed.
+const ROLLING_THRESHOLD = 0.1;
+// The most values of one duplicated cookie name that are tried, so junk cannot cost much work.
+const MAX_CANDIDATES = 4;
+// RFC 6265 §6.1: browsers keep at least 4096 bytes of name=value per cookie; more may be dropped.
+const MAX_COOKIE_BYTES = 4096;
+
+/** Checks a middleware's configuration and fills in defaults: every mistake throws here, not per request. */
+export function resolveSettings(config: SessionsConfig, where: string): JarSettings {
+  const { name, names, store, cookie, absoluteMaxAge } = config;
+  assertConfig(store && typeof store.load === "function", `${where}: a store is required`);
+  const list = names ?? [name ?? "session"];
+  assertConfig(list.length > 0, `${where}: names must not be empty`);
+  assertConfig(new Set(list).size === list.length, `${where}: names must be distinct`);
+  checkCookieOptions(cookie, where);
+  assertConfig(
+    absoluteMaxAge === undefined || (Number.isFinite(absoluteMaxAge) && absoluteMaxAge > 0),
+    `${where}: absoluteMaxAge must be a positive number of seconds`,
+  );
+  const resolved = resolveCookieOptions(store.cookie, cookie);
+  for (const each of list) checkCookieName(each, resolved);
+  return { ...config, names: list, store, cookie: resolved };
+}
+
+function storeError(action: string, cause: unknown): SessionError {
+  if (cause instanceof SessionError) return cause;
+  return new SessionError("ERR_SESSION_STORE", `could not ${action} the session`, { cause });
+}
+
+/** The sessions of one request. */
+export class SessionJar implements SessionOwner {
+  readonly sessions = new Map<string, Session>();
+  readonly #states: SessionState[] = [];
+  readonly #settings: JarSettings;
+  readonly #setCookies = new Map<string, string>();
+
+  private constructor(settings: JarSettings) {
+    this.#settings = settings;
+  }
+
+  /** Loads every configured session (in parallel) from a `Cookie` header. */
+  static async open(settings: JarSettings, cookieHeader: string | null): Promise<SessionJar> {
+    const jar = new SessionJar(settings);
+    const cookies = parseCookies(cookieHeader, new Set(settings.names));
+    const loaded = await Promise.all(settings.names.map((name) => jar.#load(name, cookies.get(name))));
+    settings.names.forEach((name, i) => {
+      const state = new SessionState(name, loaded[i]);
+      jar.#states.push(state);
+      jar.sessions.set(name, new Session(state, jar));
+    });
+    return jar;
+  }
+
+  async #load(name: string, values: string[] | undefined): Promise<StoredSession | undefined> {
+    if (!values) return undefined;
+    const { store, absoluteMaxAge, onInvalidCookie } = this.#settings;
+    for (const value of values.slice(0, MAX_CANDIDATES)) {
+      let stored: StoredSession | undefined;
+      try {
+        stored = await store.load(name, value);
+      } catch (error) {
+        throw storeError("load", error);
+      }
+      if (stored && (!absoluteMaxAge || stored.createdAt + absoluteMaxAge * 1000 > Date.now())) return stored;
+    }
+    onInvalidCookie?.(name);
+    return undefined;
+  }
+
+  #cookieOptions(state: SessionState): ResolvedCookieOptions {
+    return resolveCookieOptions(this.#settings.cookie, state.options);
+  }
+
+  async save(state: SessionState): Promise<void> {
+    if (!state.modified) return;
+    const options = this.#cookieOptions(state);
+    if (options.maxAge <= 0) return this.destroy(state);
+    await this.#write(state, options);
+  }
+
+  /** When a session written now would expire: after maxAge, but never past the absolute cap. */
+  #expiry(state: SessionState, options: ResolvedCookieOptions, now: number): number {
+    const { absoluteMaxAge } = this.#settings;
+    const expiresAt = now + options.maxAge * 1000;
+    return absoluteMaxAge ? Math.min(expiresAt, state.createdAt + absoluteMaxAge * 1000) : expiresAt;
+  }
+
+  async #write(state: SessionState, options: ResolvedCookieOptions): Promise<void> {
+    const now = Date.now();
+    const { store } = this.#settings;
+    const expiresAt = this.#expiry(state, options, now);
+    if (expiresAt <= now) return this.destroy(state);
+
+    const write: SessionWrite = {
+      id: state.id,
+      previousId: state.previousId,
+      data: state.data,
+      changed: state.changed,
+      deleted: state.deleted,
+      cleared: state.cleared,
+      createdAt: state.createdAt,
+      expiresAt,
+    };
+    let value: string;
+    try {
+      value = await store.save(state.name, write);
+    } catch (error) {
+      throw storeError("save", error);
+    }
+    const cookie = serializeCookie(state.name, value, { ...options, maxAge: (expiresAt - now) / 1000 });
+    const size = state.name.length + 1 + value.length;
+    if (size > MAX_COOKIE_BYTES) {
+      throw new SessionError(
+        "ERR_SESSION_COOKIE_TOO_LARGE",
+        `the "${state.name}" cookie would be ${size} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in it or use a server-side store`,
+      );
+    }
+    this.#setCookies.set(state.name, cookie);
+    state.markSaved(expiresAt);
+  }
+
+  async destroy(state: SessionState): Promise<void> {
+    const ids = [state.stored ? state.id : undefined, state.previousId].filter((id) => id !== undefined);
+    try {
+      await Promise.all(ids.map((id) => this.#settings.store.destroy(state.name, id)));
+    } catch (error) {
+      throw storeError("destroy", error);
+    }
+    this.#setCookies.set(state.name, serializeDeletion(state.name, this.#cookieOptions(state)));
+    state.reset();
+  }
+
+  /** Runs `autoSave` and rolling refreshes, then returns the `Set-Cookie` values to send. */
+  async commit(): Promise<string[]> {
+    const { autoSave, rolling } = this.#settings;
+    await Promise.all(
+      this.#states.map((state) => {
+        if (state.modified) return autoSave ? this.save(state) : undefined;
+        if (rolling && state.stored && !this.#setCookies.has(state.name)) return this.#refresh(state);
+        return undefined;
+      }),
+    );
+    return [...this.#setCookies.values()];
+  }
+
+  /** Rewrites an unmodified session when that pushes its expiry out by a tenth of maxAge or more. */
+  #refresh(state: SessionState): Promise<void> | undefined {
+    const options = this.#cookieOptions(state);
+    const gain = this.#expiry(state, options, Date.now()) - state.expiresAt;
+    return gain >= options.maxAge * 1000 * ROLLING_THRESHOLD ? this.#write(state, options) : undefined;
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Cookie options: their defaults, how the layers combine, and the checks made when a store or
+ * middleware is built.
+ *
+ * @module
+ */
+
+import { isCookieName } from "./cookie.ts";
+import { assertConfig } from "./errors.ts";
+
+/** The `SameSite` attribute, in either spelling. */
+export type SameSite = "Strict" | "Lax" | "None" | "strict" | "lax" | "none";
+
+/** Cookie attributes. Set on a store, on the middleware, or per session with `session.options()`. */
+export interface CookieOptions {
+  /** @default "/" */
+  path?: string;
+  /** @default undefined (host-only cookie) */
+  domain?: string;
+  /**
+   * Lifetime in seconds, also the server-side lifetime of the session. On a session,
+   * `maxAge <= 0` deletes it at `save()`.
+   * @default 2592000 (30 days)
+   */
+  maxAge?: number;
+  /** @default true */
+  secure?: boolean;
+  /** @default true */
+  httpOnly?: boolean;
+  /** @default "Lax" */
+  sameSite?: SameSite;
+  /** CHIPS: a cookie partitioned by top-level site. Needs `secure`. @default false */
+  partitioned?: boolean;
+}
+
+/** Cookie options with every default filled in. */
+export interface ResolvedCookieOptions extends Required<Omit<CookieOptions, "domain" | "sameSite">> {
+  domain?: string;
+  sameSite: "Strict" | "Lax" | "None";
+}
+
+/** Thirty days, in seconds. */
+export const DEFAULT_MAX_AGE = 30 * 24 * 60 * 60;
+
+const DEFAULTS: ResolvedCookieOptions = {
+  path: "/",
+  maxAge: DEFAULT_MAX_AGE,
+  secure: true,
+  httpOnly: true,
+  sameSite: "Lax",
+  partitioned: false,
+};
+
+const SAME_SITE = { strict: "Strict", lax: "Lax", none: "None" } as const;
+
+/** Checks options given to a store or a middleware, where `maxAge` must be positive. */
+export function checkCookieOptions(options: CookieOptions | undefined, where: string): void {
+  if (!options) return;
+  const { maxAge, sameSite, path } = options;
+  assertConfig(
+    maxAge === undefined || (Number.isFinite(maxAge) && maxAge > 0),
+    `${where}: cookie.maxAge must be a positive number of seconds (got ${maxAge})`,
+  );
+  assertConfig(
+    sameSite === undefined || sameSite.toLowerCase() in SAME_SITE,
+    `${where}: cookie.sameSite must be "Strict", "Lax" or "None" (got ${sameSite})`,
+  );
+  assertConfig(path === undefined || path.startsWith("/"), `${where}: cookie.path must start with "/"`);
+}
+
+/** Lays `layers` over the defaults, later layers winning. */
+export function resolveCookieOptions(...layers: (CookieOptions | undefined)[]): ResolvedCookieOptions {
+  const resolved: ResolvedCookieOptions = { ...DEFAULTS };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;
+    }
+  }
+  resolved.sameSite = SAME_SITE[resolved.sameSite.toLowerCase() as keyof typeof SAME_SITE];
+  return resolved;
+}
+
+/** Checks a cookie name against the token grammar, its prefix rules and the browser's rules. */
+export function checkCookieName(name: string, options: ResolvedCookieOptions): void {
+  assertConfig(isCookieName(name), `"${name}" is not a valid cookie name (RFC 6265 token)`);
+  // RFC 6265bis §4.1.3: prefixed names are only accepted by browsers under these conditions.
+  if (name.startsWith("__Secure-") || name.startsWith("__Host-")) {
+    assertConfig(options.secure, `cookie "${name}": the ${name.slice(0, name.indexOf("-") + 1)} prefix needs secure: true`);
+  }
+  if (name.startsWith("__Host-")) {
+    assertConfig(options.path === "/" && !options.domain, `cookie "${name}": the __Host- prefix needs path "/" and no domain`);
+  }
+  assertConfig(options.sameSite !== "None" || options.secure, `cookie "${name}": sameSite "None" needs secure: true`);
+  assertConfig(!options.partitioned || options.secure, `cookie "${name}": partitioned needs secure: true`);
+}

@@ -1,0 +1,62 @@
+/**
+ * The `Store` interface: where session data lives between requests. A store is a small strategy
+ * object; every method returns a Promise that rejects (with `ERR_SESSION_STORE`) when it cannot
+ * do its work, so no failure is ever silent.
+ *
+ * @module
+ */
+
+import type { CookieOptions } from "./options.ts";
+
+/** Session data: JSON values by key. Narrow it with a type of your own: `Session<{ count: number }>`. */
+export type SessionData = Record<string, unknown>;
+
+/** A session as a store hands it back. */
+export interface StoredSession {
+  id: string;
+  data: Map<string, unknown>;
+  /** When the session was first created (ms since the epoch), for the absolute lifetime cap. */
+  createdAt: number;
+  /** When it expires unless saved or refreshed again (ms since the epoch). */
+  expiresAt: number;
+}
+
+/** What `save()` asks a store to persist: the whole data and exactly what changed since loading. */
+export interface SessionWrite {
+  id: string;
+  /** The id before `regenerate()`: a server store deletes its entry. */
+  previousId: string | undefined;
+  /** Everything the session holds now. */
+  data: ReadonlyMap<string, unknown>;
+  /** Keys set since loading. A server store writes only these, so concurrent requests keep each other's keys. */
+  changed: ReadonlySet<string>;
+  /** Keys deleted since loading. */
+  deleted: ReadonlySet<string>;
+  /** Whether every stored key is dropped before the changes apply (`clear()`, `regenerate()`). */
+  cleared: boolean;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * Where sessions are kept. Implemented by `CookieStore`, `MemoryStore` and `UpstashRedisStore`.
+ *
+ * @example
+ * ```ts
+ * import type { Store } from "web-sessions";
+ *
+ * function describe(store: Store) {
+ *   return store.cookie?.maxAge ?? "default lifetime";
+ * }
+ * ```
+ */
+export interface Store {
+  /** Cookie options this store was built with; the middleware's and the session's override them. */
+  readonly cookie?: CookieOptions;
+  /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */
+  load(name: string, cookieValue: string): Promise<StoredSession | undefined>;
+  /** Persists a session and resolves the cookie value that now identifies it. */
+  save(name: string, write: SessionWrite): Promise<string>;
+  /** Deletes a session (a no-op for stores that keep nothing server-side). */
+  destroy(name: string, id: string): Promise<void>;
+}
