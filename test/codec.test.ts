@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { Codec, fromBase64url, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
+import { SessionError } from "../src/errors.ts";
+import { OLD_SECRET, SECRET } from "./support/browser.ts";
+
+const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
+
+// Swaps in a character that differs in its high bits, so even a final base64url character changes a decoded bit.
+function flipOneChar(value: string, at: number): string {
+  const c = value[at] === "A" ? "Q" : "A";
+  return value.slice(0, at) + c + value.slice(at + 1);
+}
+
+describe("normalizeSecrets", () => {
+  it("takes one secret or a list, newest first", () => {
+    expect(normalizeSecrets(SECRET, "T")).toEqual([SECRET]);
+    expect(normalizeSecrets([SECRET, OLD_SECRET], "T")).toEqual([SECRET, OLD_SECRET]);
+  });
+
+  it.each([[undefined], [[]], ["short"], [[SECRET, "x".repeat(31)]], [[SECRET, 42 as unknown as string]]])(
+    "refuses %j with ERR_SESSION_CONFIG",
+    (secrets) => {
+      const attempt = () => normalizeSecrets(secrets as string[], "T");
+      expect(attempt).toThrow(SessionError);
+      expect(attempt).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    },
+  );
+});
+
+describe("Codec: encryption", () => {
+  const codec = new Codec([SECRET]);
+
+  it("round-trips text and returns its expiry", async () => {
+    const exp = inAnHour();
+    const sealed = await codec.encrypt("session", '{"user":"ada"}', exp);
+    expect(await codec.decrypt("session", sealed)).toEqual({ text: '{"user":"ada"}', expiresAt: exp * 1000 });
+  });
+
+  it("hides the contents", async () => {
+    const sealed = await codec.encrypt("session", "secret-value-ada", inAnHour());
+    expect(sealed).not.toContain("ada");
+    expect(fromBase64url(sealed.split(".")[1]!) ?? "").not.toContain("ada");
+  });
+
+  it("uses a fresh IV each time", async () => {
+    const exp = inAnHour();
+    expect(await codec.encrypt("s", "same", exp)).not.toBe(await codec.encrypt("s", "same", exp));
+  });
+
+  it("refuses every single-character change", async () => {
+    const sealed = await codec.encrypt("session", "payload", inAnHour());
+    for (let at = 0; at < sealed.length; at++) {
+      expect(await codec.decrypt("session", flipOneChar(sealed, at))).toBeUndefined();
+    }
+  });
+
+  it("refuses a value sealed for another cookie name, and garbage", async () => {
+    const sealed = await codec.encrypt("a", "payload", inAnHour());
+    expect(await codec.decrypt("b", sealed)).toBeUndefined();
+    for (const junk of ["", ".", "abc", "iqAJ.", "iqAJ.%%%", sealed.slice(0, 20), `${sealed}x`]) {
+      expect(await codec.decrypt("a", junk)).toBeUndefined();
+    }
+  });
+
+  it("refuses an expired value, even replayed", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 10;
+    const sealed = await codec.encrypt("s", "payload", exp);
+    expect(await codec.decrypt("s", sealed, exp * 1000 - 1)).toBeDefined();
+    expect(await codec.decrypt("s", sealed, exp * 1000)).toBeUndefined();
+  });
+
+  it("opens values of older secrets and seals with the newest", async () => {
+    const old = new Codec([OLD_SECRET]);
+    const rotated = new Codec([SECRET, OLD_SECRET]);
+    const fromOld = await old.encrypt("s", "payload", inAnHour());
+    expect((await rotated.decrypt("s", fromOld))?.text).toBe("payload");
+    const resealed = await rotated.encrypt("s", "payload", inAnHour());
+    expect(await old.decrypt("s", resealed)).toBeUndefined();
+    expect((await new Codec([SECRET]).decrypt("s", resealed))?.text).toBe("payload");
+    expect(await new Codec([SECRET]).decrypt("s", fromOld)).toBeUndefined();
+  });
+
+  it("names the sealing key, so the key id differs by secret", async () => {
+    const a = await new Codec([SECRET]).encrypt("s", "x", inAnHour());
+    const b = await new Codec([OLD_SECRET]).encrypt("s", "x", inAnHour());
+    expect(a.split(".")[0]).toMatch(/^[A-Za-z0-9_-]{4}$/);
+    expect(a.split(".")[0]).not.toBe(b.split(".")[0]);
+  });
+});
+
+describe("Codec: signing", () => {
+  const codec = new Codec([SECRET]);
+
+  it("round-trips a token in the clear", async () => {
+    const exp = inAnHour();
+    const signed = await codec.sign("session", "abc_DEF-123", exp);
+    expect(signed).toContain("abc_DEF-123");
+    expect(await codec.verify("session", signed)).toEqual({ text: "abc_DEF-123", expiresAt: exp * 1000 });
+  });
+
+  it("refuses tampering, foreign names, expiry and garbage", async () => {
+    const exp = inAnHour();
+    const signed = await codec.sign("session", "token", exp);
+    for (let at = 0; at < signed.length; at++) {
+      if (signed[at] === ".") continue;
+      expect(await codec.verify("session", flipOneChar(signed, at))).toBeUndefined();
+    }
+    expect(await codec.verify("other", signed)).toBeUndefined();
+    expect(await codec.verify("session", signed, exp * 1000)).toBeUndefined();
+    const [kid, , token, mac] = signed.split(".");
+    expect(await codec.verify("session", `${kid}.${exp + 1000}.${token}.${mac}`)).toBeUndefined();
+    for (const junk of ["", "a.b.c", "a.b.c.d.e", `${kid}.x.${token}.${mac}`, `${kid}.${exp}.to ken.${mac}`]) {
+      expect(await codec.verify("session", junk)).toBeUndefined();
+    }
+  });
+
+  it("verifies with older secrets", async () => {
+    const signed = await new Codec([OLD_SECRET]).sign("s", "t", inAnHour());
+    expect((await new Codec([SECRET, OLD_SECRET]).verify("s", signed))?.text).toBe("t");
+    expect(await new Codec([SECRET]).verify("s", signed)).toBeUndefined();
+  });
+});
+
+describe("helpers", () => {
+  it("base64url round-trips unicode and refuses non-base64url", () => {
+    const text = '{"name":"Ada 🚀 Лавлейс"}';
+    expect(fromBase64url(toBase64url(text))).toBe(text);
+    expect(fromBase64url("a+b/")).toBeUndefined();
+    expect(fromBase64url("_w")).toBeUndefined(); // 0xff: not UTF-8
+  });
+
+  it("makes 128-bit ids that do not repeat", () => {
+    const ids = new Set(Array.from({ length: 1000 }, newSessionId));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { isCookieName, parseCookies, serializeCookie, serializeDeletion } from "../src/cookie.ts";
+import { resolveCookieOptions } from "../src/options.ts";
+
+describe("parseCookies", () => {
+  const names = new Set(["session", "a"]);
+
+  it("returns only the configured names", () => {
+    const found = parseCookies("theme=dark; session=abc.def; other=1; a=x", names);
+    expect([...found]).toEqual([
+      ["session", ["abc.def"]],
+      ["a", ["x"]],
+    ]);
+  });
+
+  it("keeps every value of a duplicated name, in header order", () => {
+    expect(parseCookies("session=first; session=second", names).get("session")).toEqual(["first", "second"]);
+  });
+
+  it("trims whitespace, strips quotes, and keeps '=' inside values", () => {
+    const found = parseCookies('  session = "v=1" ;a=b==', names);
+    expect(found.get("session")).toEqual(["v=1"]);
+    expect(found.get("a")).toEqual(["b=="]);
+  });
+
+  it("survives empty, missing and malformed headers", () => {
+    expect(parseCookies(null, names).size).toBe(0);
+    expect(parseCookies("", names).size).toBe(0);
+    expect(parseCookies(";;; =; session; =x", names).size).toBe(0);
+    expect(parseCookies("session=", names).get("session")).toEqual([""]);
+  });
+});
+
+describe("serializeCookie", () => {
+  it("writes the safe defaults", () => {
+    expect(serializeCookie("session", "v", resolveCookieOptions())).toBe(
+      "session=v; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax",
+    );
+  });
+
+  it("writes every option", () => {
+    const options = resolveCookieOptions({
+      domain: "example.com",
+      path: "/app",
+      maxAge: 60.7,
+      httpOnly: false,
+      sameSite: "strict",
+      partitioned: true,
+    });
+    expect(serializeCookie("s", "v", options)).toBe(
+      "s=v; Max-Age=60; Path=/app; Domain=example.com; Secure; SameSite=Strict; Partitioned",
+    );
+  });
+
+  it("deletes with Max-Age=0 and the same path and domain", () => {
+    expect(serializeDeletion("s", resolveCookieOptions({ domain: "example.com" }))).toBe(
+      "s=; Max-Age=0; Path=/; Domain=example.com; HttpOnly; Secure; SameSite=Lax",
+    );
+  });
+});
+
+describe("isCookieName", () => {
+  it("accepts RFC 6265 tokens only", () => {
+    expect(isCookieName("__Host-session")).toBe(true);
+    expect(isCookieName("my.session_1")).toBe(true);
+    for (const bad of ["", "a b", "a;b", "a=b", 'a"b', "sé", "a,b"]) expect(isCookieName(bad)).toBe(false);
+  });
+});
