@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { Session, SessionState } from "../src/session.ts";
+import type { SessionOwner } from "../src/session.ts";
+
+// A unit test of change tracking; the conformance suite covers the same through real stores.
+function fresh<Data extends Record<string, unknown> = Record<string, unknown>>(data: Record<string, unknown> = {}) {
+  const state = new SessionState("s", { id: "id-1", data: new Map(Object.entries(data)), createdAt: 1, expiresAt: 2 });
+  const saves: SessionState[] = [];
+  const owner: SessionOwner = {
+    save: async (s) => void saves.push(s),
+    destroy: async () => {},
+  };
+  return { state, session: new Session<Data>(state, owner), saves };
+}
+
+describe("Session change tracking", () => {
+  it("reading modifies nothing", () => {
+    const { state, session } = fresh({ a: 1 });
+    session.get("a");
+    session.get("missing");
+    expect(session.flashes()).toEqual([]);
+    session.delete("missing");
+    expect(state.modified).toBe(false);
+  });
+
+  it("records set and delete keys", () => {
+    const { state, session } = fresh({ a: 1, b: 2 });
+    session.set("c", 3);
+    session.delete("a");
+    expect(state.modified).toBe(true);
+    expect([...state.changed]).toEqual(["c"]);
+    expect([...state.deleted]).toEqual(["a"]);
+    session.set("a", 9);
+    expect([...state.deleted]).toEqual([]);
+    expect([...state.changed]).toEqual(["c", "a"]);
+  });
+
+  it("treats set(key, undefined) as delete", () => {
+    const { state, session } = fresh({ a: 1 });
+    session.set("a", undefined);
+    expect(session.get("a")).toBeUndefined();
+    expect([...state.deleted]).toEqual(["a"]);
+  });
+
+  it("clear() of an empty session is not a modification; of a full one it is", () => {
+    expect((() => { const f = fresh(); f.session.clear(); return f.state.modified; })()).toBe(false);
+    const { state, session } = fresh({ a: 1 });
+    session.clear();
+    expect(state).toMatchObject({ modified: true, cleared: true });
+    expect(session.get("a")).toBeUndefined();
+  });
+
+  it("queues flashes per key and returns them once", () => {
+    const { state, session } = fresh();
+    session.addFlash("one");
+    session.addFlash({ two: 2 });
+    session.addFlash("warn", "warnings");
+    expect(session.flashes("warnings")).toEqual(["warn"]);
+    expect(session.flashes()).toEqual(["one", { two: 2 }]);
+    expect(session.flashes()).toEqual([]);
+    expect(state.deleted.has("_flash")).toBe(true);
+  });
+
+  it("options() counts as a modification", () => {
+    const { state, session } = fresh();
+    session.options({ maxAge: 5 });
+    expect(state).toMatchObject({ modified: true, options: { maxAge: 5 } });
+  });
+
+  it("regenerate() gives a new id, keeps data, remembers the old id", async () => {
+    const { state, session } = fresh({ a: 1 });
+    await session.regenerate();
+    await session.regenerate();
+    expect(session.id).not.toBe("id-1");
+    expect(session.get("a")).toBe(1);
+    expect(state).toMatchObject({ previousId: "id-1", cleared: true, modified: true, stored: false });
+    expect([...state.changed]).toEqual(["a"]);
+  });
+
+  it("save() hands the state to its owner", async () => {
+    const { state, session, saves } = fresh();
+    session.set("a", 1);
+    await session.save();
+    expect(saves).toEqual([state]);
+  });
+
+  it("reports id, isNew and name", () => {
+    const { session } = fresh();
+    expect([session.id, session.isNew, session.name]).toEqual(["id-1", false, "s"]);
+    const created = new Session(new SessionState("t"), { save: async () => {}, destroy: async () => {} });
+    expect(created.isNew).toBe(true);
+    expect(created.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it("types data through a generic", () => {
+    const { session } = fresh<{ count: number }>({ count: 1 });
+    const count: number | undefined = session.get("count");
+    // @ts-expect-error: "count" holds a number
+    session.set("count", "one");
+    expect(count).toBe(1);
+  });
+});

@@ -1,0 +1,256 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SessionError } from "../src/errors.ts";
+import { MemoryStore } from "../src/stores/memory.ts";
+import { CookieStore } from "../src/stores/cookie.ts";
+import type { SessionWrite, Store } from "../src/store.ts";
+import { getSession, withSessions } from "../src/with-sessions.ts";
+import type { SessionsConfig } from "../src/jar.ts";
+import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
+
+const code = (c: string) => expect.objectContaining({ name: "SessionError", code: c });
+
+function counter(config: Partial<SessionsConfig> = {}) {
+  return withSessions({ store: new MemoryStore({ secrets: SECRET }), ...config }, async (request: Request) => {
+    const session = getSession<{ count: number }>(request);
+    if (new URL(request.url).pathname === "/incr") {
+      session.set("count", (session.get("count") ?? 0) + 1);
+      if (!config.autoSave) await session.save();
+    }
+    return Response.json({ count: session.get("count") ?? 0 });
+  });
+}
+
+/** A store that fails on demand: a unit stand-in for a store that is down (the Upstash tests use a real one). */
+class FlakyStore implements Store {
+  readonly inner = new MemoryStore({ secrets: SECRET });
+  failing = false;
+  #check() {
+    if (this.failing) throw new Error("connection refused");
+  }
+  async load(name: string, value: string) {
+    this.#check();
+    return this.inner.load(name, value);
+  }
+  async save(name: string, write: SessionWrite) {
+    this.#check();
+    return this.inner.save(name, write);
+  }
+  async destroy(name: string, id: string) {
+    this.#check();
+    return this.inner.destroy(name, id);
+  }
+}
+
+describe("withSessions", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("gives a plain fetch handler its session and keeps the runtime's extra arguments", async () => {
+    const seen: unknown[] = [];
+    const handler = withSessions({ store: new CookieStore({ secrets: SECRET }) }, async (request: Request, env: { n: number }) => {
+      seen.push(env);
+      const session = getSession(request);
+      session.set("n", env.n);
+      await session.save();
+      return new Response("ok");
+    });
+    const response = await handler(new Request("http://x/"), { n: 7 });
+    expect(seen).toEqual([{ n: 7 }]);
+    expect(setCookieFor(response, "session")).toMatch(/^session=[\w.-]+; Max-Age=2592000; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+  });
+
+  it("counts across requests and writes nothing when nothing changed", async () => {
+    const b = new TestBrowser(counter());
+    expect(await b.json("/incr")).toEqual({ count: 1 });
+    expect(await b.json("/incr")).toEqual({ count: 2 });
+    expect(await b.json("/")).toEqual({ count: 2 });
+    expect(b.lastSetCookies).toEqual([]);
+  });
+
+  it("auto-saves modified sessions when asked to", async () => {
+    const b = new TestBrowser(counter({ autoSave: true }));
+    await b.json("/incr");
+    expect(await b.json("/incr")).toEqual({ count: 2 });
+    await b.json("/");
+    expect(b.lastSetCookies).toEqual([]);
+  });
+
+  it("adds Set-Cookie to responses with immutable headers", async () => {
+    const upstream = await fetchLikeResponse();
+    const handler = withSessions({ store: new CookieStore({ secrets: SECRET }) }, async (request) => {
+      getSession(request).set("k", 1);
+      await getSession(request).save();
+      return request.url.endsWith("/redirect") ? Response.redirect("http://x/next", 302) : upstream;
+    });
+    const redirect = await handler(new Request("http://x/redirect"));
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get("Location")).toBe("http://x/next");
+    expect(setCookieFor(redirect, "session")).toBeDefined();
+    const proxied = await handler(new Request("http://x/upstream"));
+    expect(setCookieFor(proxied, "session")).toBeDefined();
+    expect(await proxied.text()).toBe("upstream");
+  });
+
+  it("finds sessions by name, and explains when it cannot", async () => {
+    const store = new MemoryStore({ secrets: SECRET });
+    const errors: unknown[] = [];
+    const handler = withSessions({ names: ["a", "b"], store }, async (request) => {
+      for (const attempt of [() => getSession(request), () => getSession(request, "c")]) {
+        try {
+          attempt();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      return Response.json([getSession(request, "a").name, getSession(request, "b").name]);
+    });
+    expect(await (await handler(new Request("http://x/"))).json()).toEqual(["a", "b"]);
+    expect(errors).toEqual([code("ERR_SESSION_MISSING"), code("ERR_SESSION_MISSING")]);
+    expect(() => getSession(new Request("http://x/"))).toThrow(code("ERR_SESSION_MISSING"));
+  });
+
+  it("lets nested wrappers add their sessions to the same request", async () => {
+    const inner = withSessions({ name: "b", store: new MemoryStore({ secrets: SECRET }) }, async (request) =>
+      Response.json([getSession(request, "a").name, getSession(request, "b").name]),
+    );
+    const outer = withSessions({ name: "a", store: new CookieStore({ secrets: SECRET }) }, inner);
+    expect(await (await outer(new Request("http://x/"))).json()).toEqual(["a", "b"]);
+  });
+
+  it.each<[string, Partial<SessionsConfig>]>([
+    ["no store", { store: undefined as unknown as Store }],
+    ["empty names", { names: [] }],
+    ["duplicate names", { names: ["a", "a"] }],
+    ["a bad name", { name: "a b" }],
+    ["__Host- with a domain", { name: "__Host-s", cookie: { domain: "example.com" } }],
+    ["__Secure- without secure", { name: "__Secure-s", cookie: { secure: false } }],
+    ["a zero maxAge", { cookie: { maxAge: 0 } }],
+    ["a negative absoluteMaxAge", { absoluteMaxAge: -5 }],
+  ])("refuses %s when built, with ERR_SESSION_CONFIG", (_, config) => {
+    expect(() => withSessions({ store: new MemoryStore({ secrets: SECRET }), ...config }, () => new Response())).toThrow(
+      code("ERR_SESSION_CONFIG"),
+    );
+  });
+
+  it("refuses data that JSON cannot hold, with ERR_SESSION_DATA", async () => {
+    const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {
+      getSession(request).set("big", 10n);
+      await getSession(request).save();
+      return new Response("saved");
+    });
+    await expect(handler(new Request("http://x/"))).rejects.toThrow(code("ERR_SESSION_DATA"));
+  });
+});
+
+describe("store failures are never silent", () => {
+  it("a failing load rejects with ERR_SESSION_STORE and keeps the cause", async () => {
+    const store = new FlakyStore();
+    const handler = counter({ store });
+    const b = new TestBrowser(handler);
+    await b.json("/incr");
+    store.failing = true;
+    const failure = await b.fetch("/").catch((error: SessionError) => error);
+    expect(failure).toEqual(code("ERR_SESSION_STORE"));
+    expect((failure as SessionError).cause).toEqual(new Error("connection refused"));
+    store.failing = false;
+    expect(await b.json("/")).toEqual({ count: 1 });
+  });
+
+  it("a failing save rejects with ERR_SESSION_STORE and sends no cookie", async () => {
+    const store = new FlakyStore();
+    let saveError: unknown;
+    const handler = withSessions({ store }, async (request) => {
+      getSession(request).set("k", 1);
+      store.failing = true;
+      await getSession(request).save().catch((error) => (saveError = error));
+      store.failing = false;
+      return new Response("answered");
+    });
+    const response = await handler(new Request("http://x/"));
+    expect(saveError).toEqual(code("ERR_SESSION_STORE"));
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+  });
+
+  it("a failing autoSave or destroy rejects too", async () => {
+    const store = new FlakyStore();
+    const auto = withSessions({ store, autoSave: true }, async (request) => {
+      getSession(request).set("k", 1);
+      store.failing = true;
+      return new Response("answered");
+    });
+    await expect(auto(new Request("http://x/"))).rejects.toThrow(code("ERR_SESSION_STORE"));
+    store.failing = false;
+    const b = new TestBrowser(counter({ store }));
+    await b.json("/incr");
+    const destroy = withSessions({ store }, async (request) => {
+      store.failing = true;
+      await getSession(request).destroy();
+      return new Response("answered");
+    });
+    await expect(destroy(new Request("http://x/", { headers: { Cookie: b.cookieHeader() } }))).rejects.toThrow(
+      code("ERR_SESSION_STORE"),
+    );
+  });
+});
+
+describe("expiry", () => {
+  afterEach(() => vi.useRealTimers());
+  const DAY = 24 * 60 * 60;
+
+  it("rolling refreshes a read-only session once a tenth of maxAge has passed", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    for (const store of [new MemoryStore({ secrets: SECRET }), new CookieStore({ secrets: SECRET })]) {
+      const b = new TestBrowser(counter({ store, rolling: true, cookie: { maxAge: 10 * DAY } }));
+      await b.json("/incr");
+      vi.setSystemTime(Date.now() + 0.5 * DAY * 1000);
+      await b.json("/");
+      expect(b.lastSetCookies).toEqual([]);
+      vi.setSystemTime(Date.now() + 0.6 * DAY * 1000);
+      await b.json("/");
+      expect(b.lastSetCookies[0]).toMatch(/Max-Age=864000;/);
+      // Past the first cookie's expiry, the refreshed one still holds the session.
+      vi.setSystemTime(Date.now() + 9.5 * DAY * 1000);
+      expect(await b.json("/")).toEqual({ count: 1 });
+    }
+  });
+
+  it("without rolling a read-only session is never rewritten", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const b = new TestBrowser(counter({ cookie: { maxAge: 10 * DAY } }));
+    await b.json("/incr");
+    vi.setSystemTime(Date.now() + 9 * DAY * 1000);
+    await b.json("/");
+    expect(b.lastSetCookies).toEqual([]);
+    vi.setSystemTime(Date.now() + 1.1 * DAY * 1000);
+    expect(await b.json("/")).toEqual({ count: 0 });
+  });
+
+  it("absoluteMaxAge caps the life of a session, rolling or not", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const b = new TestBrowser(counter({ rolling: true, absoluteMaxAge: 2 * DAY, cookie: { maxAge: DAY } }));
+    await b.json("/incr");
+    for (let hours = 0; hours < 44; hours += 4) {
+      vi.setSystemTime(Date.now() + 4 * 3600 * 1000);
+      expect(await b.json("/incr")).toEqual({ count: hours / 4 + 2 });
+    }
+    // 45 hours in: the cookie is capped at the 48th hour.
+    const maxAge = Number(/Max-Age=(\d+)/.exec(b.lastSetCookies[0]!)![1]);
+    expect(maxAge).toBeLessThanOrEqual(4 * 3600);
+    vi.setSystemTime(Date.now() + 4 * 3600 * 1000);
+    expect(await b.json("/")).toEqual({ count: 0 });
+  });
+});
+
+/** A real fetch() response, whose headers are immutable. */
+async function fetchLikeResponse(): Promise<Response> {
+  const server = createServer((_, res) => res.end("upstream"));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    expect(() => response.headers.append("x", "y")).toThrow(TypeError);
+    return response;
+  } finally {
+    server.close();
+  }
+}
