@@ -13,19 +13,19 @@ import type { SessionData, Store } from "../src/store.ts";
 import { pickSession } from "../src/with-sessions.ts";
 
 /** The context variables the middleware sets: `c.var.session` is the first (or only) session. */
-export interface SessionVariables<Data extends SessionData = SessionData> {
+export interface SessionVariables<Data extends object = SessionData> {
   session: Session<Data>;
 }
 
 /** The Hono `Env` the middleware provides, for typed `c.var.session`. */
-export interface SessionEnv<Data extends SessionData = SessionData> {
+export interface SessionEnv<Data extends object = SessionData> {
   Variables: SessionVariables<Data>;
 }
 
 // Context key of the request's sessions by name; several middlewares add to the same map.
 const SESSIONS = "webSessions";
 
-function middleware<Data extends SessionData>(
+function middleware<Data extends object>(
   names: string[],
   store: Store,
   options: SessionsOptions | undefined,
@@ -39,9 +39,8 @@ function middleware<Data extends SessionData>(
     c.set(SESSIONS as never, all as never);
     c.set("session", jar.sessions.get(names[0]!) as Session<Data>);
     await next();
-    // A handler that threw saved nothing on purpose: do not auto-save its half-done changes.
-    if (c.error) return;
-    for (const cookie of await jar.commit()) c.header("Set-Cookie", cookie, { append: true });
+    // After an error, half-done changes are not auto-saved; sessions saved before it keep their cookies.
+    for (const cookie of await jar.commit({ failed: !!c.error })) c.header("Set-Cookie", cookie, { append: true });
   };
 }
 
@@ -60,7 +59,7 @@ function middleware<Data extends SessionData>(
  * app.get("/hello", (c) => c.json({ hello: getSession(c).get("hello") }));
  * ```
  */
-export function sessions<Data extends SessionData = SessionData>(
+export function sessions<Data extends object = SessionData>(
   name: string,
   store: Store,
   options?: SessionsOptions,
@@ -82,7 +81,7 @@ export function sessions<Data extends SessionData = SessionData>(
  * app.get("/", (c) => c.json({ a: getSession(c, "a").get("hello") }));
  * ```
  */
-export function manySessions<Data extends SessionData = SessionData>(
+export function manySessions<Data extends object = SessionData>(
   names: string[],
   store: Store,
   options?: SessionsOptions,
@@ -107,6 +106,6 @@ export function manySessions<Data extends SessionData = SessionData>(
  * });
  * ```
  */
-export function getSession<Data extends SessionData = SessionData>(c: Context, name?: string): Session<Data> {
+export function getSession<Data extends object = SessionData>(c: Context, name?: string): Session<Data> {
   return pickSession<Data>(c.get(SESSIONS as never) as Map<string, Session> | undefined, name);
 }

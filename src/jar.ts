@@ -179,9 +179,13 @@ export class SessionJar implements SessionOwner {
     state.reset();
   }
 
-  /** Runs `autoSave` and rolling refreshes, then returns the `Set-Cookie` values to send. */
-  async commit(): Promise<string[]> {
+  /**
+   * Runs `autoSave` and rolling refreshes, then returns the `Set-Cookie` values to send. After a
+   * failed handler only the explicit saves are sent: their store writes already happened.
+   */
+  async commit({ failed = false } = {}): Promise<string[]> {
     const { autoSave, rolling } = this.#settings;
+    if (failed) return [...this.#setCookies.values()];
     await Promise.all(
       this.#states.map((state) => {
         if (state.modified) return autoSave ? this.save(state) : undefined;

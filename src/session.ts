@@ -115,7 +115,7 @@ export class SessionState {
  * });
  * ```
  */
-export class Session<Data extends SessionData = SessionData> {
+export class Session<Data extends object = SessionData> {
   readonly #state: SessionState;
   readonly #owner: SessionOwner;
 

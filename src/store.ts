@@ -8,7 +8,10 @@
 
 import type { CookieOptions } from "./options.ts";
 
-/** Session data: JSON values by key. Narrow it with a type of your own: `Session<{ count: number }>`. */
+/**
+ * Session data: JSON values by key, the default type parameter of `Session`. Narrow it with a
+ * type or interface of your own: `Session<{ count: number }>`.
+ */
 export type SessionData = Record<string, unknown>;
 
 /** A session as a store hands it back. */

@@ -25,7 +25,7 @@ export function attachSessions(request: Request, jar: SessionJar): void {
 }
 
 /** Picks a session by name from those attached, or the only one; throws `ERR_SESSION_MISSING` otherwise. */
-export function pickSession<Data extends SessionData>(
+export function pickSession<Data extends object>(
   sessions: Map<string, Session> | undefined,
   name: string | undefined,
 ): Session<Data> {
@@ -54,7 +54,7 @@ export function pickSession<Data extends SessionData>(
  * const session = getSession<{ count: number }>(request);
  * ```
  */
-export function getSession<Data extends SessionData = SessionData>(request: Request, name?: string): Session<Data> {
+export function getSession<Data extends object = SessionData>(request: Request, name?: string): Session<Data> {
   return pickSession<Data>(attached.get(request), name);
 }
 

@@ -12,8 +12,11 @@ import type { Context } from "hono";
 import type { Store } from "../../src/index.ts";
 import { getSession, sessions } from "../../adapters/hono.ts";
 
-/** What the demo keeps in its session. A type alias: an `interface` fails `SessionData`'s index signature. */
-export type DemoData = { user: string; visits: number };
+/** What the demo keeps in its session. */
+export interface DemoData {
+  user: string;
+  visits: number;
+}
 
 /** Options of {@link createApp}. */
 export interface DemoOptions {
