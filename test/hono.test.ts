@@ -26,7 +26,7 @@ describe("Hono adapter", () => {
       const visits: number = (c.var.session.get("visits") ?? 0) + 1;
       c.var.session.set("visits", visits);
       await getSession<Profile>(c).save();
-      return c.json({ visits, same: c.var.session === getSession(c) });
+      return c.json({ visits, same: c.var.session === getSession<Profile>(c) });
     });
     const b = new TestBrowser((request) => app.fetch(request));
     expect(await b.json("/")).toEqual({ visits: 1, same: true });
