@@ -123,6 +123,8 @@ export class SessionJar implements SessionOwner {
   async save(state: SessionState): Promise<void> {
     if (!state.modified) return;
     const options = this.#cookieOptions(state);
+    // session.options() may have broken a prefix rule the middleware's options kept.
+    checkCookieName(state.name, options);
     if (options.maxAge <= 0) return this.destroy(state);
     await this.#write(state, options);
   }

@@ -5,6 +5,8 @@
  */
 
 import { newSessionId } from "./codec.ts";
+import { assertConfig } from "./errors.ts";
+import { checkCookieOptions } from "./options.ts";
 import type { CookieOptions } from "./options.ts";
 import type { SessionData, StoredSession } from "./store.ts";
 
@@ -173,8 +175,14 @@ export class Session<Data extends object = SessionData> {
     return (Array.isArray(queued) ? queued : [queued]) as T[];
   }
 
-  /** Overrides cookie options for this session. `maxAge <= 0` deletes the session at `save()`. */
+  /**
+   * Overrides cookie options for this session. `maxAge <= 0` deletes the session at `save()`.
+   * Throws `ERR_SESSION_CONFIG` for an option no browser would accept.
+   */
   options(options: CookieOptions): void {
+    const { maxAge, ...rest } = options;
+    assertConfig(maxAge === undefined || Number.isFinite(maxAge), `session.options: maxAge must be a number of seconds`);
+    checkCookieOptions(rest, "session.options");
     Object.assign(this.#state.options, options);
     this.#state.modified = true;
   }

@@ -53,6 +53,19 @@ describe("Hono adapter", () => {
     expect(() => manySessions(["a", "a"], store)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
   });
 
+  it("rejects a save whose per-session options break the cookie's prefix rules", async () => {
+    const app = withErrorCodes(new Hono());
+    app.use(sessions("__Host-s", new CookieStore({ secrets: SECRET })));
+    app.get("/", async (c) => {
+      getSession(c).options({ domain: "example.com" });
+      await getSession(c).save();
+      return c.text("saved");
+    });
+    const response = await app.request("/");
+    expect([response.status, await response.text()]).toEqual([500, "ERR_SESSION_CONFIG"]);
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+  });
+
   it("sends the error handler's answer when the store is down", async () => {
     const down: Store = {
       load: () => Promise.reject(new Error("ECONNREFUSED")),

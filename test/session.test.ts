@@ -61,6 +61,14 @@ describe("Session change tracking", () => {
     expect(state.deleted.has("_flash")).toBe(true);
   });
 
+  it("options() refuses what no browser would accept", () => {
+    const { state, session } = fresh();
+    for (const bad of [{ maxAge: Number.NaN }, { sameSite: "loose" as "Lax" }, { path: "relative" }]) {
+      expect(() => session.options(bad)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+    expect(state.modified).toBe(false);
+  });
+
   it("options() counts as a modification", () => {
     const { state, session } = fresh();
     session.options({ maxAge: 5 });
