@@ -6,30 +6,10 @@ import { app as helloApp } from "../examples/hello.ts";
 import { app as incrApp } from "../examples/incr.ts";
 import { app as manyApp } from "../examples/many.ts";
 import { exampleSecret, serveIfMain } from "../examples/serve.ts";
+import { TestBrowser } from "./support/browser.ts";
+import type { Hono } from "hono";
 
-/** What a browser would do with Set-Cookie, minus everything the examples do not use. */
-class CookieJar {
-  readonly cookies = new Map<string, string>();
-
-  /** Records the response's cookies and returns its Set-Cookie lines. */
-  take(response: Response): string[] {
-    const lines = response.headers.getSetCookie();
-    for (const line of lines) {
-      const pair = line.split(";")[0]!;
-      const eq = pair.indexOf("=");
-      const name = pair.slice(0, eq).trim();
-      const value = pair.slice(eq + 1).trim();
-      if (value === "" || /;\s*max-age=0(;|$)/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return lines;
-  }
-
-  header(): Record<string, string> {
-    if (this.cookies.size === 0) return {};
-    return { Cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join("; ") };
-  }
-}
+const browserOf = (app: Hono) => new TestBrowser((request) => app.fetch(request));
 
 function cookieNames(lines: string[]): string[] {
   return lines.map((line) => line.slice(0, line.indexOf("="))).sort();
@@ -37,13 +17,10 @@ function cookieNames(lines: string[]): string[] {
 
 describe("incr (seed: Example, NewStore)", () => {
   it("counts 0, 1, 2 as the cookie comes back", async () => {
-    const jar = new CookieJar();
+    const b = browserOf(incrApp);
     for (const expected of [0, 1, 2]) {
-      const response = await incrApp.request("/incr", { headers: jar.header() });
-      expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ count: expected });
-      const lines = jar.take(response);
-      expect(cookieNames(lines)).toEqual(["mysession"]);
+      expect(await b.json("/incr")).toEqual({ count: expected });
+      expect(cookieNames(b.lastSetCookies)).toEqual(["mysession"]);
     }
   });
 
@@ -73,17 +50,13 @@ describe.each([
   ["default (seed: Default)", defaultApp],
 ])("%s", (_title, app) => {
   it("answers hello world and sets the cookie only once", async () => {
-    const jar = new CookieJar();
-
-    const first = await app.request("/hello", { headers: jar.header() });
-    expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ hello: "world" });
-    expect(cookieNames(jar.take(first))).toEqual(["mysession"]);
+    const b = browserOf(app);
+    expect(await b.json("/hello")).toEqual({ hello: "world" });
+    expect(cookieNames(b.lastSetCookies)).toEqual(["mysession"]);
 
     // The session already holds "world": nothing is modified, nothing saved, no Set-Cookie.
-    const second = await app.request("/hello", { headers: jar.header() });
-    expect(await second.json()).toEqual({ hello: "world" });
-    expect(second.headers.getSetCookie()).toEqual([]);
+    expect(await b.json("/hello")).toEqual({ hello: "world" });
+    expect(b.lastSetCookies).toEqual([]);
   });
 });
 
@@ -92,32 +65,27 @@ describe.each([
   ["default-many (seed: DefaultMany)", defaultManyApp],
 ])("%s", (_title, app) => {
   it("keeps two sessions in two cookies, a and b", async () => {
-    const jar = new CookieJar();
+    const b = browserOf(app);
+    expect(await b.json("/hello")).toEqual({ a: "world!", b: "world?" });
+    expect(cookieNames(b.lastSetCookies)).toEqual(["a", "b"]);
 
-    const first = await app.request("/hello", { headers: jar.header() });
-    expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ a: "world!", b: "world?" });
-    expect(cookieNames(jar.take(first))).toEqual(["a", "b"]);
-
-    const second = await app.request("/hello", { headers: jar.header() });
-    expect(await second.json()).toEqual({ a: "world!", b: "world?" });
-    expect(second.headers.getSetCookie()).toEqual([]);
+    expect(await b.json("/hello")).toEqual({ a: "world!", b: "world?" });
+    expect(b.lastSetCookies).toEqual([]);
   });
 
   it("re-creates only the session whose cookie is missing", async () => {
-    const jar = new CookieJar();
-    jar.take(await app.request("/hello"));
-    jar.cookies.delete("b");
+    const b = browserOf(app);
+    await b.json("/hello");
+    b.cookies.delete("b");
 
-    const response = await app.request("/hello", { headers: jar.header() });
-    expect(await response.json()).toEqual({ a: "world!", b: "world?" });
-    expect(cookieNames(response.headers.getSetCookie())).toEqual(["b"]);
+    expect(await b.json("/hello")).toEqual({ a: "world!", b: "world?" });
+    expect(cookieNames(b.lastSetCookies)).toEqual(["b"]);
   });
 
   it("does not accept one session's cookie under the other's name", async () => {
-    const jar = new CookieJar();
-    jar.take(await app.request("/hello"));
-    const swapped = `a=${jar.cookies.get("b")}; b=${jar.cookies.get("a")}`;
+    const b = browserOf(app);
+    await b.json("/hello");
+    const swapped = `a=${b.cookies.get("b")}; b=${b.cookies.get("a")}`;
 
     const response = await app.request("/hello", { headers: { Cookie: swapped } });
     expect(cookieNames(response.headers.getSetCookie())).toEqual(["a", "b"]);
