@@ -40,7 +40,14 @@ function middleware<Data extends object>(
     c.set("session", jar.sessions.get(names[0]!) as Session<Data>);
     await next();
     // After an error, half-done changes are not auto-saved; sessions saved before it keep their cookies.
-    for (const cookie of await jar.commit({ failed: !!c.error })) c.header("Set-Cookie", cookie, { append: true });
+    const cookies = await jar.commit({ failed: !!c.error });
+    if (cookies.length === 0) return;
+    try {
+      for (const cookie of cookies) c.res.headers.append("Set-Cookie", cookie);
+    } catch {
+      // Immutable headers (a fetch() response): c.header copies the response first.
+      for (const cookie of cookies) c.header("Set-Cookie", cookie, { append: true });
+    }
   };
 }
 
