@@ -2,9 +2,10 @@
  * Sealing cookie values with WebCrypto: AES-256-GCM for confidential values, HMAC-SHA-256 for
  * signed ones. Each secret is turned into keys once (HKDF) and the keys are cached.
  *
- * Why not jose's JWE (`dir` + `A256GCM`)? Its compact form carries a base64url JSON header and
- * five parts, about 70 bytes more per cookie, and cookies are tight (4096 bytes, and every request
- * carries them). The primitive is the same AES-GCM; the format below is the minimum around it.
+ * Why not jose's JWE (`dir` + `A256GCM`)? Measured on a 250-byte session: its compact form (a
+ * base64url JSON header, five parts) is 39 characters longer, and encrypt+decrypt runs at half the
+ * speed (0.7× with a pre-imported key). Cookies ride on every request, so both count. The primitive
+ * is the same AES-GCM; the format below is the minimum around it. jose still does the base64url.
  *
  * Formats, where `kid` names the secret that sealed the value (so rotation costs one decrypt)
  * and `exp` is the expiry in Unix seconds, authenticated with the rest:
