@@ -43,6 +43,7 @@ export interface SessionsConfig extends SessionsOptions {
 /** A validated configuration, built once per middleware. */
 export interface JarSettings extends SessionsOptions {
   names: string[];
+  nameSet: ReadonlySet<string>;
   store: Store;
   cookie: ResolvedCookieOptions;
 }
@@ -68,7 +69,7 @@ export function resolveSettings(config: SessionsConfig, where: string): JarSetti
   );
   const resolved = resolveCookieOptions(store.cookie, cookie);
   for (const each of list) checkCookieName(each, resolved);
-  return { ...config, names: list, store, cookie: resolved };
+  return { ...config, names: list, nameSet: new Set(list), store, cookie: resolved };
 }
 
 function storeError(action: string, cause: unknown): SessionError {
@@ -90,7 +91,7 @@ export class SessionJar implements SessionOwner {
   /** Loads every configured session (in parallel) from a `Cookie` header. */
   static async open(settings: JarSettings, cookieHeader: string | null): Promise<SessionJar> {
     const jar = new SessionJar(settings);
-    const cookies = parseCookies(cookieHeader, new Set(settings.names));
+    const cookies = parseCookies(cookieHeader, settings.nameSet);
     const loaded = await Promise.all(settings.names.map((name) => jar.#load(name, cookies.get(name))));
     settings.names.forEach((name, i) => {
       const state = new SessionState(name, loaded[i]);
