@@ -271,7 +271,7 @@ export function describeStoreConformance(label: string, subject: StoreUnderTest)
         negative: -0.5,
         nested: { list: [1, "two", { three: [null, true, false] }] },
         empty: "",
-        __proto__: "not a prototype",
+        ["__proto__"]: "not a prototype", // computed: an own key, not the prototype
       };
       app.use(sessions("session", await subject.make()));
       app.post("/", async (c) => {
