@@ -32,8 +32,8 @@ export class SessionState {
   options: CookieOptions = {};
   modified = false;
   cleared = false;
-  changed = new Set<string>();
-  deleted = new Set<string>();
+  changed: Set<string> = new Set<string>();
+  deleted: Set<string> = new Set<string>();
 
   constructor(readonly name: string, stored?: StoredSession) {
     this.id = stored?.id ?? newSessionId();

@@ -1,0 +1,43 @@
+/**
+ * A Hono app on Cloudflare Workers with a visit counter in its session. The store and its secret
+ * come from the Worker's bindings: `UpstashRedisStore` when `UPSTASH_REDIS_REST_URL` and
+ * `UPSTASH_REDIS_REST_TOKEN` are set, else the data lives in an encrypted cookie.
+ *
+ * Run it with `npx wrangler dev -c examples/workers/wrangler.toml` (the development secret is in
+ * `.dev.vars`); deploy after `npx wrangler secret put SESSION_SECRET`.
+ */
+import { Hono } from "hono";
+import { CookieStore } from "../../src/index.ts";
+import type { Store } from "../../src/index.ts";
+import { getSession, withSessions } from "../../adapters/workers.ts";
+
+/** The Worker's bindings (wrangler.toml `[vars]`, secrets, `.dev.vars`). */
+export interface Env {
+  /** At least 32 characters; newest first, comma-separated, to rotate. */
+  SESSION_SECRET: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+}
+
+function storeFor(env: Env): Store {
+  // A missing secret gives an empty list, which the store refuses with ERR_SESSION_CONFIG.
+  const secrets = env.SESSION_SECRET?.split(",") ?? [];
+  return new CookieStore({ secrets });
+}
+
+const app = new Hono<{ Bindings: Env }>();
+
+app.get("/", async (c) => {
+  const session = getSession<{ count: number }>(c.req.raw);
+  const count = (session.get("count") ?? 0) + 1;
+  session.set("count", count);
+  await session.save();
+  return c.json({ count });
+});
+
+app.get("/peek", (c) => c.json({ count: getSession<{ count: number }>(c.req.raw).get("count") ?? 0 }));
+
+export default {
+  // Built once per isolate's env, not per request.
+  fetch: withSessions((env: Env) => ({ store: storeFor(env) }), app.fetch),
+};
