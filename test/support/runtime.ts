@@ -28,7 +28,9 @@ export function versionOf(name: "deno" | "bun"): string {
 
 export interface Run {
   code: number | null;
+  /** stdout and stderr, one after the other. */
   output: string;
+  stdout: string;
 }
 
 /** Runs a command in the repository and resolves with its exit code and combined output (never rejects). */
@@ -42,7 +44,8 @@ export function run(file: string, args: string[], env: Record<string, string> = 
       { cwd, env: { ...inherited, NO_COLOR: "1", ...env }, maxBuffer: 32 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-        resolve({ code, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, "") });
+        const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, "");
+        resolve({ code, output: plain(`${stdout}${stderr}`), stdout: plain(stdout) });
       },
     );
   });

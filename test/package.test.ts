@@ -1,0 +1,147 @@
+// The package as users get it: `npm pack`, installed into a fresh project from tarballs alone
+// (offline), then every subpath imported under Node, Deno, Bun and in a workerd bundle, and the
+// .d.ts files type-checked as a user's project would.
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { REPO, binary, run, versionOf } from "./support/runtime.ts";
+
+const EXPORTS: Record<string, string[]> = {
+  "web-sessions": ["CookieStore", "MemoryStore", "Session", "SessionError", "getSession", "withSessions"],
+  "web-sessions/hono": ["getSession", "manySessions", "sessions"],
+  "web-sessions/workers": ["getSession", "withSessions"],
+  "web-sessions/deno": ["getSession", "withSessions"],
+  "web-sessions/bun": ["getSession", "withSessions"],
+};
+// What test/package/probe.js reports: each subpath's exports, and two requests (without, then
+// with the cookie) through each of its four wrappers.
+const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2] };
+
+interface Packed {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string }[];
+}
+
+let dir = "";
+let app = "";
+let packed: Packed;
+
+/** Runs npm and resolves with its stdout; rejects with all its output when it fails. */
+async function npm(args: string[], cwd: string): Promise<string> {
+  const { code, output, stdout } = await run("npm", args, {}, cwd);
+  if (code !== 0) throw new Error(`npm ${args.join(" ")} failed (${code}):\n${output}`);
+  return stdout;
+}
+
+/** `npm pack --json` of `what` into the temporary folder; lifecycle output precedes the JSON. */
+async function pack(what: string[]): Promise<Packed[]> {
+  const output = await npm(["pack", "--json", "--pack-destination", dir, ...what], REPO);
+  return JSON.parse(output.slice(output.search(/^\[/m))) as Packed[];
+}
+
+/** Runs a runtime on run.js inside the installed project and parses the JSON it prints. */
+async function probeWith(file: string, args: string[], env: Record<string, string> = {}): Promise<unknown> {
+  const { code, output, stdout } = await run(file, [...args, "run.js"], env, app);
+  expect(code, output).toBe(0);
+  return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "web-sessions-package-"));
+  app = join(dir, "app");
+  mkdirSync(app);
+  [packed] = (await pack([])) as [Packed]; // prepack builds dist/ first
+  // The dependency (jose) and an optional peer (hono) are packed from this checkout's
+  // node_modules, so the install needs no registry.
+  const deps = await pack([join(REPO, "node_modules", "jose"), join(REPO, "node_modules", "hono")]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  writeFileSync(join(app, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
+  const tarballs = [packed, ...deps].map((each) => join(dir, each.filename));
+  await npm(["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", ...tarballs], app);
+  for (const file of ["probe.js", "run.js", "worker.js", "consumer.ts"]) {
+    copyFileSync(join(REPO, "test", "package", file), join(app, file));
+  }
+}, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm pack", () => {
+  it("contains dist (JavaScript and .d.ts), README, LICENSE and package.json, and nothing else", () => {
+    const paths = packed.files.map((file) => file.path).sort();
+    const stray = paths.filter((path) => !/^dist\/.+\.(js|d\.ts)$/.test(path) && !["LICENSE", "README.md", "package.json"].includes(path));
+    expect(stray).toEqual([]);
+    expect(paths).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json"]));
+    // Every export target is in the tarball.
+    const { exports } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+      exports: Record<string, string | { types: string; default: string }>;
+    };
+    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`)).toEqual(Object.keys(EXPORTS));
+    for (const target of Object.values(exports)) {
+      for (const path of typeof target === "string" ? [target] : [target.types, target.default]) {
+        expect(paths).toContain(path.replace(/^\.\//, ""));
+      }
+    }
+    // No test, example, source map or TypeScript source slipped in.
+    expect(paths.filter((path) => /(^|\/)(test|examples|bench)\/|\.map$|(?<!\.d)\.ts$/.test(path))).toEqual([]);
+  });
+});
+
+describe("the installed package", () => {
+  it(`imports every subpath and keeps a session under Node ${process.version}`, async () => {
+    expect(await probeWith(process.execPath, [])).toEqual(PROBE);
+  }, 60_000);
+
+  it(`imports every subpath and keeps a session under ${versionOf("deno")}`, async () => {
+    expect(await probeWith(binary("deno"), ["run", "-A"], { DENO_DIR: join(dir, "deno-dir") })).toEqual(PROBE);
+  }, 60_000);
+
+  it(`imports every subpath and keeps a session under Bun ${versionOf("bun")}`, async () => {
+    expect(await probeWith(binary("bun"), [])).toEqual(PROBE);
+  }, 60_000);
+
+  it("imports every subpath and keeps a session in a workerd bundle", async () => {
+    const bundled = await build({
+      absWorkingDir: app,
+      entryPoints: ["worker.js"],
+      bundle: true,
+      format: "esm",
+      platform: "neutral",
+      conditions: ["workerd", "worker", "browser"],
+      mainFields: ["module", "main"],
+      write: false,
+      logLevel: "silent",
+    });
+    const mf = new Miniflare({ modules: true, script: bundled.outputFiles[0]!.text, compatibilityDate: "2025-09-01" });
+    try {
+      const response = await mf.dispatchFetch("http://localhost/");
+      expect(await response.json()).toEqual(PROBE);
+    } finally {
+      await mf.dispose();
+    }
+  }, 60_000);
+
+  for (const [module, moduleResolution] of [
+    ["NodeNext", "NodeNext"],
+    ["ESNext", "Bundler"],
+  ] as const) {
+    it(`type-checks a user's code against the .d.ts files (moduleResolution ${moduleResolution}, skipLibCheck off)`, async () => {
+      const tsconfig = `tsconfig.${moduleResolution}.json`;
+      writeFileSync(
+        join(app, tsconfig),
+        JSON.stringify({
+          compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module, moduleResolution, types: [], strict: true, noEmit: true, skipLibCheck: false },
+          files: ["consumer.ts"],
+        }),
+      );
+      const { code, output } = await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig], {}, app);
+      expect({ code, output }).toEqual({ code: 0, output: "" });
+    }, 60_000);
+  }
+});

@@ -1,0 +1,32 @@
+// Type-checked against the installed package's .d.ts files, as a user's project would be.
+import { CookieStore, MemoryStore, SessionError, getSession, withSessions } from "web-sessions";
+import type { Session, Store } from "web-sessions";
+import { getSession as honoSession, manySessions, sessions } from "web-sessions/hono";
+import { getSession as workersSession, withSessions as workersSessions } from "web-sessions/workers";
+import { getSession as denoSession, withSessions as denoSessions } from "web-sessions/deno";
+import { getSession as bunSession, withSessions as bunSessions } from "web-sessions/bun";
+
+const store: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
+const memory: Store = new MemoryStore({ secrets: "a-package-test-secret-at-least-32-chars" });
+
+interface Env {
+  SESSION_SECRET: string;
+}
+
+export const worker = {
+  fetch: workersSessions(
+    (env: Env) => ({ store: new CookieStore({ secrets: env.SESSION_SECRET }) }),
+    async (request, env, ctx) => {
+      ctx.waitUntil(Promise.resolve());
+      const session: Session<{ count: number }> = workersSession<{ count: number }>(request);
+      const count: number | undefined = session.get("count");
+      return new Response(`${env.SESSION_SECRET.length} ${count}`);
+    },
+  ),
+};
+export const denoHandler = denoSessions({ store }, (request, info) => new Response(`${denoSession(request).id} ${info.remoteAddr.transport}`));
+export const bunHandler = bunSessions({ store: memory }, (request, server) => new Response(`${bunSession(request).id} ${server.requestIP(request)?.address}`));
+export const plain = withSessions({ store }, (request) => new Response(getSession(request).id));
+export const middlewares = [sessions("s", store), manySessions(["a", "b"], store)];
+export const pick = honoSession;
+export const isSessionError = (error: unknown): boolean => error instanceof SessionError && error.code === "ERR_SESSION_STORE";
