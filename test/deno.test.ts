@@ -19,4 +19,17 @@ describe(`Deno (${versionOf("deno")})`, () => {
       failed: 0,
     });
   }, 120_000);
+
+  it("publishes to JSR (dry run): deno.json maps every subpath, no slow types", async () => {
+    const { code, output } = await run(binary("deno"), ["publish", "--dry-run", "--allow-dirty"], {
+      DENO_DIR: join(REPO, ".deno"),
+    });
+    expect(code, output).toBe(0);
+    expect(output).toContain("Success Dry run complete");
+    expect(output).not.toMatch(/^(error|warning)/im);
+    for (const file of ["src/index.ts", "adapters/hono.ts", "adapters/workers.ts", "adapters/deno.ts", "adapters/bun.ts", "LICENSE"]) {
+      expect(output).toContain(`/${file} (`);
+    }
+    expect(output).not.toMatch(/\/(test|examples|bench)\//);
+  }, 120_000);
 });
