@@ -69,6 +69,20 @@ describe("Codec: encryption", () => {
     expect(await codec.decrypt("s", sealed, exp * 1000)).toBeUndefined();
   });
 
+  it("keeps expiries past 2106, where 32 bits of seconds run out", async () => {
+    for (const exp of [2 ** 31 + 7, 2 ** 32 + 12345, 2 ** 39 + 1]) {
+      const sealed = await codec.encrypt("s", "x", exp);
+      expect(await codec.decrypt("s", sealed)).toEqual({ text: "x", expiresAt: exp * 1000 });
+    }
+  });
+
+  it("round-trips text of every size and script through the reused plaintext buffer", async () => {
+    const exp = inAnHour();
+    for (const text of ["", "a", "Ада 🚀".repeat(200), "x".repeat(5000), "short again"]) {
+      expect((await codec.decrypt("s", await codec.encrypt("s", text, exp)))?.text).toBe(text);
+    }
+  });
+
   it("opens values of older secrets and seals with the newest", async () => {
     const old = new Codec([OLD_SECRET]);
     const rotated = new Codec([SECRET, OLD_SECRET]);

@@ -1,0 +1,30 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeBase64url, encodeBase64url } from "../src/base64url.ts";
+
+describe("base64url", () => {
+  it("encodes like Node's Buffer and decodes back, at every length", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+        const text = encodeBase64url(bytes);
+        expect(text).toBe(Buffer.from(bytes).toString("base64url"));
+        expect(decodeBase64url(text)).toEqual(bytes);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("refuses other alphabets, padding, impossible lengths and non-ASCII", () => {
+    for (const junk of ["a+b/", "ab==", "abc=", "a", "abcde", "ab\u00e9d", "ab d", "ab\u0100d", "\u{1F680}abc"]) {
+      expect(decodeBase64url(junk)).toBeUndefined();
+    }
+    expect(decodeBase64url("")).toEqual(new Uint8Array(0));
+  });
+
+  it("accepts exactly one encoding of each byte string (no stray bits after the last byte)", () => {
+    expect(decodeBase64url("_w")).toEqual(new Uint8Array([255]));
+    expect(decodeBase64url("_x")).toBeUndefined();
+    expect(decodeBase64url("__8")).toEqual(new Uint8Array([255, 255]));
+    expect(decodeBase64url("___")).toBeUndefined();
+  });
+});
