@@ -152,6 +152,8 @@ export class SessionJar implements SessionOwner {
       cleared: state.cleared,
       createdAt: state.createdAt,
       expiresAt,
+      flashes: state.flashes,
+      flashIds: state.flashIds,
     };
     let value: string;
     try {

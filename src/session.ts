@@ -10,6 +10,21 @@ import { checkCookieOptions } from "./options.ts";
 import type { CookieOptions } from "./options.ts";
 import type { SessionData, StoredSession } from "./store.ts";
 
+/** The flashes of one key changed since the last save (see `FlashWrite`). */
+interface FlashChange {
+  taken: string[];
+  added: [id: string, value: unknown][];
+}
+
+let flashSequence = 0;
+
+/** A flash id that sorts after earlier ones: time, then a per-process sequence, then randomness. */
+function newFlashId(): string {
+  flashSequence = (flashSequence + 1) % 36 ** 4;
+  const random = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36).padStart(7, "0");
+  return Date.now().toString(36).padStart(9, "0") + flashSequence.toString(36).padStart(4, "0") + random;
+}
+
 /** The default key of flash messages, as in gorilla/sessions. */
 export const FLASH_KEY = "_flash";
 
@@ -34,6 +49,9 @@ export class SessionState {
   cleared = false;
   changed: Set<string> = new Set<string>();
   deleted: Set<string> = new Set<string>();
+  /** The id of each flash held, by key, aligned with the array in `data`. */
+  flashIds: Map<string, string[]>;
+  flashes: Map<string, FlashChange> = new Map<string, FlashChange>();
 
   constructor(readonly name: string, stored?: StoredSession) {
     this.id = stored?.id ?? newSessionId();
@@ -42,18 +60,19 @@ export class SessionState {
     this.data = stored?.data ?? new Map();
     this.createdAt = stored?.createdAt ?? Date.now();
     this.expiresAt = stored?.expiresAt ?? 0;
+    this.flashIds = stored?.flashIds ?? new Map();
   }
 
   set(key: string, value: unknown): void {
     if (value === undefined) return this.delete(key);
-    this.data.set(key, value);
-    this.changed.add(key);
-    this.deleted.delete(key);
-    this.modified = true;
+    // Overwriting flashes with a plain value: the stored flashes go, the key becomes plain data.
+    if (this.flashIds.has(key)) this.#takeFlashIds(key);
+    this.#put(key, value);
   }
 
   delete(key: string): void {
     if (!this.data.delete(key)) return;
+    if (this.flashIds.has(key)) this.#takeFlashIds(key);
     this.changed.delete(key);
     this.deleted.add(key);
     this.modified = true;
@@ -64,8 +83,58 @@ export class SessionState {
     this.data.clear();
     this.changed.clear();
     this.deleted.clear();
+    this.flashIds.clear();
+    this.flashes.clear();
     this.cleared = true;
     this.modified = true;
+  }
+
+  addFlash(key: string, value: unknown): void {
+    const queued = this.data.get(key);
+    const list = queued === undefined ? [] : Array.isArray(queued) ? [...queued] : [queued];
+    const ids = this.flashIds.get(key) ?? [];
+    // Values that were set as plain data get ids now, so every flash under the key has one.
+    for (let i = ids.length; i < list.length; i++) this.#addFlashId(key, ids, list[i]);
+    list.push(value);
+    this.#put(key, list);
+    this.#addFlashId(key, ids, value);
+  }
+
+  /** Removes and returns the flashes under `key`. */
+  takeFlashes(key: string): unknown[] {
+    const queued = this.data.get(key);
+    if (queued === undefined) return [];
+    this.delete(key);
+    return Array.isArray(queued) ? queued : [queued];
+  }
+
+  #put(key: string, value: unknown): void {
+    this.data.set(key, value);
+    this.changed.add(key);
+    this.deleted.delete(key);
+    this.modified = true;
+  }
+
+  #addFlashId(key: string, ids: string[], value: unknown): void {
+    const id = newFlashId();
+    ids.push(id);
+    this.flashIds.set(key, ids);
+    this.#flashChange(key).added.push([id, value]);
+  }
+
+  /** Marks every stored flash of `key` taken; flashes added since the last save are just dropped. */
+  #takeFlashIds(key: string): void {
+    const change = this.#flashChange(key);
+    const unsaved = new Set(change.added.map(([id]) => id));
+    for (const id of this.flashIds.get(key) ?? []) if (!unsaved.has(id)) change.taken.push(id);
+    change.added = [];
+    this.flashIds.delete(key);
+  }
+
+  #flashChange(key: string): FlashChange {
+    let change = this.flashes.get(key);
+    if (!change) this.flashes.set(key, (change = { taken: [], added: [] }));
+    return change;
   }
 
   /** Gives the data a new id; the whole data is written under it at the next save. */
@@ -87,6 +156,7 @@ export class SessionState {
     this.modified = this.cleared = false;
     this.changed.clear();
     this.deleted.clear();
+    this.flashes.clear();
   }
 
   /** After destroy: an empty, unsaved session with a fresh id. */
@@ -163,16 +233,12 @@ export class Session<Data extends object = SessionData> {
 
   /** Adds a flash message: a value that `flashes()` returns once. */
   addFlash(value: unknown, key: string = FLASH_KEY): void {
-    const queued = this.#state.data.get(key);
-    this.#state.set(key, Array.isArray(queued) ? [...queued, value] : [value]);
+    this.#state.addFlash(key, value);
   }
 
   /** Returns the flash messages under `key` and removes them (save the session to make that stick). */
   flashes<T = unknown>(key: string = FLASH_KEY): T[] {
-    const queued = this.#state.data.get(key);
-    if (queued === undefined) return [];
-    this.#state.delete(key);
-    return (Array.isArray(queued) ? queued : [queued]) as T[];
+    return this.#state.takeFlashes(key) as T[];
   }
 
   /**

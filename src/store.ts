@@ -22,6 +22,19 @@ export interface StoredSession {
   createdAt: number;
   /** When it expires unless saved or refreshed again (ms since the epoch). */
   expiresAt: number;
+  /**
+   * For stores that keep flashes one by one: the id of each stored flash under each flash key,
+   * in the order of `data.get(key)`.
+   */
+  flashIds?: Map<string, string[]>;
+}
+
+/** The flashes of one key that a save changes. */
+export interface FlashWrite {
+  /** Ids of stored flashes that `flashes()` took: a server store deletes exactly these. */
+  taken: readonly string[];
+  /** Flashes added since the last save, each with a new id that sorts after older ones. */
+  added: ReadonlyArray<readonly [id: string, value: unknown]>;
 }
 
 /** What `save()` asks a store to persist: the whole data and exactly what changed since loading. */
@@ -39,6 +52,14 @@ export interface SessionWrite {
   cleared: boolean;
   createdAt: number;
   expiresAt: number;
+  /**
+   * Flash keys touched since loading. Their keys are also in `changed`/`deleted`, so a store may
+   * treat them as plain data; a server store that keeps flashes one by one applies these instead,
+   * so a flash taken by one request is not brought back by another that added one.
+   */
+  flashes: ReadonlyMap<string, FlashWrite>;
+  /** The id of each flash held now, by key, in order (see `StoredSession.flashIds`). */
+  flashIds: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
