@@ -10,9 +10,12 @@ import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { SessionsOptions } from "../src/jar.ts";
 import type { Session } from "../src/session.ts";
 import type { SessionData, Store } from "../src/store.ts";
-import { pickSession } from "../src/with-sessions.ts";
+import { pickJar } from "../src/with-sessions.ts";
 
-/** The context variables the middleware sets: `c.var.session` is the first (or only) session. */
+/**
+ * The context variables the middleware sets: `c.var.session` is the first (or only) session
+ * (with `lazy: true`, once `loadSession(c)` has loaded it).
+ */
 export interface SessionVariables<Data extends object = SessionData> {
   session: Session<Data>;
 }
@@ -22,7 +25,7 @@ export interface SessionEnv<Data extends object = SessionData> {
   Variables: SessionVariables<Data>;
 }
 
-// Context key of the request's sessions by name; several middlewares add to the same map.
+// Context key of the request's jars by session name; several middlewares add to the same map.
 const SESSIONS = "webSessions";
 
 function middleware<Data extends object>(
@@ -34,10 +37,10 @@ function middleware<Data extends object>(
   const settings = resolveSettings({ ...options, names, store }, where);
   return async function sessionsMiddleware(c, next) {
     const jar = await SessionJar.open(settings, c.req.header("Cookie") ?? null);
-    const all = (c.get(SESSIONS as never) as Map<string, Session> | undefined) ?? new Map<string, Session>();
-    for (const [name, session] of jar.sessions) all.set(name, session);
-    c.set(SESSIONS as never, all as never);
-    c.set("session", jar.sessions.get(names[0]!) as Session<Data>);
+    const jars = (c.get(SESSIONS as never) as Map<string, SessionJar> | undefined) ?? new Map<string, SessionJar>();
+    for (const name of names) jars.set(name, jar);
+    c.set(SESSIONS as never, jars as never);
+    if (!settings.lazy) c.set("session", jar.session(names[0]!) as Session<Data>);
     await next();
     // After an error, half-done changes are not auto-saved; sessions saved before it keep their cookies.
     const cookies = await jar.commit({ failed: !!c.error });
@@ -114,5 +117,27 @@ export function manySessions<Data extends object = SessionData>(
  * ```
  */
 export function getSession<Data extends object = SessionData>(c: Context, name?: string): Session<Data> {
-  return pickSession<Data>(c.get(SESSIONS as never) as Map<string, Session> | undefined, name);
+  const [jar, picked] = pickJar(c.get(SESSIONS as never), name);
+  return jar.session(picked) as unknown as Session<Data>;
+}
+
+/**
+ * Loads (once) and returns the session of this request: the way to reach a session configured
+ * with `lazy: true`, so routes that never call it cost no store round trip. Harmless without `lazy`.
+ *
+ * @example
+ * ```ts
+ * import { UpstashRedisStore } from "web-sessions/upstash";
+ * import { loadSession, sessions } from "web-sessions/hono";
+ *
+ * app.use(sessions("session", store, { lazy: true }));
+ * app.get("/health", (c) => c.text("ok")); // no Redis request
+ * app.get("/me", async (c) => c.json({ user: (await loadSession(c)).get("user") ?? null }));
+ * ```
+ */
+export async function loadSession<Data extends object = SessionData>(c: Context, name?: string): Promise<Session<Data>> {
+  const [jar, picked] = pickJar(c.get(SESSIONS as never), name);
+  const session = await jar.load(picked);
+  if (picked === jar.names[0] && c.get("session" as never) === undefined) c.set("session" as never, session as never);
+  return session as unknown as Session<Data>;
 }

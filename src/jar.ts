@@ -29,6 +29,12 @@ export interface SessionsOptions {
   absoluteMaxAge?: number;
   /** Called when a request carried a session cookie that could not be used (forged, expired, unknown). */
   onInvalidCookie?: (name: string) => void;
+  /**
+   * Load a session only when the handler asks with `await loadSession()`, so a request that never
+   * does costs no store round trip. `getSession()` then works once `loadSession()` has been awaited.
+   * @default false
+   */
+  lazy?: boolean;
 }
 
 /** Configuration of `withSessions`: the options plus the store and the session name(s). */
@@ -79,26 +85,55 @@ function storeError(action: string, cause: unknown): SessionError {
 
 /** The sessions of one request. */
 export class SessionJar implements SessionOwner {
-  readonly sessions = new Map<string, Session>();
   readonly #states: SessionState[] = [];
   readonly #settings: JarSettings;
+  readonly #cookies: Map<string, string[]>;
+  readonly #loading = new Map<string, Promise<Session>>();
+  readonly #loaded = new Map<string, Session>();
   readonly #setCookies = new Map<string, string>();
 
-  private constructor(settings: JarSettings) {
+  private constructor(settings: JarSettings, cookieHeader: string | null) {
     this.#settings = settings;
+    this.#cookies = parseCookies(cookieHeader, settings.nameSet);
   }
 
-  /** Loads every configured session (in parallel) from a `Cookie` header. */
+  /** Reads a `Cookie` header and loads every configured session in parallel, unless `lazy`. */
   static async open(settings: JarSettings, cookieHeader: string | null): Promise<SessionJar> {
-    const jar = new SessionJar(settings);
-    const cookies = parseCookies(cookieHeader, settings.nameSet);
-    const loaded = await Promise.all(settings.names.map((name) => jar.#load(name, cookies.get(name))));
-    settings.names.forEach((name, i) => {
-      const state = new SessionState(name, loaded[i]);
-      jar.#states.push(state);
-      jar.sessions.set(name, new Session(state, jar));
-    });
+    const jar = new SessionJar(settings, cookieHeader);
+    if (!settings.lazy) await Promise.all(settings.names.map((name) => jar.load(name)));
     return jar;
+  }
+
+  /** The configured session names. */
+  get names(): readonly string[] {
+    return this.#settings.names;
+  }
+
+  /** Loads the session `name` once; later calls share the first load. */
+  load(name: string): Promise<Session> {
+    let loading = this.#loading.get(name);
+    if (!loading) {
+      loading = this.#open(name);
+      this.#loading.set(name, loading);
+    }
+    return loading;
+  }
+
+  /** The session `name` if it is loaded; with `lazy`, throws `ERR_SESSION_MISSING` until `load()` is done. */
+  session(name: string): Session {
+    const session = this.#loaded.get(name);
+    if (!session) {
+      throw new SessionError("ERR_SESSION_MISSING", `the "${name}" session is not loaded yet: with lazy: true, await loadSession() first`);
+    }
+    return session;
+  }
+
+  async #open(name: string): Promise<Session> {
+    const state = new SessionState(name, await this.#load(name, this.#cookies.get(name)));
+    const session = new Session(state, this);
+    this.#states.push(state);
+    this.#loaded.set(name, session);
+    return session;
   }
 
   async #load(name: string, values: string[] | undefined): Promise<StoredSession | undefined> {

@@ -14,38 +14,37 @@ import type { SessionData } from "./store.ts";
 /** A fetch-style handler: a `Request` first, then whatever the runtime passes. */
 export type FetchHandler<Args extends unknown[]> = (request: Request, ...args: Args) => Response | Promise<Response>;
 
-/** The sessions attached to each request being handled. */
-const attached = new WeakMap<Request, Map<string, Session>>();
+/** The jars of each request being handled, by session name. */
+const attached = new WeakMap<Request, Map<string, SessionJar>>();
 
-/** Records a request's sessions where `getSession` finds them (nested middlewares add up). */
+/** Records a request's jar where `getSession` finds it (nested middlewares add up). */
 export function attachSessions(request: Request, jar: SessionJar): void {
-  const sessions = attached.get(request) ?? new Map<string, Session>();
-  for (const [name, session] of jar.sessions) sessions.set(name, session);
-  attached.set(request, sessions);
+  const jars = attached.get(request) ?? new Map<string, SessionJar>();
+  for (const name of jar.names) jars.set(name, jar);
+  attached.set(request, jars);
 }
 
-/** Picks a session by name from those attached, or the only one; throws `ERR_SESSION_MISSING` otherwise. */
-export function pickSession<Data extends object>(
-  sessions: Map<string, Session> | undefined,
-  name: string | undefined,
-): Session<Data> {
-  if (!sessions) {
+/** Picks the jar holding the session `name`, or the only session; throws `ERR_SESSION_MISSING` otherwise. */
+export function pickJar(jars: Map<string, SessionJar> | undefined, name: string | undefined): [SessionJar, string] {
+  if (!jars) {
     throw new SessionError("ERR_SESSION_MISSING", "no session middleware ran for this request");
   }
   if (name === undefined) {
-    if (sessions.size !== 1) {
-      throw new SessionError("ERR_SESSION_MISSING", `several sessions are configured (${[...sessions.keys()].join(", ")}): name one`);
+    if (jars.size !== 1) {
+      throw new SessionError("ERR_SESSION_MISSING", `several sessions are configured (${[...jars.keys()].join(", ")}): name one`);
     }
-    return sessions.values().next().value as unknown as Session<Data>;
+    const [only] = jars;
+    return [only![1], only![0]];
   }
-  const session = sessions.get(name);
-  if (!session) throw new SessionError("ERR_SESSION_MISSING", `no session named "${name}" is configured`);
-  return session as unknown as Session<Data>;
+  const jar = jars.get(name);
+  if (!jar) throw new SessionError("ERR_SESSION_MISSING", `no session named "${name}" is configured`);
+  return [jar, name];
 }
 
 /**
  * Returns the session of a request handled inside `withSessions`. `name` may be left out when
- * one session is configured. Throws `SessionError` `ERR_SESSION_MISSING` otherwise.
+ * one session is configured. Throws `SessionError` `ERR_SESSION_MISSING` otherwise, or when the
+ * session is `lazy` and not loaded yet.
  *
  * @example
  * ```ts
@@ -55,7 +54,24 @@ export function pickSession<Data extends object>(
  * ```
  */
 export function getSession<Data extends object = SessionData>(request: Request, name?: string): Session<Data> {
-  return pickSession<Data>(attached.get(request), name);
+  const [jar, picked] = pickJar(attached.get(request), name);
+  return jar.session(picked) as unknown as Session<Data>;
+}
+
+/**
+ * Loads (once) and returns the session of a request handled inside `withSessions`: the way to
+ * reach a session configured with `lazy: true`, and harmless without it.
+ *
+ * @example
+ * ```ts
+ * import { loadSession } from "web-sessions";
+ *
+ * const session = await loadSession<{ userId: string }>(request);
+ * ```
+ */
+export async function loadSession<Data extends object = SessionData>(request: Request, name?: string): Promise<Session<Data>> {
+  const [jar, picked] = pickJar(attached.get(request), name);
+  return (await jar.load(picked)) as unknown as Session<Data>;
 }
 
 /**

@@ -5,7 +5,7 @@ import { SessionError } from "../src/errors.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import type { SessionWrite, Store } from "../src/store.ts";
-import { getSession, withSessions } from "../src/with-sessions.ts";
+import { getSession, loadSession, withSessions } from "../src/with-sessions.ts";
 import type { SessionsConfig } from "../src/jar.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
 
@@ -140,6 +140,47 @@ describe("withSessions", () => {
       return new Response("saved");
     });
     await expect(handler(new Request("http://x/"))).rejects.toThrow(code("ERR_SESSION_DATA"));
+  });
+});
+
+describe("lazy", () => {
+  /** Counts the loads that reach the store. */
+  class CountingStore extends MemoryStore {
+    loads = 0;
+    override load(name: string, value: string) {
+      this.loads++;
+      return super.load(name, value);
+    }
+  }
+
+  it("loads a session only when loadSession() asks, once per request", async () => {
+    const store = new CountingStore({ secrets: SECRET });
+    const handler = withSessions({ store, lazy: true }, async (request) => {
+      if (new URL(request.url).pathname === "/health") return new Response("ok");
+      expect(() => getSession(request)).toThrow(code("ERR_SESSION_MISSING"));
+      const session = await loadSession<{ count: number }>(request);
+      expect(await loadSession(request)).toBe(session);
+      expect(getSession(request)).toBe(session);
+      session.set("count", (session.get("count") ?? 0) + 1);
+      await session.save();
+      return Response.json({ count: session.get("count") });
+    });
+    const b = new TestBrowser(handler);
+    expect(await b.json("/incr")).toEqual({ count: 1 });
+    expect(store.loads).toBe(0); // no cookie yet: nothing to load
+    expect(await (await b.fetch("/health")).text()).toBe("ok");
+    expect(store.loads).toBe(0);
+    expect(await b.json("/incr")).toEqual({ count: 2 });
+    expect(store.loads).toBe(1);
+  });
+
+  it("loadSession() rejects with ERR_SESSION_MISSING outside the wrapper or for an unknown name", async () => {
+    await expect(loadSession(new Request("http://x/"))).rejects.toThrow(code("ERR_SESSION_MISSING"));
+    const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {
+      await expect(loadSession(request, "other")).rejects.toThrow(code("ERR_SESSION_MISSING"));
+      return new Response((await loadSession(request)).isNew ? "new" : "old");
+    });
+    expect(await (await handler(new Request("http://x/"))).text()).toBe("new");
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Redis as NodeRedis } from "@upstash/redis";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getSession, sessions } from "../../adapters/hono.ts";
+import { getSession, loadSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import type { SessionWrite } from "../../src/store.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
@@ -111,6 +111,55 @@ describe("UpstashRedisStore round trips", () => {
     endpoint.resetCounts();
     expect(await b.json("/read")).toMatchObject({ count: 2 });
     expect(endpoint.requests).toBe(1);
+  });
+
+  it("with lazy: true, costs no request on a route that never loads the session, one on a route that does", async () => {
+    const store = makeStore();
+    const b = new TestBrowser((request) => app(store).fetch(request));
+    await b.fetch("/incr", { method: "POST" });
+    const lazy = new Hono();
+    lazy.use(sessions("session", store, { lazy: true }));
+    lazy.get("/health", (c) => c.text("ok"));
+    lazy.get("/early", (c) => c.text(String(getSession(c).get("count"))));
+    lazy.get("/me", async (c) => {
+      const first = await loadSession<{ count: number }>(c);
+      const again = await loadSession<{ count: number }>(c);
+      return c.json({ same: first === again && getSession(c) === first && c.var.session === first, count: first.get("count") });
+    });
+    lazy.onError((error, c) => c.text((error as SessionError).code, 500));
+    endpoint.resetCounts();
+    const health = await lazy.request("/health", { headers: { Cookie: b.cookieHeader() } });
+    expect(await health.text()).toBe("ok");
+    expect(endpoint.requests).toBe(0);
+    expect(await (await lazy.request("/early", { headers: { Cookie: b.cookieHeader() } })).text()).toBe("ERR_SESSION_MISSING");
+    expect(endpoint.requests).toBe(0);
+    expect(await (await lazy.request("/me", { headers: { Cookie: b.cookieHeader() } })).json()).toEqual({ same: true, count: 1 });
+    expect(endpoint.requests).toBe(1);
+  });
+
+  it("refreshes a rolling session's TTL at most once per tenth of maxAge, in one request", async () => {
+    const store = makeStore();
+    const rolling = new Hono();
+    rolling.use(sessions("session", store, { rolling: true, cookie: { maxAge: 5 } }));
+    rolling.get("/", (c) => c.json(getSession(c).get("count") ?? null));
+    rolling.post("/", async (c) => {
+      getSession(c).set("count", 1);
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    const b = new TestBrowser((request) => rolling.fetch(request));
+    await b.fetch("/", { method: "POST" });
+    endpoint.resetCounts();
+    expect(await b.json("/")).toBe(1);
+    expect(endpoint.requests).toBe(1); // just the load: too soon to refresh
+    // The cookie's expiry is kept to the second, rounded up: wait past a tenth of maxAge plus that.
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    endpoint.resetCounts();
+    expect(await b.json("/")).toBe(1);
+    expect(endpoint.requests).toBe(2);
+    expect(endpoint.commands.map(([name]) => name)).toEqual(["hgetall", "hset", "pexpireat"]);
+    const [key] = await endpoint.redis.keys(`*${(await store.load("session", b.cookies.get("session")!))!.id}`);
+    expect(await endpoint.redis.pttl(key!)).toBeGreaterThan(4_500);
   });
 
   it("keeps the Redis TTL within the session's maxAge", async () => {
