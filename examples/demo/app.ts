@@ -22,6 +22,8 @@ export interface DemoData {
 export interface DemoOptions {
   /** Send the cookie with `Secure`. Off only for browsers that refuse it on http://localhost. @default true */
   secureCookies?: boolean;
+  /** A name for this instance, sent as `X-Instance`, so a distributed run shows who answered. */
+  instance?: string;
 }
 
 const PASSWORD = "password";
@@ -70,13 +72,14 @@ function field(form: Record<string, unknown>, name: string): string {
  * const app = createApp(new MemoryStore({ secrets: process.env.SESSION_SECRET! }));
  * ```
  */
-export function createApp(store: Store, { secureCookies = true }: DemoOptions = {}): Hono {
+export function createApp(store: Store, { secureCookies = true, instance }: DemoOptions = {}): Hono {
   const app = new Hono();
   app.use(sessions<DemoData>("session", store, secureCookies ? {} : { cookie: { secure: false } }));
   // These pages show one user's data: no shared cache may keep them.
   app.use(async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
+    if (instance) c.header("X-Instance", instance);
   });
 
   app.get("/", async (c) => {

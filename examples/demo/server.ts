@@ -1,5 +1,7 @@
 /**
- * `npm start`: the demo on `PORT` (default 8000), sessions in memory.
+ * `npm start`: the demo on `PORT` (default 8000), sessions in memory, or in Redis over HTTP when
+ * `UPSTASH_REDIS_REST_URL` and `UPSTASH_REDIS_REST_TOKEN` are set (then any number of instances
+ * share them: `npm run demo:distributed`).
  * `SECURE_COOKIES=false` drops the `Secure` attribute for browsers that refuse Secure cookies on
  * http://localhost (Safari); Chrome and Firefox accept them there.
  *
@@ -7,10 +9,21 @@
  */
 
 import { MemoryStore } from "../../src/index.ts";
+import type { Store } from "../../src/index.ts";
+import { UpstashRedisStore } from "../../src/stores/upstash.ts";
 import { exampleSecret, serveIfMain } from "../serve.ts";
 import { createApp } from "./app.ts";
 
-const store = new MemoryStore({ secrets: exampleSecret() });
-export const app = createApp(store, { secureCookies: process.env.SECURE_COOKIES !== "false" });
+function demoStore(): Store {
+  const url = process.env.UPSTASH_REDIS_REST_URL;
+  const token = process.env.UPSTASH_REDIS_REST_TOKEN;
+  if (url && token) return new UpstashRedisStore({ url, token, secrets: exampleSecret() });
+  return new MemoryStore({ secrets: exampleSecret() });
+}
+
+export const app = createApp(demoStore(), {
+  secureCookies: process.env.SECURE_COOKIES !== "false",
+  instance: process.env.INSTANCE,
+});
 
 serveIfMain(app, import.meta.url);
