@@ -3,6 +3,7 @@ import { Redis as NodeRedis } from "@upstash/redis";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { getSession, loadSession, sessions } from "../../adapters/hono.ts";
+import type { SessionEnv } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import type { SessionWrite } from "../../src/store.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
@@ -117,7 +118,7 @@ describe("UpstashRedisStore round trips", () => {
     const store = makeStore();
     const b = new TestBrowser((request) => app(store).fetch(request));
     await b.fetch("/incr", { method: "POST" });
-    const lazy = new Hono();
+    const lazy = new Hono<SessionEnv<{ count: number }>>();
     lazy.use(sessions("session", store, { lazy: true }));
     lazy.get("/health", (c) => c.text("ok"));
     lazy.get("/early", (c) => c.text(String(getSession(c).get("count"))));
