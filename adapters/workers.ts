@@ -29,7 +29,11 @@
 import type { SessionsConfig } from "../src/jar.ts";
 import type { Session } from "../src/session.ts";
 import type { SessionData } from "../src/store.ts";
-import { getSession as coreGetSession, withSessions as coreWithSessions } from "../src/with-sessions.ts";
+import {
+  getSession as coreGetSession,
+  loadSession as coreLoadSession,
+  withSessions as coreWithSessions,
+} from "../src/with-sessions.ts";
 
 /**
  * The Workers `ExecutionContext`, declared here so handlers are typed without
@@ -104,7 +108,8 @@ export function withSessions<Env = unknown, Ctx = WorkersExecutionContext>(
 
 /**
  * The session of a request handled inside `withSessions`; `name` may be left out when one session
- * is configured. Throws `SessionError` `ERR_SESSION_MISSING` otherwise.
+ * is configured. Throws `SessionError` `ERR_SESSION_MISSING` otherwise, or when the session is
+ * `lazy` and `loadSession` has not loaded it yet.
  *
  * @example
  * ```ts
@@ -115,4 +120,20 @@ export function withSessions<Env = unknown, Ctx = WorkersExecutionContext>(
  */
 export function getSession<Data extends object = SessionData>(request: Request, name?: string): Session<Data> {
   return coreGetSession<Data>(request, name);
+}
+
+/**
+ * Loads (once) and returns the session of a request handled inside `withSessions`: the way to
+ * reach a session configured with `lazy: true` (no store round trip for requests that never ask),
+ * and harmless without it.
+ *
+ * @example
+ * ```ts
+ * import { loadSession } from "web-sessions/workers";
+ *
+ * const session = await loadSession<{ userId: string }>(request);
+ * ```
+ */
+export function loadSession<Data extends object = SessionData>(request: Request, name?: string): Promise<Session<Data>> {
+  return coreLoadSession<Data>(request, name);
 }
