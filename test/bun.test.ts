@@ -1,21 +1,29 @@
 // web-sessions/bun and the store conformance suite under the real Bun, through `bun test`.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { binary, conformanceCaseCount, run, versionOf } from "./support/runtime.ts";
+import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
+import { UPSTASH_ENV } from "./runtimes/subjects.ts";
 
 // test() cases in test/runtimes/bun/serve_test.ts.
 const SERVE_CASES = 2;
 
+// The Upstash store's conformance run talks to this endpoint (in front of the test Redis) from the child.
+const upstash = await startUpstashEndpoint();
+afterAll(() => upstash.close());
+const upstashEnv = { [UPSTASH_ENV.url]: upstash.url, [UPSTASH_ENV.token]: upstash.token };
+
 describe(`Bun (${versionOf("bun")})`, () => {
-  it("passes the conformance suite and the Bun.serve tests", async () => {
+  it("passes the conformance suite (Cookie, Memory and Upstash stores) and the Bun.serve tests", async () => {
     // Explicit paths: a bare `bun test` would also pick up the Deno files.
-    const { code, output } = await run(binary("bun"), ["test", "./test/runtimes/bun/"]);
+    const { code, output } = await run(binary("bun"), ["test", "./test/runtimes/bun/"], upstashEnv);
     const passed = /^\s*(\d+) pass$/m.exec(output);
     const failed = /^\s*(\d+) fail$/m.exec(output);
     expect(passed && failed, output).not.toBeNull();
     expect({ code, passed: Number(passed![1]), failed: Number(failed![1]) }, output).toEqual({
       code: 0,
-      passed: conformanceCaseCount() + SERVE_CASES,
+      passed: conformanceCaseCount(upstash) + SERVE_CASES,
       failed: 0,
     });
+    expect(upstash.requests, "the Upstash store's cases reached the endpoint").toBeGreaterThan(0);
   }, 120_000);
 });

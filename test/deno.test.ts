@@ -1,23 +1,32 @@
 // web-sessions/deno and the store conformance suite under the real Deno, through `deno test`.
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { REPO, binary, conformanceCaseCount, run, versionOf } from "./support/runtime.ts";
+import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
+import { UPSTASH_ENV } from "./runtimes/subjects.ts";
 
 // Deno.test cases in test/runtimes/deno/serve_test.ts.
 const SERVE_CASES = 2;
 
+// The Upstash store's conformance run talks to this endpoint (in front of the test Redis) from the child.
+const upstash = await startUpstashEndpoint();
+afterAll(() => upstash.close());
+const upstashEnv = { [UPSTASH_ENV.url]: upstash.url, [UPSTASH_ENV.token]: upstash.token };
+
 describe(`Deno (${versionOf("deno")})`, () => {
-  it("passes the conformance suite and the Deno.serve tests, type-checked against Deno's types", async () => {
+  it("passes the conformance suite (Cookie, Memory and Upstash stores) and the Deno.serve tests, type-checked against Deno's types", async () => {
     const { code, output } = await run(binary("deno"), ["test", "-A", "test/runtimes/deno/"], {
       DENO_DIR: join(REPO, ".deno"),
+      ...upstashEnv,
     });
     const summary = /^(ok|FAILED) \| (\d+) passed \| (\d+) failed/m.exec(output);
     expect(summary, output).not.toBeNull();
     expect({ code, passed: Number(summary![2]), failed: Number(summary![3]) }, output).toEqual({
       code: 0,
-      passed: conformanceCaseCount() + SERVE_CASES,
+      passed: conformanceCaseCount(upstash) + SERVE_CASES,
       failed: 0,
     });
+    expect(upstash.requests, "the Upstash store's cases reached the endpoint").toBeGreaterThan(0);
   }, 120_000);
 
   it("publishes to JSR (dry run): deno.json maps every subpath, no slow types", async () => {

@@ -1,23 +1,55 @@
-/** The stores the conformance suite runs against under Deno and Bun (vitest: test/stores/). */
+/**
+ * The stores the conformance suite runs against under Deno and Bun (vitest: test/stores/).
+ * The Upstash store joins when the spawning vitest test passes the URL and token of its test
+ * endpoint (`WEB_SESSIONS_UPSTASH_URL`, `WEB_SESSIONS_UPSTASH_TOKEN`), which stays in Node.
+ */
 import type { StoreUnderTest } from "../conformance-suite.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
+import { UpstashRedisStore } from "../../src/stores/upstash.ts";
 import { SECRET } from "../support/browser.ts";
 
-export const subjects: Record<string, StoreUnderTest> = {
-  "CookieStore (encrypted)": {
-    make: (secrets = [SECRET]) => new CookieStore({ secrets }),
-    serverSide: false,
-    sharedBackend: true,
-  },
-  "CookieStore (signed only)": {
-    make: (secrets = [SECRET]) => new CookieStore({ secrets, encrypt: false }),
-    serverSide: false,
-    sharedBackend: true,
-  },
-  MemoryStore: {
-    make: (secrets = [SECRET]) => new MemoryStore({ secrets }),
-    serverSide: true,
-    sharedBackend: false,
-  },
-};
+export interface UpstashAccess {
+  url: string;
+  token: string;
+}
+
+/** The environment variables that carry an `UpstashAccess` to a child process. */
+export const UPSTASH_ENV = { url: "WEB_SESSIONS_UPSTASH_URL", token: "WEB_SESSIONS_UPSTASH_TOKEN" } as const;
+
+/** Reads an `UpstashAccess` from a runtime's environment variables, if they are there. */
+export function upstashFromEnv(env: Record<string, string | undefined>): UpstashAccess | undefined {
+  const url = env[UPSTASH_ENV.url];
+  const token = env[UPSTASH_ENV.token];
+  return url && token ? { url, token } : undefined;
+}
+
+export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest> {
+  const all: Record<string, StoreUnderTest> = {
+    "CookieStore (encrypted)": {
+      make: (secrets = [SECRET]) => new CookieStore({ secrets }),
+      serverSide: false,
+      sharedBackend: true,
+    },
+    "CookieStore (signed only)": {
+      make: (secrets = [SECRET]) => new CookieStore({ secrets, encrypt: false }),
+      serverSide: false,
+      sharedBackend: true,
+    },
+    MemoryStore: {
+      make: (secrets = [SECRET]) => new MemoryStore({ secrets }),
+      serverSide: true,
+      sharedBackend: false,
+    },
+  };
+  if (upstash) {
+    // One prefix per run, shared by the stores it makes, as instances of one app share Redis.
+    const prefix = `test:runtime:${crypto.randomUUID()}:`;
+    all["UpstashRedisStore (url and token)"] = {
+      make: (secrets = [SECRET]) => new UpstashRedisStore({ ...upstash, secrets, prefix }),
+      serverSide: true,
+      sharedBackend: true,
+    };
+  }
+  return all;
+}

@@ -1,7 +1,7 @@
 // The store conformance suite under `deno test`: each case becomes one Deno.test.
 import { storeConformance } from "../../conformance-suite.ts";
 import type { SuiteRunner } from "../../conformance-suite.ts";
-import { subjects } from "../subjects.ts";
+import { subjects, upstashFromEnv } from "../subjects.ts";
 
 const scope: string[] = [];
 const runner: SuiteRunner = {
@@ -18,4 +18,6 @@ const runner: SuiteRunner = {
   },
 };
 
-for (const [label, subject] of Object.entries(subjects)) storeConformance(runner, label, subject);
+for (const [label, subject] of Object.entries(subjects(upstashFromEnv(Deno.env.toObject())))) {
+  storeConformance(runner, label, subject);
+}
