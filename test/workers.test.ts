@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { REPO, run } from "./support/runtime.ts";
 import { SECRET } from "./support/browser.ts";
+import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 import { countThreeTimes, httpGet } from "./runtimes/counter-flow.ts";
 import type { Get } from "./runtimes/counter-flow.ts";
 import { getSession, withSessions } from "../adapters/workers.ts";
@@ -56,6 +57,25 @@ describe(`workerd ${workerdVersion} (Miniflare)`, () => {
   it("examples/workers (Hono, CookieStore, secret from env) counts 1, 2, 3 as the cookie comes back", async () => {
     const { get } = await worker("examples/workers/worker.ts", { SESSION_SECRET: SECRET });
     await countThreeTimes(get);
+  }, 30_000);
+
+  it("examples/workers with UpstashRedisStore (bindings to the test endpoint) counts 1, 2, 3: one load and one save per request", async () => {
+    const endpoint = await startUpstashEndpoint();
+    try {
+      const { get } = await worker("examples/workers/worker.ts", {
+        SESSION_SECRET: SECRET,
+        UPSTASH_REDIS_REST_URL: endpoint.url,
+        UPSTASH_REDIS_REST_TOKEN: endpoint.token,
+      });
+      await countThreeTimes(get);
+      // Four requests: the two that carried a cookie loaded it; all four saved.
+      const names = endpoint.commands.map(([name]) => name);
+      expect(names.filter((name) => name === "hgetall")).toHaveLength(2);
+      expect(names.filter((name) => name === "hset")).toHaveLength(4);
+      expect(endpoint.requests).toBe(6);
+    } finally {
+      await endpoint.close();
+    }
   }, 30_000);
 
   it("examples/workers answers 500 when SESSION_SECRET is not bound (ERR_SESSION_CONFIG, not a session)", async () => {

@@ -9,6 +9,7 @@
 import { Hono } from "hono";
 import { CookieStore } from "../../src/index.ts";
 import type { Store } from "../../src/index.ts";
+import { UpstashRedisStore } from "../../src/stores/upstash.ts";
 import { getSession, withSessions } from "../../adapters/workers.ts";
 
 /** The Worker's bindings (wrangler.toml `[vars]`, secrets, `.dev.vars`). */
@@ -22,6 +23,8 @@ export interface Env {
 function storeFor(env: Env): Store {
   // A missing secret gives an empty list, which the store refuses with ERR_SESSION_CONFIG.
   const secrets = env.SESSION_SECRET?.split(",") ?? [];
+  const { UPSTASH_REDIS_REST_URL: url, UPSTASH_REDIS_REST_TOKEN: token } = env;
+  if (url && token) return new UpstashRedisStore({ url, token, secrets });
   return new CookieStore({ secrets });
 }
 
@@ -34,8 +37,6 @@ app.get("/", async (c) => {
   await session.save();
   return c.json({ count });
 });
-
-app.get("/peek", (c) => c.json({ count: getSession<{ count: number }>(c.req.raw).get("count") ?? 0 }));
 
 export default {
   // Built once per isolate's env, not per request.
