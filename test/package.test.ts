@@ -8,17 +8,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, binary, run, versionOf } from "./support/runtime.ts";
+import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
+import type { UpstashEndpoint } from "./support/upstash-endpoint.ts";
 
 const EXPORTS: Record<string, string[]> = {
-  "web-sessions": ["CookieStore", "MemoryStore", "Session", "SessionError", "getSession", "withSessions"],
-  "web-sessions/hono": ["getSession", "manySessions", "sessions"],
-  "web-sessions/workers": ["getSession", "withSessions"],
-  "web-sessions/deno": ["getSession", "withSessions"],
-  "web-sessions/bun": ["getSession", "withSessions"],
+  "web-sessions": ["CookieStore", "MemoryStore", "Session", "SessionError", "getSession", "loadSession", "withSessions"],
+  "web-sessions/hono": ["getSession", "loadSession", "manySessions", "sessions"],
+  "web-sessions/workers": ["getSession", "loadSession", "withSessions"],
+  "web-sessions/deno": ["getSession", "loadSession", "withSessions"],
+  "web-sessions/bun": ["getSession", "loadSession", "withSessions"],
+  "web-sessions/upstash": ["UpstashRedisStore"],
 };
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
-// with the cookie) through each of its four wrappers.
-const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2] };
+// with the cookie) through each of its four wrappers with a CookieStore, then through the Workers
+// one with a lazy UpstashRedisStore session (loadSession) talking to the test endpoint.
+const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2] };
 
 interface Packed {
   filename: string;
@@ -30,6 +34,8 @@ interface Packed {
 let dir = "";
 let app = "";
 let packed: Packed;
+let endpoint: UpstashEndpoint;
+let upstashEnv: Record<string, string>;
 
 /** Runs npm and resolves with its stdout; rejects with all its output when it fails. */
 async function npm(args: string[], cwd: string): Promise<string> {
@@ -38,15 +44,15 @@ async function npm(args: string[], cwd: string): Promise<string> {
   return stdout;
 }
 
-/** `npm pack --json` of `what` into the temporary folder; lifecycle output precedes the JSON. */
-async function pack(what: string[]): Promise<Packed[]> {
-  const output = await npm(["pack", "--json", "--pack-destination", dir, ...what], REPO);
+/** `npm pack --json` into the temporary folder; lifecycle output (our prepack) precedes the JSON. */
+async function pack(what: string[], flags: string[] = []): Promise<Packed[]> {
+  const output = await npm(["pack", "--json", "--pack-destination", dir, ...flags, ...what], REPO);
   return JSON.parse(output.slice(output.search(/^\[/m))) as Packed[];
 }
 
 /** Runs a runtime on run.js inside the installed project and parses the JSON it prints. */
 async function probeWith(file: string, args: string[], env: Record<string, string> = {}): Promise<unknown> {
-  const { code, output, stdout } = await run(file, [...args, "run.js"], env, app);
+  const { code, output, stdout } = await run(file, [...args, "run.js"], { ...upstashEnv, ...env }, app);
   expect(code, output).toBe(0);
   return JSON.parse(stdout.trim().split("\n").pop()!);
 }
@@ -56,9 +62,13 @@ beforeAll(async () => {
   app = join(dir, "app");
   mkdirSync(app);
   [packed] = (await pack([])) as [Packed]; // prepack builds dist/ first
-  // The dependency (jose) and an optional peer (hono) are packed from this checkout's
-  // node_modules, so the install needs no registry.
-  const deps = await pack([join(REPO, "node_modules", "jose"), join(REPO, "node_modules", "hono")]);
+  // The dependency (jose) and the optional peers (hono; @upstash/redis and its own dependency)
+  // are packed from this checkout's node_modules, so the install needs no registry.
+  // They are packed as installed, without their own build scripts.
+  const deps = await pack(
+    ["jose", "hono", "@upstash/redis", "uncrypto"].map((name) => join(REPO, "node_modules", name)),
+    ["--ignore-scripts"],
+  );
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
   writeFileSync(join(app, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }));
   const tarballs = [packed, ...deps].map((each) => join(dir, each.filename));
@@ -68,7 +78,13 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-afterAll(() => {
+beforeAll(async () => {
+  endpoint = await startUpstashEndpoint();
+  upstashEnv = { UPSTASH_URL: endpoint.url, UPSTASH_TOKEN: endpoint.token };
+});
+
+afterAll(async () => {
+  await endpoint?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -118,7 +134,12 @@ describe("the installed package", () => {
       write: false,
       logLevel: "silent",
     });
-    const mf = new Miniflare({ modules: true, script: bundled.outputFiles[0]!.text, compatibilityDate: "2025-09-01" });
+    const mf = new Miniflare({
+      modules: true,
+      script: bundled.outputFiles[0]!.text,
+      compatibilityDate: "2025-09-01",
+      bindings: upstashEnv,
+    });
     try {
       const response = await mf.dispatchFetch("http://localhost/");
       expect(await response.json()).toEqual(PROBE);

@@ -2,9 +2,10 @@
 import { CookieStore, MemoryStore, SessionError, getSession, withSessions } from "web-sessions";
 import type { Session, Store } from "web-sessions";
 import { getSession as honoSession, manySessions, sessions } from "web-sessions/hono";
-import { getSession as workersSession, withSessions as workersSessions } from "web-sessions/workers";
+import { getSession as workersSession, loadSession as workersLoad, withSessions as workersSessions } from "web-sessions/workers";
 import { getSession as denoSession, withSessions as denoSessions } from "web-sessions/deno";
 import { getSession as bunSession, withSessions as bunSessions } from "web-sessions/bun";
+import { UpstashRedisStore } from "web-sessions/upstash";
 
 const store: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
 const memory: Store = new MemoryStore({ secrets: "a-package-test-secret-at-least-32-chars" });
@@ -20,6 +21,8 @@ export const worker = {
       ctx.waitUntil(Promise.resolve());
       const session: Session<{ count: number }> = workersSession<{ count: number }>(request);
       const count: number | undefined = session.get("count");
+      const loaded: Session<{ count: number }> = await workersLoad<{ count: number }>(request);
+      void loaded;
       return new Response(`${env.SESSION_SECRET.length} ${count}`);
     },
   ),
@@ -29,4 +32,5 @@ export const bunHandler = bunSessions({ store: memory }, (request, server) => ne
 export const plain = withSessions({ store }, (request) => new Response(getSession(request).id));
 export const middlewares = [sessions("s", store), manySessions(["a", "b"], store)];
 export const pick = honoSession;
+export const upstash: Store = new UpstashRedisStore({ url: "https://example.upstash.io", token: "t", secrets: "a-package-test-secret-at-least-32-chars", prefix: "app:" });
 export const isSessionError = (error: unknown): boolean => error instanceof SessionError && error.code === "ERR_SESSION_STORE";

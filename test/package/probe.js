@@ -5,6 +5,7 @@ import * as hono from "web-sessions/hono";
 import * as workers from "web-sessions/workers";
 import * as deno from "web-sessions/deno";
 import * as bun from "web-sessions/bun";
+import * as upstash from "web-sessions/upstash";
 
 const modules = {
   "web-sessions": core,
@@ -12,23 +13,41 @@ const modules = {
   "web-sessions/workers": workers,
   "web-sessions/deno": deno,
   "web-sessions/bun": bun,
+  "web-sessions/upstash": upstash,
 };
 
-export async function probe() {
+const SECRET = "a-package-test-secret-at-least-32-chars";
+
+/**
+ * Two requests, the second with the first's cookie, through a wrapped counter; returns both counts.
+ * A `lazy` session is reached through `loadSession`.
+ */
+async function twice(adapter, store, lazy = false) {
+  const handler = adapter.withSessions({ store, lazy }, async (request) => {
+    const session = lazy ? await adapter.loadSession(request) : adapter.getSession(request);
+    session.set("n", (session.get("n") ?? 0) + 1);
+    await session.save();
+    return new Response(String(session.get("n")));
+  });
+  const first = await handler(new Request("http://localhost/"), {}, {});
+  const cookie = first.headers.get("Set-Cookie").split(";")[0];
+  const second = await handler(new Request("http://localhost/", { headers: { Cookie: cookie } }), {}, {});
+  return [Number(await first.text()), Number(await second.text())];
+}
+
+/**
+ * Each subpath's exports, then the counts of `twice` through every wrapper with a CookieStore and,
+ * given the URL and token of an Upstash endpoint, through the Workers one with a lazy
+ * UpstashRedisStore session.
+ */
+export async function probe(upstashAccess) {
   const exports = Object.fromEntries(Object.entries(modules).map(([path, module]) => [path, Object.keys(module).sort()]));
-  const store = new core.CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
+  const store = new core.CookieStore({ secrets: SECRET });
   const counts = [];
-  for (const adapter of [workers, deno, bun, core]) {
-    const handler = adapter.withSessions({ store }, async (request) => {
-      const session = adapter.getSession(request);
-      session.set("n", (session.get("n") ?? 0) + 1);
-      await session.save();
-      return new Response(String(session.get("n")));
-    });
-    const first = await handler(new Request("http://localhost/"), {}, {});
-    const cookie = first.headers.get("Set-Cookie").split(";")[0];
-    const second = await handler(new Request("http://localhost/", { headers: { Cookie: cookie } }), {}, {});
-    counts.push(Number(await first.text()), Number(await second.text()));
+  for (const adapter of [workers, deno, bun, core]) counts.push(...(await twice(adapter, store)));
+  if (upstashAccess) {
+    const prefix = `test:package:${crypto.randomUUID()}:`;
+    counts.push(...(await twice(workers, new upstash.UpstashRedisStore({ ...upstashAccess, secrets: SECRET, prefix }), true)));
   }
   return { exports, counts };
 }
