@@ -1,18 +1,25 @@
 // The demo in a real browser (Chromium through playwright-core) over real HTTP: what a user does,
 // and what only a browser shows (HttpOnly and SameSite as Chromium stores them, cookie jars per context).
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/demo/app.ts";
 import { MemoryStore } from "../src/index.ts";
+import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import type { Store } from "../src/store.ts";
 import { SECRET } from "./support/browser.ts";
 import { listen } from "./support/http.ts";
 import type { Listening } from "./support/http.ts";
+import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
+import type { UpstashEndpoint } from "./support/upstash-endpoint.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
+
+// Each test drives a few pages; on a loaded machine that takes seconds, not the default five.
+const TEST_TIMEOUT = 30_000;
 
 let browser: Browser;
 
@@ -62,7 +69,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
     afterAll(async () => {
       await Promise.all(contexts.map((context) => context.close()));
       await server?.close();
-    });
+    }, TEST_TIMEOUT);
 
     it("signs in with a new id, shows the flash once, counts visits, and keeps the cookie HttpOnly and SameSite=Lax", async () => {
       const { base } = server;
@@ -100,7 +107,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       expect(await page.textContent("#visits")).toBe("5");
       expect(await page.textContent("strong")).toBe("alice");
       expect(idOf((await sessionCookie(context, base))!.value)).toBe(idOf(second!.value));
-    });
+    }, TEST_TIMEOUT);
 
     it("shows a second browser context nothing of the first's session", async () => {
       const { base } = server;
@@ -112,7 +119,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       expect(stranger.page.url()).toBe(`${base}/login`);
       expect(await sessionCookie(stranger.context, base)).toBeUndefined();
       expect(await stranger.page.content()).not.toContain("alice");
-    });
+    }, TEST_TIMEOUT);
 
     it("makes a planted cookie worthless at sign-in (session fixation)", async () => {
       const { base } = server;
@@ -130,7 +137,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       // The attacker's copy of the old id no longer opens anything.
       await attacker.page.goto(`${base}/`);
       expect(attacker.page.url()).toBe(`${base}/login`);
-    });
+    }, TEST_TIMEOUT);
 
     it("signs out: the cookie is gone, and a copy of it taken before opens nothing", async () => {
       const { base } = server;
@@ -147,8 +154,22 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       await thief.context.addCookies([{ name: "session", value: before.value, url: base }]);
       await thief.page.goto(`${base}/`);
       expect(thief.page.url()).toBe(`${base}/login`);
-    });
+    }, TEST_TIMEOUT);
   });
 }
 
 describeDemoInBrowser("MemoryStore", () => new MemoryStore({ secrets: SECRET }));
+
+// The same through the Upstash REST protocol, in front of a real Redis; this run's keys are removed after.
+let endpoint: UpstashEndpoint | undefined;
+const prefix = `browser-${randomBytes(6).toString("hex")}:`;
+afterAll(async () => {
+  if (!endpoint) return;
+  const keys = await endpoint.redis.keys(`${prefix}*`);
+  if (keys.length > 0) await endpoint.redis.del(...keys);
+  await endpoint.close();
+});
+describeDemoInBrowser("UpstashRedisStore", async () => {
+  endpoint = await startUpstashEndpoint();
+  return new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix });
+});
