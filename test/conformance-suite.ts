@@ -121,6 +121,32 @@ export function storeConformance({ describe, it }: SuiteRunner, label: string, s
       assert.deepEqual((await b.json("/flashes", { method: "POST" })).flashes, []);
     });
 
+    if (subject.serverSide) {
+      it("does not bring back a flash that one request took while another added one", async () => {
+        const store = await subject.make();
+        let release!: () => void;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        // The taker reads the flashes, then waits before saving, so another request overlaps it.
+        const taker = new Hono();
+        taker.use(sessions("session", store));
+        taker.post("/", async (c) => {
+          const flashes = getSession(c).flashes();
+          await gate;
+          await getSession(c).save();
+          return c.json({ flashes });
+        });
+        const app = conformanceApp(store);
+        const b = new TestBrowser((request) => app.fetch(request));
+        await b.json("/flash/first", { method: "POST" });
+        const taking = taker.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await b.json("/flash/second", { method: "POST" });
+        release();
+        assert.deepEqual((await (await taking).json()).flashes, ["first"]);
+        assert.deepEqual((await b.json("/flashes", { method: "POST" })).flashes, ["second"]);
+      });
+    }
+
     it("clears every key", async () => {
       const { browser: b } = await browser();
       await b.json("/set/a/1", { method: "POST" });

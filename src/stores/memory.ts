@@ -24,6 +24,8 @@ export interface MemoryStoreOptions {
 interface Entry {
   // Values stay JSON text: a loaded session gets its own copies, and only changed keys are re-encoded.
   values: Map<string, string>;
+  // Flashes one by one (key → flash id → JSON), so taking some never drops others added meanwhile.
+  flashes: Map<string, Map<string, string>>;
   createdAt: number;
   expiresAt: number;
 }
@@ -73,21 +75,35 @@ export class MemoryStore implements Store {
     this.#touch(id, entry);
     const data = new Map<string, unknown>();
     for (const [key, json] of entry.values) data.set(key, JSON.parse(json));
-    return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt };
+    const flashIds = new Map<string, string[]>();
+    for (const [key, flashes] of entry.flashes) {
+      data.set(key, [...flashes.values()].map((json) => JSON.parse(json)));
+      flashIds.set(key, [...flashes.keys()]);
+    }
+    return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt, flashIds };
   }
 
   async save(name: string, write: SessionWrite): Promise<string> {
     // Encode before touching the entry, so data that is not JSON changes nothing.
-    const changed = [...write.changed].map((key) => [key, encodeJson(write.data.get(key))] as const);
+    const changed = [...write.changed].filter((key) => !write.flashIds.has(key)).map((key) => [key, encodeJson(write.data.get(key))] as const);
+    const flashes = [...write.flashes].map(([key, { taken, added }]) => ({ key, taken, added: added.map(([id, value]) => [id, encodeJson(value)] as const) }));
     if (write.previousId) this.#entries.delete(write.previousId);
     let entry = this.#live(write.id);
     if (!entry || write.cleared) {
       // No entry to merge into (new, regenerated, cleared, or evicted since it was loaded): write it whole.
-      entry = { values: new Map(), createdAt: write.createdAt, expiresAt: 0 };
-      for (const [key, value] of write.data) entry.values.set(key, encodeJson(value));
+      entry = wholeEntry(write);
     } else {
       for (const key of write.deleted) entry.values.delete(key);
       for (const [key, json] of changed) entry.values.set(key, json);
+      for (const { key, taken, added } of flashes) {
+        const kept = entry.flashes.get(key) ?? new Map<string, string>();
+        for (const id of taken) kept.delete(id);
+        for (const [id, json] of added) kept.set(id, json);
+        if (kept.size > 0) entry.flashes.set(key, kept);
+        else entry.flashes.delete(key);
+        // Flashes replace a plain value that was stored under the same key.
+        if (write.flashIds.has(key)) entry.values.delete(key);
+      }
     }
     entry.expiresAt = write.expiresAt;
     this.#touch(write.id, entry);
@@ -121,4 +137,18 @@ export class MemoryStore implements Store {
       else if (++looked >= SWEEP) break;
     }
   }
+}
+
+/** An entry holding everything a session holds now, flashes one by one. */
+function wholeEntry(write: SessionWrite): Entry {
+  const entry: Entry = { values: new Map(), flashes: new Map(), createdAt: write.createdAt, expiresAt: 0 };
+  for (const [key, value] of write.data) {
+    const ids = write.flashIds.get(key);
+    if (ids && Array.isArray(value) && ids.length === value.length) {
+      entry.flashes.set(key, new Map(ids.map((id, i) => [id, encodeJson(value[i])])));
+    } else {
+      entry.values.set(key, encodeJson(value));
+    }
+  }
+  return entry;
 }
