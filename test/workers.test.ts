@@ -86,7 +86,7 @@ describe(`workerd ${workerdVersion} (Miniflare)`, () => {
     await response.arrayBuffer();
   }, 30_000);
 
-  it("builds the configuration once per env, hands env and ctx to the handler, and serves named sessions", async () => {
+  it("builds the configuration once per env, hands env and ctx to the handler, and serves lazy named sessions through loadSession", async () => {
     const { get } = await worker("test/runtimes/workers/adapter-worker.ts", { SESSION_SECRET: SECRET, GREETING: "hi" });
     let cookie: string | undefined;
     const bodies: unknown[] = [];
@@ -97,7 +97,16 @@ describe(`workerd ${workerdVersion} (Miniflare)`, () => {
       cookie = lines[0]!.split(";")[0];
       bodies.push(await response.json());
     }
-    expect(bodies).toEqual([1, 2, 3].map((count) => ({ count, bNew: true, configBuilds: 1, greeting: "hi", waitUntil: "function" })));
+    expect(bodies).toEqual(
+      [1, 2, 3].map((count) => ({
+        count,
+        aAgain: true,
+        bBeforeLoad: "ERR_SESSION_MISSING",
+        configBuilds: 1,
+        greeting: "hi",
+        waitUntil: "function",
+      })),
+    );
   }, 30_000);
 });
 

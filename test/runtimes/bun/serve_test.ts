@@ -1,7 +1,7 @@
 // web-sessions/bun under Bun.serve, over real HTTP.
 import { test } from "bun:test";
 import { fetch as exampleFetch } from "../../../examples/bun/server.ts";
-import { getSession, withSessions } from "../../../adapters/bun.ts";
+import { getSession, loadSession, withSessions } from "../../../adapters/bun.ts";
 import { MemoryStore } from "../../../src/index.ts";
 import type { SessionError } from "../../../src/errors.ts";
 import { assert } from "../../support/assert.ts";
@@ -27,9 +27,9 @@ test("examples/bun counts 1, 2, 3 over real HTTP as the cookie comes back", asyn
   });
 });
 
-test("withSessions passes Bun's server through and serves several named sessions", async () => {
-  const wrapped = withSessions({ names: ["a", "b"], store: new MemoryStore({ secrets: SECRET }) }, async (request, server) => {
-    const a = getSession(request, "a");
+test("withSessions passes Bun's server through and serves lazy named sessions through loadSession", async () => {
+  const wrapped = withSessions({ names: ["a", "b"], lazy: true, store: new MemoryStore({ secrets: SECRET }) }, async (request, server) => {
+    const a = await loadSession(request, "a");
     a.set("seen", true);
     await a.save();
     let unnamed = "";
@@ -38,7 +38,7 @@ test("withSessions passes Bun's server through and serves several named sessions
     } catch (error) {
       unnamed = (error as SessionError).code;
     }
-    return Response.json({ ip: server.requestIP(request)?.address, unnamed, b: getSession(request, "b").isNew });
+    return Response.json({ ip: server.requestIP(request)?.address, unnamed, b: (await loadSession(request, "b")).isNew });
   });
   await serving(wrapped, async (base) => {
     const response = await fetch(base + "/");

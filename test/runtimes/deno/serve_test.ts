@@ -1,6 +1,6 @@
 // web-sessions/deno under Deno.serve, over real HTTP.
 import { handler } from "../../../examples/deno/main.ts";
-import { getSession, withSessions } from "../../../adapters/deno.ts";
+import { getSession, loadSession, withSessions } from "../../../adapters/deno.ts";
 import { MemoryStore } from "../../../src/index.ts";
 import { SessionError } from "../../../src/errors.ts";
 import { assert } from "../../support/assert.ts";
@@ -22,9 +22,9 @@ Deno.test("examples/deno counts 1, 2, 3 over real HTTP as the cookie comes back"
   });
 });
 
-Deno.test("withSessions passes Deno's info through and serves several named sessions", async () => {
-  const wrapped = withSessions({ names: ["a", "b"], store: new MemoryStore({ secrets: SECRET }) }, async (request, info) => {
-    const a = getSession(request, "a");
+Deno.test("withSessions passes Deno's info through and serves lazy named sessions through loadSession", async () => {
+  const wrapped = withSessions({ names: ["a", "b"], lazy: true, store: new MemoryStore({ secrets: SECRET }) }, async (request, info) => {
+    const a = await loadSession(request, "a");
     a.set("seen", true);
     await a.save();
     let unnamed = "";
@@ -33,7 +33,7 @@ Deno.test("withSessions passes Deno's info through and serves several named sess
     } catch (error) {
       unnamed = (error as SessionError).code;
     }
-    return Response.json({ hostname: info.remoteAddr.hostname, unnamed, b: getSession(request, "b").isNew });
+    return Response.json({ hostname: info.remoteAddr.hostname, unnamed, b: (await loadSession(request, "b")).isNew });
   });
   await serving(wrapped, async (base) => {
     const response = await fetch(base + "/");
