@@ -20,9 +20,9 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/upstash": ["UpstashRedisStore"],
 };
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
-// with the cookie) through each of its four wrappers with a CookieStore, then through the Workers
-// one with a lazy UpstashRedisStore session (loadSession) talking to the test endpoint.
-const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2] };
+// with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then
+// through the Workers wrapper with a lazy UpstashRedisStore session talking to the test endpoint.
+const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2] };
 
 interface Packed {
   filename: string;

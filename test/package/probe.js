@@ -1,5 +1,6 @@
 // Imports every subpath of web-sessions as installed from its tarball, and drives one session
 // through it: run by Node, Deno and Bun (run.js) and bundled for workerd (worker.js).
+import { Hono } from "hono";
 import * as core from "web-sessions";
 import * as hono from "web-sessions/hono";
 import * as workers from "web-sessions/workers";
@@ -35,8 +36,24 @@ async function twice(adapter, store, lazy = false) {
   return [Number(await first.text()), Number(await second.text())];
 }
 
+/** The same two requests through a Hono app with the `web-sessions/hono` middleware. */
+async function twiceWithHono(store) {
+  const app = new Hono();
+  app.use(hono.sessions("session", store));
+  app.get("/", async (c) => {
+    const session = hono.getSession(c);
+    session.set("n", (session.get("n") ?? 0) + 1);
+    await session.save();
+    return c.text(String(session.get("n")));
+  });
+  const first = await app.request("/");
+  const cookie = first.headers.get("Set-Cookie").split(";")[0];
+  const second = await app.request("/", { headers: { Cookie: cookie } });
+  return [Number(await first.text()), Number(await second.text())];
+}
+
 /**
- * Each subpath's exports, then the counts of `twice` through every wrapper with a CookieStore and,
+ * Each subpath's exports, then the counts of `twice` through every wrapper and Hono with a CookieStore and,
  * given the URL and token of an Upstash endpoint, through the Workers one with a lazy
  * UpstashRedisStore session.
  */
@@ -45,6 +62,7 @@ export async function probe(upstashAccess) {
   const store = new core.CookieStore({ secrets: SECRET });
   const counts = [];
   for (const adapter of [workers, deno, bun, core]) counts.push(...(await twice(adapter, store)));
+  counts.push(...(await twiceWithHono(store)));
   if (upstashAccess) {
     const prefix = `test:package:${crypto.randomUUID()}:`;
     counts.push(...(await twice(workers, new upstash.UpstashRedisStore({ ...upstashAccess, secrets: SECRET, prefix }), true)));
