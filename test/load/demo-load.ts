@@ -6,6 +6,7 @@
  * memory after GC keeps growing once the store is full. Prints requests/s, p99 and memory.
  *
  * `LOAD_SECONDS` (default 30) sets each run's length; a warm-up of a sixth of it comes first.
+ * `LOAD_STORES` (default `cookie,memory`) picks the stores.
  */
 import autocannon from "autocannon";
 import { fork } from "node:child_process";
@@ -21,6 +22,7 @@ const HEAP_SLACK = 8 * 1024 * 1024;
 interface Memory {
   rss: number;
   heapUsed: number;
+  external: number;
   sessions?: number;
 }
 
@@ -106,10 +108,14 @@ async function run(store: string): Promise<boolean> {
   await load(Math.max(2, Math.round(SECONDS / 6)));
   for (const counts of seen) counts.clear();
 
-  // Memory is sampled while the load runs: at a third (the MemoryStore is full by then) and at the end.
+  // Memory is sampled while the load runs, every sixth of it; the MemoryStore is full by the second sample.
   const running = load(SECONDS);
-  await new Promise((resolve) => setTimeout(resolve, (SECONDS * 1000) / 3));
-  const third = await server.memory();
+  const samples: Memory[] = [];
+  for (let i = 1; i < 6; i++) {
+    await new Promise((resolve) => setTimeout(resolve, (SECONDS * 1000) / 6));
+    samples.push(await server.memory());
+  }
+  const third = samples[1]!;
   const result = await running;
   const after = await server.memory();
 
@@ -134,12 +140,16 @@ async function run(store: string): Promise<boolean> {
   console.log(`  errors ${result.errors}, timeouts ${result.timeouts}, statuses: ${steps.map((step, i) => `${step.label} ${[...seen[i]!].map(([s, n]) => `${n}×${s}`).join(" ")}`).join("; ")}`);
   const sessions = (m: Memory) => (m.sessions === undefined ? "" : `, ${m.sessions} sessions held`);
   console.log(`  memory after GC: before rss ${mb(before.rss)} heap ${mb(before.heapUsed)}${sessions(before)}`);
-  console.log(`                   a third in rss ${mb(third.rss)} heap ${mb(third.heapUsed)}${sessions(third)}`);
-  console.log(`                   after  rss ${mb(after.rss)} heap ${mb(after.heapUsed)}${sessions(after)}`);
+  for (const [i, sample] of samples.entries()) {
+    console.log(`                   ${i + 1}/6 in  rss ${mb(sample.rss)} heap ${mb(sample.heapUsed)} external ${mb(sample.external)}${sessions(sample)}`);
+  }
+  console.log(`                   after  rss ${mb(after.rss)} heap ${mb(after.heapUsed)} external ${mb(after.external)}${sessions(after)}`);
   for (const failure of failures) console.log(`  FAIL ${failure}`);
   return failures.length === 0;
 }
 
-const ok = [await run("cookie"), await run("memory")].every(Boolean);
+const results: boolean[] = [];
+for (const store of (process.env.LOAD_STORES ?? "cookie,memory").split(",")) results.push(await run(store.trim()));
+const ok = results.every(Boolean);
 console.log(ok ? "\nload: passed" : "\nload: FAILED");
 process.exit(ok ? 0 : 1);

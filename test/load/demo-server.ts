@@ -23,8 +23,8 @@ process.on("message", (message) => {
     // Twice: the first pass may only finalize what the second frees.
     globalThis.gc!();
     globalThis.gc!();
-    const { rss, heapUsed } = process.memoryUsage();
-    process.send!({ rss, heapUsed, sessions: store instanceof MemoryStore ? store.size : undefined });
+    const { rss, heapUsed, external } = process.memoryUsage();
+    process.send!({ rss, heapUsed, external, sessions: store instanceof MemoryStore ? store.size : undefined });
   } else if (message === "stop") {
     server.close(() => process.exit(0));
   }
