@@ -167,7 +167,9 @@ export class Codec {
     const { byKid } = this.#keys ?? (await this.#derive());
     const candidates = byKid.get(value.slice(0, dot));
     if (!candidates) return undefined;
-    const sealed = decodeBase64url(value.slice(dot + 1));
+    // Into the reused buffer when one decrypt reads it (WebCrypto copies it before returning); a
+    // second candidate key would read it after an await, when another request may have reused it.
+    const sealed = decodeBase64url(value.slice(dot + 1), candidates.length === 1);
     if (!sealed || sealed.length < IV_BYTES + EXP_BYTES + TAG_BYTES) return undefined;
     // Usually one candidate: only a 24-bit key id collision between two secrets makes two.
     for (const keys of candidates) {
@@ -205,7 +207,7 @@ export class Codec {
     const { byKid } = this.#keys ?? (await this.#derive());
     const candidates = byKid.get(kid);
     if (!candidates) return undefined;
-    const mac = decodeBase64url(signature);
+    const mac = decodeBase64url(signature, candidates.length === 1); // see decrypt
     if (!mac || !TOKEN.test(token) || !/^\d{1,15}$/.test(exp)) return undefined;
     const signed = bytes(`${name}=${kid}.${exp}.${token}`);
     for (const keys of candidates) {

@@ -21,6 +21,30 @@ describe("base64url", () => {
     expect(decodeBase64url("")).toEqual(new Uint8Array(0));
   });
 
+  it("refuses a character outside the alphabet in any position", () => {
+    const valid = "QUJDREVGR0hJSks"; // 15 characters: three groups of four and a tail of three
+    for (const bad of ["+", "/", "=", " ", ".", "\u0000", "\u007f", "\u00ff", "\u0100", "\u{1F680}"]) {
+      for (let at = 0; at < valid.length; at++) {
+        expect(decodeBase64url(valid.slice(0, at) + bad + valid.slice(at + 1))).toBeUndefined();
+      }
+    }
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 40 }), (text) => {
+        if (!/^[A-Za-z0-9_-]*$/.test(text)) expect(decodeBase64url(text)).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("gives the same bytes into the reused buffer, valid until the next such call", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 3000 }), (bytes) => {
+        expect(decodeBase64url(encodeBase64url(bytes), true)).toEqual(bytes);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("accepts exactly one encoding of each byte string (no stray bits after the last byte)", () => {
     expect(decodeBase64url("_w")).toEqual(new Uint8Array([255]));
     expect(decodeBase64url("_x")).toBeUndefined();
