@@ -1,0 +1,103 @@
+/**
+ * The measuring loop, in process through `app.request()` (no sockets, no HTTP parsing), so what
+ * differs between rows is the session work alone.
+ *
+ * A small hand-written loop rather than mitata: each request depends on the cookie of the one
+ * before, and rows must be interleaved (every round runs every row for the same slice of time) so
+ * that noise from other work on a shared machine lands on all rows alike; ratios are then taken
+ * round by round. mitata measures one function to completion before the next, and reports per
+ * call, not per round.
+ */
+
+import type { Hono } from "hono";
+import { assertProfile } from "./fixture.ts";
+
+/** One benchmark row's app with the cookie a browser would hold for it. Checks every response. */
+export class Client {
+  cookie = "";
+  count = 0;
+  setCookie = "";
+  setCookieLines = 0;
+
+  constructor(
+    readonly label: string,
+    readonly app: Hono,
+    readonly setsCookie = true,
+  ) {}
+
+  /** Forgets the cookie: the next request starts a new session (logs in again). */
+  reset(): void {
+    this.cookie = "";
+    this.count = 0;
+  }
+
+  /** One request: send the cookie, check the answer is the profile with the counter one higher, keep the new cookie. */
+  async hit(): Promise<void> {
+    const res = await this.app.request("/", this.cookie ? { headers: { Cookie: this.cookie } } : undefined);
+    if (res.status !== 200) throw new Error(`${this.label}: status ${res.status}: ${await res.text()}`);
+    assertProfile(this.label, await res.json(), ++this.count);
+    if (!this.setsCookie) return;
+    const lines = res.headers.getSetCookie();
+    // A browser applies them in order, so the last one wins (hono-sessions sends two on login).
+    if (lines.length === 0) throw new Error(`${this.label}: no Set-Cookie in answer ${this.count}`);
+    this.setCookie = lines[lines.length - 1]!;
+    this.setCookieLines = lines.length;
+    const end = this.setCookie.indexOf(";");
+    this.cookie = end < 0 ? this.setCookie : this.setCookie.slice(0, end);
+  }
+
+  /** Requests for about `ms` milliseconds, in batches of 25 between clock reads; returns requests/s. */
+  async timed(ms: number): Promise<number> {
+    let n = 0;
+    const start = performance.now();
+    let elapsed: number;
+    do {
+      for (let i = 0; i < 25; i++) await this.hit();
+      n += 25;
+      elapsed = performance.now() - start;
+    } while (elapsed < ms);
+    return (n * 1000) / elapsed;
+  }
+
+  /** Bytes of the last Set-Cookie header value (name, value and attributes). */
+  get setCookieBytes(): number {
+    return new TextEncoder().encode(this.setCookie).length;
+  }
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** The median over rounds of `a[i] / b[i]`: a ratio of two rows measured in the same rounds. */
+export function pairedRatio(a: readonly number[], b: readonly number[]): number {
+  return median(a.map((x, i) => x / b[i]!));
+}
+
+/**
+ * Runs `rounds` interleaved rounds: each round gives every client `ms` of requests, in an order
+ * rotated from round to round so no row always follows the same neighbour. Returns requests/s per
+ * client per round.
+ */
+export async function interleave(clients: readonly Client[], rounds: number, ms: number, onRound?: (round: number) => void): Promise<number[][]> {
+  const results = clients.map(() => [] as number[]);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < clients.length; k++) {
+      const i = (k + round) % clients.length;
+      results[i]!.push(await clients[i]!.timed(ms));
+    }
+    onRound?.(round);
+  }
+  return results;
+}
+
+/** Checks that `requests` round trips through a fresh client come back intact (throws otherwise). */
+export async function checkRoundTrips(label: string, app: Hono, setsCookie: boolean, requests: number): Promise<Client> {
+  const client = new Client(label, app, setsCookie);
+  for (let i = 0; i < requests; i++) await client.hit();
+  if (setsCookie && !client.cookie) throw new Error(`${label}: no cookie after ${requests} requests`);
+  return client;
+}

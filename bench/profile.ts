@@ -1,0 +1,175 @@
+/**
+ * `npm run bench:profile`: where the time of a benchmark row goes, from V8's CPU profiler.
+ *
+ * Each row runs alone for a few seconds in a child process under `node --cpu-prof`, pinned to one
+ * core where `taskset` exists, after a warm-up; self time is then summed by where the code lives
+ * and divided by the requests served, in µs per request.
+ *
+ *   npm run bench:profile                       the floor app and the encrypted CookieStore side by
+ *                                               side, written to bench/PROFILE.md
+ *   npm run bench:profile -- ws-encrypted 8     one row for 8 s, printed
+ *   STUB_CRYPTO=1 npm run bench:profile -- ...  WebCrypto calls replaced by synchronous stand-ins
+ *                                               (bench/stub-crypto.ts): the JavaScript alone
+ *
+ * The raw profiles stay in bench/profiles/ (open them in Chrome DevTools or speedscope).
+ */
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Client } from "./harness.ts";
+import { stubCrypto } from "./stub-crypto.ts";
+import { VARIANTS } from "./variants.ts";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const root = join(here, "..");
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface Profiled {
+  id: string;
+  label: string;
+  /** µs per request under the profiler. */
+  perRequest: number;
+  /** Self time in µs per request, by category and by function. */
+  byCategory: Map<string, number>;
+  byFunction: Map<string, number>;
+  file: string;
+}
+
+if (process.env.BENCH_PROFILE_CHILD) {
+  await child(process.argv[2]!, Number(process.argv[3]));
+} else {
+  const [id, seconds = "8"] = process.argv.slice(2);
+  if (id) {
+    const profiled = profile(id, Number(seconds));
+    console.log(`${profiled.label}: ${profiled.perRequest.toFixed(1)} µs per request under the profiler\n`);
+    console.log(table([profiled], (run) => run.byCategory, 30));
+    console.log(`\nBy function:\n${table([profiled], (run) => run.byFunction, 40)}`);
+    console.log(`\nprofile: ${profiled.file}`);
+  } else {
+    const runs = ["floor-aes", "ws-encrypted"].map((each) => profile(each, Number(seconds)));
+    writeFileSync(join(here, "PROFILE.md"), report(runs));
+    console.log(readFileSync(join(here, "PROFILE.md"), "utf8"));
+  }
+}
+
+/** In the child: warm up, then serve requests for `seconds`, and print how many. */
+async function child(id: string, seconds: number): Promise<void> {
+  if (process.env.STUB_CRYPTO) stubCrypto();
+  const variant = VARIANTS.find((v) => v.id === id);
+  if (!variant) throw new Error(`no row "${id}"; rows: ${VARIANTS.map((v) => v.id).join(", ")}`);
+  const client = new Client(variant.label, await variant.make(), variant.setsCookie);
+  for (let i = 0; i < 3000; i++) await client.hit();
+  const before = client.count;
+  const rps = await client.timed(seconds * 1000);
+  console.log(JSON.stringify({ requests: client.count, measured: client.count - before, rps }));
+}
+
+function profile(id: string, seconds: number): Profiled {
+  const dir = join(here, "profiles", id);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const node = [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", "tsx", fileURLToPath(import.meta.url), id, String(seconds)];
+  const canPin = process.platform === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  const command = canPin ? ["taskset", "-c", "0", ...node] : node;
+  const run = spawnSync(command[0]!, command.slice(1), {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    env: { ...process.env, BENCH_PROFILE_CHILD: "1" },
+  });
+  if (run.status !== 0) throw new Error(`profiling ${id} failed (exit ${run.status})`);
+  const { requests, rps } = JSON.parse(run.stdout.trim().split("\n").pop()!) as { requests: number; rps: number };
+  const file = join(dir, readdirSync(dir).find((name) => name.endsWith(".cpuprofile"))!);
+  const { byCategory, byFunction } = selfTimes(file, requests);
+  const label = VARIANTS.find((v) => v.id === id)!.label;
+  return { id, label, perRequest: 1e6 / rps, byCategory, byFunction, file: relative(root, file) };
+}
+
+/** Self time per request, summed by category and by function. */
+function selfTimes(path: string, requests: number): { byCategory: Map<string, number>; byFunction: Map<string, number> } {
+  const profile = JSON.parse(readFileSync(path, "utf8")) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+  const time = new Map<number, number>();
+  profile.samples.forEach((id, i) => time.set(id, (time.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const byCategory = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
+  for (const node of profile.nodes) {
+    const us = (time.get(node.id) ?? 0) / requests;
+    if (!us) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    add(byCategory, category(functionName, url), us);
+    add(byFunction, `${functionName || "(anonymous)"} ${place(url)}${url ? `:${lineNumber + 1}` : ""}`, us);
+  }
+  return { byCategory, byFunction };
+}
+
+function place(url: string): string {
+  if (!url) return "(native)";
+  const path = url.replace(/^file:\/\//, "");
+  const nm = path.lastIndexOf("node_modules/");
+  if (nm >= 0) {
+    const parts = path.slice(nm + "node_modules/".length).split("/");
+    return parts[0]!.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
+  }
+  return path.startsWith("node:") ? path : relative(root, path);
+}
+
+/** Groups code by what it does for the request. */
+function category(name: string, url: string): string {
+  const where = place(url);
+  if (where === "(native)") {
+    if (name === "(idle)") return "waiting for WebCrypto's thread pool (idle)";
+    if (name === "(garbage collector)") return "garbage collector";
+    return "V8 and native code (program, builtins)";
+  }
+  if (/^node:internal\/crypto\//.test(where)) return "WebCrypto calls (argument checks, job dispatch and completion)";
+  if (/undici|webstreams|abort_controller|js_transferable|node:internal\/url|node:internal\/streams|node:buffer|node:internal\/buffer|node:internal\/encoding|node:internal\/util|node:internal\/event_target/.test(where)) {
+    return "Request, Response, Headers, bodies, TextEncoder (Node's undici and streams)";
+  }
+  if (where === "hono") return "Hono (routing, context, compose)";
+  if (where.startsWith("src/") || where.startsWith("adapters/")) return `web-sessions: ${where}`;
+  if (where.startsWith("bench/")) return `benchmark code: ${where}`;
+  if (/esm|cjs|modules|bootstrap|tsx|esbuild|lexer/.test(where)) return "module loading (start-up)";
+  return `other: ${where}`;
+}
+
+/** A Markdown table of `runs` side by side over the keys of `pick(run)`, largest last-run value first. */
+function table(runs: readonly Profiled[], pick: (run: Profiled) => Map<string, number>, limit: number): string {
+  const last = runs[runs.length - 1]!;
+  const value = (run: Profiled, key: string) => pick(run).get(key) ?? 0;
+  const keys = [...new Set(runs.flatMap((run) => [...pick(run).keys()]))].sort((a, b) => value(last, b) - value(last, a));
+  const both = runs.length === 2;
+  const lines = [
+    `| | ${runs.map((run) => run.label).join(" | ")} |${both ? " difference |" : ""}`,
+    `|---|${runs.map(() => "--:").join("|")}|${both ? "--:|" : ""}`,
+  ];
+  for (const key of keys.slice(0, limit)) {
+    const cells = runs.map((run) => value(run, key).toFixed(2)).join(" | ");
+    lines.push(`| ${key} | ${cells} |${both ? ` ${(value(runs[1]!, key) - value(runs[0]!, key)).toFixed(2)} |` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function report(runs: readonly Profiled[]): string {
+  const [floor, ours] = runs as [Profiled, Profiled];
+  const total = (run: Profiled) => [...run.byCategory.values()].reduce((a, b) => a + b, 0);
+  return [
+    "# Where the time goes",
+    "",
+    `Written by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}: each row alone for ${process.argv[3] ?? 8} s under \`node --cpu-prof\`, pinned to one core, after 3,000 warm-up requests. Self time by category, in µs per request; the profiler itself slows everything down, so compare the rows with each other, not with bench/RESULTS.md. Raw profiles: ${runs.map((run) => run.file).join(", ")}.`,
+    "",
+    `Per request under the profiler: ${floor.label} ${floor.perRequest.toFixed(1)} µs (profile total ${total(floor).toFixed(1)}), ${ours.label} ${ours.perRequest.toFixed(1)} µs (profile total ${total(ours).toFixed(1)}).`,
+    "",
+    table(runs, (run) => run.byCategory, 40),
+    "",
+    `Top functions of ${ours.label}:`,
+    "",
+    table([ours], (run) => run.byFunction, 40),
+    "",
+  ].join("\n");
+}

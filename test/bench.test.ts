@@ -1,0 +1,48 @@
+// The benchmark (npm run bench) is not timed here: this only proves that every row it measures
+// still round-trips its session intact, and that the harness fails loudly when one does not.
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { LOGIN } from "../bench/fixture.ts";
+import { checkRoundTrips } from "../bench/harness.ts";
+import { chart, markdown } from "../bench/report.ts";
+import type { Results } from "../bench/report.ts";
+import { VARIANTS } from "../bench/variants.ts";
+
+describe("bench rows", () => {
+  for (const variant of VARIANTS) {
+    it(`${variant.label}: the counter goes up and the profile comes back intact`, async () => {
+      const client = await checkRoundTrips(variant.label, await variant.make(), variant.setsCookie, 6);
+      expect(client.count).toBe(6);
+      if (variant.setsCookie) expect(client.setCookieBytes).toBeGreaterThan(40);
+    });
+  }
+
+  it("fails loudly when a round trip loses the session", async () => {
+    const forgetful = new Hono();
+    forgetful.get("/", (c) => {
+      c.header("Set-Cookie", "s=x; Path=/");
+      return c.json({ ...LOGIN, count: 1 }); // always 1: the session never comes back
+    });
+    await expect(checkRoundTrips("forgetful", forgetful, true, 3)).rejects.toThrow(/round trip not intact: expected count 2/);
+    const wrongField = new Hono();
+    let count = 0;
+    wrongField.get("/", (c) => c.json({ ...LOGIN, roles: ["admin"], count: ++count }));
+    await expect(checkRoundTrips("wrong field", wrongField, false, 1)).rejects.toThrow(/round trip not intact/);
+  });
+
+  it("writes the results as Markdown and an SVG chart", () => {
+    const results: Results = {
+      machine: { date: "2026-01-01 00:00 UTC", cpu: "CPU", cores: 2, os: "linux", node: "v20", pinned: "pinned", commit: "abc", versions: { hono: "4" }, rounds: 1, ms: 1 },
+      rows: VARIANTS.map((v, i) => ({ id: v.id, label: v.label, kind: v.kind, rps: 1000 * (i + 1), vsBare: 1, vsFloor: 1, setCookieBytes: v.setsCookie ? 400 : undefined })),
+      targets: [{ what: "t", value: "1", goal: "1", met: true }],
+      memory: undefined,
+      upstash: undefined,
+    };
+    const md = markdown(results);
+    expect(md).toContain("| **web-sessions CookieStore (encrypted)** |");
+    expect(md).toContain("### Where the time goes");
+    const svg = chart(results);
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("@hono/session");
+  });
+});
