@@ -147,6 +147,17 @@ export function storeConformance({ describe, it }: SuiteRunner, label: string, s
       });
     }
 
+    it("keeps 100 concurrent new sessions apart", async () => {
+      // Overlapping saves and loads must never mix one session's bytes into another's.
+      const { app } = await browser();
+      const browsers = Array.from({ length: 100 }, () => new TestBrowser((request) => app.fetch(request)));
+      // Values of different lengths, so sealed buffers of different sizes interleave.
+      const valueOf = (i: number) => `v${i}-${"x".repeat(i * 7)}`;
+      await Promise.all(browsers.map((b, i) => b.json(`/set/k/${valueOf(i)}`, { method: "POST" })));
+      const read = await Promise.all(browsers.map((b) => b.json("/get/k")));
+      assert.deepEqual(read.map(({ value }) => value), browsers.map((_, i) => valueOf(i)));
+    });
+
     it("clears every key", async () => {
       const { browser: b } = await browser();
       await b.json("/set/a/1", { method: "POST" });
