@@ -167,6 +167,8 @@ function report(runs: readonly Profiled[]): string {
     "",
     table(runs, (run) => run.byCategory, 40),
     "",
+    "Reading it: a WebCrypto call on Node runs as a job on libuv's thread pool. \"WebCrypto calls\" is the main thread's share (converting the algorithm dictionary, copying the inputs, queuing the job; on one core, also the time the pool thread runs while the main thread is switched out inside `job.run()`), and \"waiting\" is the main thread idle until the job is done. Each row makes one encrypt and one decrypt; web-sessions also passes the cookie name as additional data, which Node converts and copies on every call. web-sessions' own JavaScript is the rows named after its files; the floor's handler is `bench/variants.ts`.",
+    "",
     `Top functions of ${ours.label}:`,
     "",
     table([ours], (run) => run.byFunction, 40),
