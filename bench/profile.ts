@@ -44,7 +44,7 @@ interface Profiled {
 if (process.env.BENCH_PROFILE_CHILD) {
   await child(process.argv[2]!, Number(process.argv[3]));
 } else {
-  const [id, seconds = "8"] = process.argv.slice(2);
+  const [id, seconds = id ? "8" : "4"] = process.argv.slice(2);
   if (id) {
     const profiled = profile(id, Number(seconds));
     console.log(`${profiled.label}: ${profiled.perRequest.toFixed(1)} µs per request under the profiler\n`);
@@ -52,8 +52,16 @@ if (process.env.BENCH_PROFILE_CHILD) {
     console.log(`\nBy function:\n${table([profiled], (run) => run.byFunction, 40)}`);
     console.log(`\nprofile: ${profiled.file}`);
   } else {
-    const runs = ["floor-aes", "ws-encrypted"].map((each) => profile(each, Number(seconds)));
-    writeFileSync(join(here, "PROFILE.md"), report(runs));
+    rmSync(join(here, "profiles"), { recursive: true, force: true });
+    // Three runs of each row, alternating, and the median of each figure: runs minutes apart on a
+    // shared machine differ by more than the rows do.
+    const ids = ["floor-aes", "ws-encrypted"];
+    const sides = (stub: boolean) => {
+      const repeats: Profiled[][] = ids.map(() => []);
+      for (let i = 0; i < 3; i++) ids.forEach((each, k) => repeats[k]!.push(profile(each, Number(seconds), stub)));
+      return repeats.map(medianOf);
+    };
+    writeFileSync(join(here, "PROFILE.md"), report(sides(false), sides(true), Number(seconds)));
     console.log(readFileSync(join(here, "PROFILE.md"), "utf8"));
   }
 }
@@ -70,21 +78,21 @@ async function child(id: string, seconds: number): Promise<void> {
   console.log(JSON.stringify({ requests: client.count, measured: client.count - before, rps }));
 }
 
-function profile(id: string, seconds: number): Profiled {
+function profile(id: string, seconds: number, stub = !!process.env.STUB_CRYPTO): Profiled {
   const dir = join(here, "profiles", id);
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const before = new Set(readdirSync(dir));
   const node = [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", "tsx", fileURLToPath(import.meta.url), id, String(seconds)];
   const canPin = process.platform === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
   const command = canPin ? ["taskset", "-c", "0", ...node] : node;
   const run = spawnSync(command[0]!, command.slice(1), {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
-    env: { ...process.env, BENCH_PROFILE_CHILD: "1" },
+    env: { ...process.env, BENCH_PROFILE_CHILD: "1", STUB_CRYPTO: stub ? "1" : "" },
   });
   if (run.status !== 0) throw new Error(`profiling ${id} failed (exit ${run.status})`);
   const { requests, rps } = JSON.parse(run.stdout.trim().split("\n").pop()!) as { requests: number; rps: number };
-  const file = join(dir, readdirSync(dir).find((name) => name.endsWith(".cpuprofile"))!);
+  const file = join(dir, readdirSync(dir).find((name) => name.endsWith(".cpuprofile") && !before.has(name))!);
   const { byCategory, byFunction } = selfTimes(file, requests);
   const label = VARIANTS.find((v) => v.id === id)!.label;
   return { id, label, perRequest: 1e6 / rps, byCategory, byFunction, file: relative(root, file) };
@@ -155,13 +163,32 @@ function table(runs: readonly Profiled[], pick: (run: Profiled) => Map<string, n
   return lines.join("\n");
 }
 
-function report(runs: readonly Profiled[]): string {
+/** One profile of several runs of a row: the median of each figure. */
+function medianOf(runs: readonly Profiled[]): Profiled {
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1]!;
+  const merge = (pick: (run: Profiled) => Map<string, number>) => {
+    const keys = new Set(runs.flatMap((run) => [...pick(run).keys()]));
+    return new Map([...keys].map((key) => [key, mid(runs.map((run) => pick(run).get(key) ?? 0))]));
+  };
+  return {
+    ...runs[0]!,
+    perRequest: mid(runs.map((run) => run.perRequest)),
+    byCategory: merge((run) => run.byCategory),
+    byFunction: merge((run) => run.byFunction),
+    file: runs.map((run) => run.file).join(", "),
+  };
+}
+
+function report(runs: readonly Profiled[], stubbed: readonly Profiled[], seconds: number): string {
   const [floor, ours] = runs as [Profiled, Profiled];
+  const [stubFloor, stubOurs] = stubbed as [Profiled, Profiled];
   const total = (run: Profiled) => [...run.byCategory.values()].reduce((a, b) => a + b, 0);
   return [
     "# Where the time goes",
     "",
-    `Written by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}: each row alone for ${process.argv[3] ?? 8} s under \`node --cpu-prof\`, pinned to one core, after 3,000 warm-up requests. Self time by category, in µs per request; the profiler itself slows everything down, so compare the rows with each other, not with bench/RESULTS.md. Raw profiles: ${runs.map((run) => run.file).join(", ")}.`,
+    `Written by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}: each row alone for ${seconds} s under \`node --cpu-prof\`, pinned to one core, after 3,000 warm-up requests, three times alternating with the other row; each figure is the median of the three. Self time by category, in µs per request (start-up included, so totals run above the per-request time); the profiler itself slows everything down, so compare the rows with each other, not with bench/RESULTS.md. Raw profiles in bench/profiles/.`,
+    "",
+    "## With WebCrypto",
     "",
     `Per request under the profiler: ${floor.label} ${floor.perRequest.toFixed(1)} µs (profile total ${total(floor).toFixed(1)}), ${ours.label} ${ours.perRequest.toFixed(1)} µs (profile total ${total(ours).toFixed(1)}).`,
     "",
@@ -169,7 +196,13 @@ function report(runs: readonly Profiled[]): string {
     "",
     "Reading it: a WebCrypto call on Node runs as a job on libuv's thread pool. \"WebCrypto calls\" is the main thread's share (converting the algorithm dictionary, copying the inputs, queuing the job; on one core, also the time the pool thread runs while the main thread is switched out inside `job.run()`), and \"waiting\" is the main thread idle until the job is done. Each row makes one encrypt and one decrypt; web-sessions also passes the cookie name as additional data, which Node converts and copies on every call. web-sessions' own JavaScript is the rows named after its files; the floor's handler is `bench/variants.ts`.",
     "",
-    `Top functions of ${ours.label}:`,
+    "## The JavaScript alone",
+    "",
+    `The same with WebCrypto's calls replaced by synchronous stand-ins (bench/stub-crypto.ts, same sizes, no thread pool): what is left is JavaScript. Per request under the profiler: ${stubFloor.label} ${stubFloor.perRequest.toFixed(1)} µs, ${stubOurs.label} ${stubOurs.perRequest.toFixed(1)} µs.`,
+    "",
+    table(stubbed, (run) => run.byCategory, 25),
+    "",
+    `## Top functions of ${ours.label}`,
     "",
     table([ours], (run) => run.byFunction, 40),
     "",

@@ -18,6 +18,8 @@ export interface ScalePoint {
   /** Sessions ever saved into it. */
   created: number;
   rps: number;
+  /** Bare Hono's requests/s in the same rounds. */
+  bareRps: number;
   vsBare: number;
   heapMB: number;
 }
@@ -72,7 +74,7 @@ async function fill(store: MemoryStore, count: number): Promise<void> {
 async function point(store: MemoryStore, client: Client, bare: Client, created: number, rounds: number, ms: number): Promise<ScalePoint> {
   for (let i = 0; i < 300; i++) await client.hit();
   const [bareRps, rps] = await interleave([bare, client], rounds, ms);
-  return { held: store.size, created, rps: median(rps!), vsBare: pairedRatio(rps!, bareRps!), heapMB: heapMB() };
+  return { held: store.size, created, rps: median(rps!), bareRps: median(bareRps!), vsBare: pairedRatio(rps!, bareRps!), heapMB: heapMB() };
 }
 
 /**
