@@ -62,11 +62,11 @@ beforeAll(async () => {
   app = join(dir, "app");
   mkdirSync(app);
   [packed] = (await pack([])) as [Packed]; // prepack builds dist/ first
-  // The dependency (jose) and the optional peers (hono; @upstash/redis and its own dependency)
-  // are packed from this checkout's node_modules, so the install needs no registry.
+  // The optional peers (hono; @upstash/redis and its own dependency) are packed from this
+  // checkout's node_modules, so the install needs no registry. The package has no dependencies.
   // They are packed as installed, without their own build scripts.
   const deps = await pack(
-    ["jose", "hono", "@upstash/redis", "uncrypto"].map((name) => join(REPO, "node_modules", name)),
+    ["hono", "@upstash/redis", "uncrypto"].map((name) => join(REPO, "node_modules", name)),
     ["--ignore-scripts"],
   );
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
