@@ -159,8 +159,8 @@ export class SessionJar implements SessionOwner {
   #cookieOptions(state: SessionState): ResolvedCookieOptions {
     // Most sessions set no options of their own: then they are the middleware's, resolved once.
     // Resolving them again took 0.7 µs a save (measured, Node 20).
-    for (const _ in state.options) return resolveCookieOptions(this.#settings.cookie, state.options);
-    return this.#settings.cookie;
+    if (Object.keys(state.options).length === 0) return this.#settings.cookie;
+    return resolveCookieOptions(this.#settings.cookie, state.options);
   }
 
   async save(state: SessionState): Promise<void> {
