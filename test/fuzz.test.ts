@@ -111,3 +111,4 @@ describe("Codec under generated input", () => {
 describeMiddlewareFuzz("CookieStore (encrypted)", { make: (secrets) => new CookieStore({ secrets }), serverSide: false });
 describeMiddlewareFuzz("CookieStore (signed)", { make: (secrets) => new CookieStore({ secrets, encrypt: false }), serverSide: false });
 describeMiddlewareFuzz("MemoryStore", { make: (secrets) => new MemoryStore({ secrets }), serverSide: true });
+describeMiddlewareFuzz("MemoryStore", { make: (secrets) => new MemoryStore({ secrets }), serverSide: true, lazy: true });

@@ -7,7 +7,8 @@ import fc from "fast-check";
 import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MockInstance } from "vitest";
-import { getSession, sessions } from "../../adapters/hono.ts";
+import type { Context } from "hono";
+import { getSession, loadSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import type { Store } from "../../src/store.ts";
 import { NAME, headerCase, render, sessionEntries } from "./cookie-cases.ts";
@@ -27,6 +28,8 @@ export interface FuzzTarget {
   contents?: number;
   /** Requests the store's backend has answered so far, for stores that make round trips. */
   roundTrips?: () => number;
+  /** Run the middleware with `lazy: true`, the routes reaching the session through `loadSession`. */
+  lazy?: boolean;
 }
 
 // Fixed seeds: a failure is reproducible, and CI runs the same cases as a developer's machine.
@@ -43,29 +46,30 @@ interface Seen {
   n: unknown;
 }
 
-function fuzzApp(store: Store, keys: () => string[], name = NAME) {
+function fuzzApp(store: Store, keys: () => string[], name = NAME, lazy = false) {
   let seen: Seen | undefined;
   let invalid = 0;
   let pending: [string, unknown][] = [];
   const app = new Hono();
-  app.use(sessions(name, store, { onInvalidCookie: () => void invalid++ }));
-  const look = (c: Parameters<typeof getSession>[0]) => {
-    const session = getSession(c);
+  app.use(sessions(name, store, { onInvalidCookie: () => void invalid++, lazy }));
+  const open = (c: Context) => (lazy ? loadSession(c) : getSession(c));
+  const look = async (c: Context) => {
+    const session = await open(c);
     seen = { id: session.id, isNew: session.isNew, values: keys().map((key) => session.get(key)), n: session.get("n") };
   };
-  app.get("/whoami", (c) => {
-    look(c);
+  app.get("/whoami", async (c) => {
+    await look(c);
     return c.text("ok");
   });
   app.post("/bump", async (c) => {
-    look(c);
-    const session = getSession(c);
+    await look(c);
+    const session = await open(c);
     session.set("n", ((session.get("n") as number | undefined) ?? 0) + 1);
     await session.save();
     return c.json({ id: session.id, n: session.get("n") });
   });
   app.post("/put", async (c) => {
-    const session = getSession(c);
+    const session = await open(c);
     for (const [key, value] of pending) session.set(key, value);
     try {
       await session.save();
@@ -127,7 +131,7 @@ function cookieOf(response: Response, name = NAME): string {
 export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void {
   const { headers = 10_000, writes = 1_000, contents = 300 } = target;
 
-  describe(`${label}: generated input through the Hono middleware`, () => {
+  describe(`${label}: generated input through the Hono middleware${target.lazy ? " (lazy)" : ""}`, () => {
     let spies: MockInstance[] = [];
     beforeAll(() => {
       spies = CONSOLE.map((method) => vi.spyOn(console, method));
@@ -144,7 +148,7 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
       const store = await target.make([SECRET, OLD_SECRET]);
       const data = fc.sample(sessionEntries, { seed: SEED, numRuns: POOL }).map((entries, i) => [["who", i], ...entries.filter(([key]) => key !== "who" && key !== "n")] as [string, unknown][]);
       const keys = [...new Set(data.flatMap((entries) => entries.map(([key]) => key)))];
-      const main = fuzzApp(store, () => keys);
+      const main = fuzzApp(store, () => keys, NAME, target.lazy);
       const mint = async (app: ReturnType<typeof fuzzApp>, entries: [string, unknown][]) => {
         app.put(entries);
         const response = await app.app.request("/put", { method: "POST" });
