@@ -1,7 +1,6 @@
 // The package as users get it: `npm pack`, installed into a fresh project from tarballs alone
 // (offline), then every subpath imported under Node, Deno, Bun and in a workerd bundle, and the
 // .d.ts files type-checked as a user's project would.
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, binary, run, versionOf } from "./support/runtime.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
+import { bundleForWorkerd } from "./support/workerd-bundle.ts";
 import type { UpstashEndpoint } from "./support/upstash-endpoint.ts";
 
 const EXPORTS: Record<string, string[]> = {
@@ -123,20 +123,10 @@ describe("the installed package", () => {
   }, 60_000);
 
   it("imports every subpath and keeps a session in a workerd bundle", async () => {
-    const bundled = await build({
-      absWorkingDir: app,
-      entryPoints: ["worker.js"],
-      bundle: true,
-      format: "esm",
-      platform: "neutral",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["module", "main"],
-      write: false,
-      logLevel: "silent",
-    });
+    const script = await bundleForWorkerd("worker.js", app);
     const mf = new Miniflare({
       modules: true,
-      script: bundled.outputFiles[0]!.text,
+      script,
       compatibilityDate: "2025-09-01",
       bindings: upstashEnv,
     });

@@ -1,16 +1,16 @@
 // web-sessions/workers in workerd: the Workers example and an adapter probe, bundled with esbuild
 // as wrangler would and run in Miniflare.
-import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { REPO, run } from "./support/runtime.ts";
 import { SECRET } from "./support/browser.ts";
+import { freePort } from "./support/free-port.ts";
+import { bundleForWorkerd } from "./support/workerd-bundle.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 import { countThreeTimes, httpGet } from "./runtimes/counter-flow.ts";
 import type { Get } from "./runtimes/counter-flow.ts";
@@ -21,19 +21,8 @@ import type { SessionError } from "../src/errors.ts";
 
 const workerdVersion = createRequire(import.meta.url)("workerd/package.json").version as string;
 
-/** Bundles a worker entry for workerd, as `wrangler deploy` does. */
-async function bundle(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [join(REPO, entry)],
-    bundle: true,
-    format: "esm",
-    platform: "neutral",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["module", "main"],
-    write: false,
-    logLevel: "silent",
-  });
-  return result.outputFiles[0]!.text;
+function bundle(entry: string): Promise<string> {
+  return bundleForWorkerd(join(REPO, entry));
 }
 
 const running: Miniflare[] = [];
@@ -114,17 +103,6 @@ const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
 const WRANGLER_CONFIG = "examples/workers/wrangler.toml";
 // No login, no telemetry, no prompts.
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "true" };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe("wrangler with examples/workers/wrangler.toml", () => {
   it("bundles the Worker with `wrangler deploy --dry-run`", async () => {

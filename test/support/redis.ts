@@ -4,7 +4,8 @@
  * message that says how to get one.
  */
 import { spawn } from "node:child_process";
-import { createServer, createConnection } from "node:net";
+import { createConnection } from "node:net";
+import { freePort } from "./free-port.ts";
 
 export interface RedisServer {
   /** `redis://host:port` */
@@ -78,16 +79,5 @@ function answersPing(host: string, port: number): Promise<boolean> {
     socket.once("connect", () => socket.write("PING\r\n"));
     // A Redis that wants a password answers -NOAUTH: it is there all the same.
     socket.once("data", (data) => done(/^(\+PONG|-NOAUTH)/.test(data.toString())));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
