@@ -68,10 +68,7 @@ export function withSessions<Server = BunServer>(
   config: SessionsConfig,
   handler: BunHandler<Server>,
 ): (request: Request, server: Server) => Promise<Response> {
-  const wrapped = coreWithSessions<[Server]>(config, handler);
-  return function bunSessionsHandler(request: Request, server: Server): Promise<Response> {
-    return wrapped(request, server);
-  };
+  return coreWithSessions<[Server]>(config, handler);
 }
 
 /**

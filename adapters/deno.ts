@@ -61,10 +61,7 @@ export function withSessions<Info = DenoServeHandlerInfo>(
   config: SessionsConfig,
   handler: DenoHandler<Info>,
 ): (request: Request, info: Info) => Promise<Response> {
-  const wrapped = coreWithSessions<[Info]>(config, handler);
-  return function denoSessionsHandler(request: Request, info: Info): Promise<Response> {
-    return wrapped(request, info);
-  };
+  return coreWithSessions<[Info]>(config, handler);
 }
 
 /**

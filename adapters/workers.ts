@@ -88,12 +88,7 @@ export function withSessions<Env = unknown, Ctx = WorkersExecutionContext>(
   config: WorkersSessionsConfig<Env>,
   handler: WorkersHandler<Env, Ctx>,
 ): (request: Request, env: Env, ctx: Ctx) => Promise<Response> {
-  if (typeof config !== "function") {
-    const wrapped = coreWithSessions<[Env, Ctx]>(config, handler);
-    return function workersSessionsHandler(request: Request, env: Env, ctx: Ctx): Promise<Response> {
-      return wrapped(request, env, ctx);
-    };
-  }
+  if (typeof config !== "function") return coreWithSessions<[Env, Ctx]>(config, handler);
   const perEnv = new WeakMap<object, (request: Request, env: Env, ctx: Ctx) => Promise<Response>>();
   return async function workersSessionsHandler(request: Request, env: Env, ctx: Ctx): Promise<Response> {
     const key = typeof env === "object" && env !== null ? env : NO_ENV;
