@@ -102,18 +102,20 @@ export class MemoryStore implements Store {
   }
 
   async save(name: string, write: SessionWrite): Promise<string> {
-    // Encode before touching the entry, so data that is not JSON changes nothing.
-    const changed = new Map<string, string>();
-    for (const key of write.changed) if (!write.flashIds.has(key)) changed.set(key, encodeJson(write.data.get(key)));
-    const flashes = [...write.flashes].map(([key, { taken, added }]) => ({ key, taken, added: added.map(([id, value]) => [id, encodeJson(value)] as const) }));
-    if (write.previousId) this.#drop(write.previousId);
     let entry = this.#live(write.id);
     if (!entry || write.cleared) {
-      // No entry to merge into (new, regenerated, cleared, or evicted since it was loaded): write it whole.
+      // No entry to merge into (new, regenerated, cleared, or evicted since it was loaded): write it
+      // whole. Encoded first, so data that is not JSON changes nothing.
+      const whole = wholeEntry(write);
+      if (write.previousId) this.#drop(write.previousId);
       if (entry) this.#remove(entry);
-      entry = wholeEntry(write);
+      entry = whole;
       this.#entries.set(write.id, entry);
     } else {
+      // Encode before touching the entry, so data that is not JSON changes nothing.
+      const changed = new Map<string, string>();
+      for (const key of write.changed) if (!write.flashIds.has(key)) changed.set(key, encodeJson(write.data.get(key)));
+      const flashes = [...write.flashes].map(([key, { taken, added }]) => ({ key, taken, added: added.map(([id, value]) => [id, encodeJson(value)] as const) }));
       entry.values = mergeValues(entry.values, write, changed);
       for (const { key, taken, added } of flashes) {
         const kept = entry.flashes?.get(key) ?? new Map<string, string>();
