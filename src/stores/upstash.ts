@@ -122,7 +122,8 @@ export class UpstashRedisStore implements Store {
     const removed = write.cleared || write.previousId ? [] : removedFields(write);
     await this.#call("save", () => {
       const transaction = this.#client.multi();
-      if (write.cleared) transaction.del(key);
+      // A cleared session starts over; a regenerated one's key is new, so there is nothing to drop.
+      if (write.cleared && !write.previousId) transaction.del(key);
       transaction.hset(key, fields);
       if (removed.length > 0) transaction.hdel(key, ...removed);
       // The entry dies when the cookie does: the TTL never passes the session's maxAge.
