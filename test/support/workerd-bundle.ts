@@ -1,7 +1,11 @@
 /** Bundles a worker entry for workerd, as `wrangler deploy` does. */
 import { build } from "esbuild";
 
-export async function bundleForWorkerd(entry: string, absWorkingDir?: string): Promise<string> {
+/**
+ * `cloudflare:` modules (the Durable Object base class) are the runtime's own and stay imports;
+ * `external` adds more (e.g. `node:*` for a worker run with `nodejs_compat`).
+ */
+export async function bundleForWorkerd(entry: string, absWorkingDir?: string, external: string[] = []): Promise<string> {
   const result = await build({
     absWorkingDir,
     entryPoints: [entry],
@@ -10,6 +14,7 @@ export async function bundleForWorkerd(entry: string, absWorkingDir?: string): P
     platform: "neutral",
     conditions: ["workerd", "worker", "browser"],
     mainFields: ["module", "main"],
+    external: ["cloudflare:*", ...external],
     write: false,
     logLevel: "silent",
   });

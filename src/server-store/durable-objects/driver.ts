@@ -1,0 +1,159 @@
+/**
+ * The Durable Objects driver of the server-store engine: each operation is RPC calls to
+ * `SessionsObject`s. Loading a session is one call to its object, and so is a save that leaves the
+ * owner as it is (the common request).
+ *
+ * There is no transaction over two objects, so the session's object is the source of truth and
+ * the owner index only has to hold every live session of its owner (it may hold more):
+ * - A save that gives a session an owner adds the id to that owner's index *before* it writes the
+ *   session (two calls; a sign-in). If the write then fails, the index holds a stale id, never
+ *   misses one.
+ * - `list()` and `destroyAll()` ask each indexed session's object (`info`, `end`), which answers
+ *   for itself: live and of this owner, or not. So a session that moved to another owner, or
+ *   expired, is never listed or counted, and `destroyAll()` ends sessions in their own objects,
+ *   where a late save then finds a destroyed session and writes nothing.
+ * - Stale ids are pruned as they are found. A destroyed or expired session (`gone`) never takes a
+ *   write again, so its id goes at once. An id whose object is `empty`, or of another owner, may be
+ *   waiting for the write that follows its index add: it goes only once the expiry announced with
+ *   that add has passed (checked inside the owner's object), when such a write could only create an
+ *   expired session.
+ * - `destroy()` ends the session, then drops its id from its owner's index (a second call, only
+ *   for a session with an owner).
+ *
+ * @module
+ */
+
+import { SessionError } from "../../errors.ts";
+import type { SessionInfo, StoredSession } from "../../store.ts";
+import { decodeJson } from "../../stores/json.ts";
+import type { SessionDriver } from "../server-store.ts";
+import type { WritePlan } from "../write-plan.ts";
+import { ownerObjectName, sessionObjectName } from "./protocol.ts";
+import type { SessionRecord, SessionState } from "./protocol.ts";
+
+/** The RPC methods of a `SessionsObject`, as a stub of one offers them. */
+export interface SessionsStub {
+  load(now: number): Promise<SessionRecord | undefined>;
+  save(plan: WritePlan, now: number): Promise<boolean>;
+  end(owner: string | null, now: number): Promise<SessionState>;
+  info(owner: string, now: number): Promise<SessionState>;
+  indexAdd(id: string, hint: number): Promise<void>;
+  indexEntries(): Promise<Array<[id: string, hint: number]>>;
+  indexPrune(dropped: string[], stale: string[], now: number): Promise<void>;
+}
+
+/**
+ * A Durable Object namespace binding (`env.SESSIONS`), as far as the store uses it. Typed loosely
+ * so that `DurableObjectNamespace<SessionsObject>` from the Workers types fits as it is.
+ */
+export interface SessionsNamespace {
+  idFromName(name: string): unknown;
+  get(id: never): unknown;
+}
+
+export class DurableObjectDriver implements SessionDriver {
+  readonly #namespace: SessionsNamespace;
+
+  constructor(namespace: SessionsNamespace) {
+    this.#namespace = namespace;
+  }
+
+  async read(id: string): Promise<StoredSession | undefined> {
+    const record = await this.#call("load", () => this.#session(id).load(Date.now()));
+    return record && toStoredSession(id, record);
+  }
+
+  async write(plan: WritePlan): Promise<boolean> {
+    return this.#call("save", async () => {
+      if (typeof plan.owner === "string") await this.#owner(plan.owner).indexAdd(plan.id, plan.expiresAt);
+      const written = await this.#session(plan.id).save(plan, Date.now());
+      if (written && plan.previousId !== undefined) await this.#end(plan.previousId);
+      return written;
+    });
+  }
+
+  remove(id: string): Promise<void> {
+    return this.#call("destroy", () => this.#end(id));
+  }
+
+  list(owner: string, now: number): Promise<SessionInfo[]> {
+    return this.#call("list", async () => {
+      const index = this.#owner(owner);
+      const entries = await index.indexEntries();
+      const states = await Promise.all(entries.map(([id]) => this.#session(id).info(owner, now)));
+      const sessions: SessionInfo[] = [];
+      states.forEach((state, i) => {
+        if (state.state === "live") sessions.push({ id: entries[i]![0], createdAt: state.createdAt, expiresAt: state.expiresAt });
+      });
+      await this.#prune(index, entries.map(([id]) => id), states, now);
+      return sessions;
+    });
+  }
+
+  removeAll(owner: string, except: string | undefined): Promise<number> {
+    return this.#call("destroyAll", async () => {
+      const now = Date.now();
+      const index = this.#owner(owner);
+      const ids = (await index.indexEntries()).map(([id]) => id).filter((id) => id !== except);
+      const states = await Promise.all(ids.map((id) => this.#session(id).end(owner, now)));
+      await this.#prune(index, ids, states, now);
+      return states.filter(({ state }) => state === "ended").length;
+    });
+  }
+
+  /** Ends the session `id` and drops it from its owner's index. */
+  async #end(id: string): Promise<void> {
+    const state = await this.#session(id).end(null, Date.now());
+    if (state.state === "ended" && state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
+  }
+
+  /** Prunes the ids that answered anything but `live`, by the rules in this module's comment. */
+  async #prune(index: SessionsStub, ids: string[], states: SessionState[], now: number): Promise<void> {
+    const dropped: string[] = [];
+    const stale: string[] = [];
+    states.forEach(({ state }, i) => {
+      if (state === "ended" || state === "gone") dropped.push(ids[i]!);
+      else if (state !== "live") stale.push(ids[i]!);
+    });
+    if (dropped.length > 0 || stale.length > 0) await index.indexPrune(dropped, stale, now);
+  }
+
+  #session(id: string): SessionsStub {
+    return this.#stub(sessionObjectName(id));
+  }
+
+  #owner(owner: string): SessionsStub {
+    return this.#stub(ownerObjectName(owner));
+  }
+
+  #stub(name: string): SessionsStub {
+    const namespace = this.#namespace;
+    return namespace.get(namespace.idFromName(name) as never) as SessionsStub;
+  }
+
+  /** Runs one operation; any failure (an exception in the object, an overloaded or reset object, a broken connection) becomes `ERR_SESSION_STORE`. */
+  async #call<T>(action: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (cause) {
+      throw new SessionError("ERR_SESSION_STORE", `could not ${action} the session in its Durable Object`, { cause });
+    }
+  }
+}
+
+/** A session's record as the engine wants it: decoded values, flashes by key in the order added. */
+function toStoredSession(id: string, { createdAt, expiresAt, values, flashes }: SessionRecord): StoredSession {
+  const data = new Map<string, unknown>();
+  for (const [key, json] of values) data.set(key, decodeJson(json));
+  const flashIds = new Map<string, string[]>();
+  for (const [key, flashId, json] of flashes) {
+    // Flashes come sorted by key, then id: each key's arrays grow in the order the flashes were added.
+    if (!flashIds.has(key)) {
+      flashIds.set(key, []);
+      data.set(key, []);
+    }
+    flashIds.get(key)!.push(flashId);
+    (data.get(key) as unknown[]).push(decodeJson(json));
+  }
+  return { id, data, createdAt, expiresAt, flashIds };
+}
