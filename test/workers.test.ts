@@ -30,8 +30,8 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((mf) => mf.dispose()));
 });
 
-async function worker(entry: string, bindings: Record<string, string>): Promise<{ get: Get; mf: Miniflare }> {
-  const mf = new Miniflare({ modules: true, script: await bundle(entry), compatibilityDate: "2025-09-01", bindings });
+async function worker(entry: string, bindings: Record<string, string>, durableObjects?: Record<string, { className: string; useSQLite: boolean }>): Promise<{ get: Get; mf: Miniflare }> {
+  const mf = new Miniflare({ modules: true, script: await bundle(entry), compatibilityDate: "2025-09-01", bindings, ...(durableObjects && { durableObjects }) });
   running.push(mf);
   await mf.ready;
   const get: Get = async (path, cookie) =>
@@ -42,10 +42,29 @@ async function worker(entry: string, bindings: Record<string, string>): Promise<
   return { get, mf };
 }
 
+/**
+ * Sends the first response's cookie twice more: with data kept server-side the count goes on
+ * (3), with data in the cookie the old cookie counts from 1 again (2).
+ */
+async function countWithFirstCookie(get: Get): Promise<number> {
+  const first = await get("/");
+  const cookie = first.headers.getSetCookie()[0]!.split(";")[0];
+  await first.arrayBuffer();
+  await (await get("/", cookie)).arrayBuffer();
+  return ((await (await get("/", cookie)).json()) as { count: number }).count;
+}
+
 describe(`workerd ${workerdVersion} (Miniflare)`, () => {
   it("examples/workers (Hono, CookieStore, secret from env) counts 1, 2, 3 as the cookie comes back", async () => {
     const { get } = await worker("examples/workers/worker.ts", { SESSION_SECRET: SECRET });
     await countThreeTimes(get);
+    expect(await countWithFirstCookie(get)).toBe(2);
+  }, 30_000);
+
+  it("examples/workers with the SESSIONS Durable Object binding (DurableObjectStore) counts 1, 2, 3, its data server-side", async () => {
+    const { get } = await worker("examples/workers/worker.ts", { SESSION_SECRET: SECRET }, { SESSIONS: { className: "SessionsObject", useSQLite: true } });
+    await countThreeTimes(get);
+    expect(await countWithFirstCookie(get)).toBe(3);
   }, 30_000);
 
   it("examples/workers with UpstashRedisStore (bindings to the test endpoint) counts 1, 2, 3: one load and one save per request", async () => {
@@ -100,29 +119,31 @@ describe(`workerd ${workerdVersion} (Miniflare)`, () => {
 });
 
 const WRANGLER = join(REPO, "node_modules", ".bin", "wrangler");
-const WRANGLER_CONFIG = "examples/workers/wrangler.toml";
 // No login, no telemetry, no prompts.
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", CI: "true" };
 
-describe("wrangler with examples/workers/wrangler.toml", () => {
-  it("bundles the Worker with `wrangler deploy --dry-run`", async () => {
+describe("wrangler from the repository root (wrangler.toml: the Workers example, SESSIONS bound to SessionsObject)", () => {
+  it("bundles the Worker with `wrangler deploy --dry-run`, the Durable Object binding and its SQLite class included", async () => {
     expect(existsSync(WRANGLER), "wrangler is missing: run `npm ci`").toBe(true);
     const outdir = mkdtempSync(join(tmpdir(), "web-sessions-wrangler-"));
     try {
-      const { code, output } = await run(WRANGLER, ["deploy", "--dry-run", "--outdir", outdir, "-c", WRANGLER_CONFIG], WRANGLER_ENV);
+      const { code, output } = await run(WRANGLER, ["deploy", "--dry-run", "--outdir", outdir], WRANGLER_ENV);
       expect(code, output).toBe(0);
       expect(output).toContain("--dry-run: exiting now.");
+      expect(output).toMatch(/env\.SESSIONS \(SessionsObject\)/);
       const bundled = readFileSync(join(outdir, "worker.js"), "utf8");
       expect(bundled).toContain("ERR_SESSION_CONFIG"); // the library is inside
       expect(bundled).not.toMatch(/from\s*["']node:/); // and needs no Node built-ins
+      expect(bundled).toMatch(/SessionsObject = class extends DurableObject/);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
   }, 60_000);
 
-  it("serves it with `wrangler dev` (secret from .dev.vars): the counter goes 1, 2, 3 over HTTP", async () => {
+  it("serves it with `wrangler dev` (secret from .dev.vars, sessions in a local Durable Object): the counter goes 1, 2, 3 over HTTP", async () => {
     const [port, inspectorPort] = [await freePort(), await freePort()];
-    const args = ["dev", "-c", WRANGLER_CONFIG, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false"];
+    const persist = mkdtempSync(join(tmpdir(), "web-sessions-wrangler-state-"));
+    const args = ["dev", "--persist-to", persist, "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false"];
     const child = spawn(WRANGLER, args, { cwd: REPO, env: { ...process.env, ...WRANGLER_ENV }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let log = "";
     child.stdout.on("data", (chunk) => (log += chunk));
@@ -135,10 +156,12 @@ describe("wrangler with examples/workers/wrangler.toml", () => {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       await countThreeTimes(httpGet(base));
+      expect(await countWithFirstCookie(httpGet(base))).toBe(3);
     } finally {
       // The whole process group: wrangler and the workerd it started.
       if (child.exitCode === null) process.kill(-child.pid!, "SIGTERM");
       await new Promise((resolve) => (child.exitCode === null ? child.once("exit", resolve) : resolve(undefined)));
+      rmSync(persist, { recursive: true, force: true });
     }
   }, 60_000);
 });
