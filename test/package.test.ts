@@ -20,6 +20,10 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/upstash": ["UpstashRedisStore"],
   "web-sessions/redis": ["RedisStore"],
 };
+// Subpaths for Workers only (they import `cloudflare:workers`): imported by the workerd bundle alone.
+const WORKERD_EXPORTS: Record<string, string[]> = {
+  "web-sessions/durable-objects": ["DurableObjectStore", "SessionsObject"],
+};
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
 // with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then
 // through the Workers wrapper with a lazy UpstashRedisStore session talking to the test endpoint.
@@ -77,6 +81,8 @@ beforeAll(async () => {
   for (const file of ["probe.js", "run.js", "worker.js", "consumer.ts"]) {
     copyFileSync(join(REPO, "test", "package", file), join(app, file));
   }
+  // What a Worker's project declares of `cloudflare:workers` (its Workers types), for consumer.ts.
+  copyFileSync(join(REPO, "src", "server-store", "durable-objects", "cloudflare-workers.d.ts"), join(app, "cloudflare-workers.d.ts"));
 }, 180_000);
 
 beforeAll(async () => {
@@ -99,7 +105,7 @@ describe("npm pack", () => {
     const { exports } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
       exports: Record<string, string | { types: string; default: string }>;
     };
-    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`)).toEqual(Object.keys(EXPORTS));
+    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`)).toEqual(Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS }));
     for (const target of Object.values(exports)) {
       for (const path of typeof target === "string" ? [target] : [target.types, target.default]) {
         expect(paths).toContain(path.replace(/^\.\//, ""));
@@ -123,17 +129,19 @@ describe("the installed package", () => {
     expect(await probeWith(binary("bun"), [])).toEqual(PROBE);
   }, 60_000);
 
-  it("imports every subpath and keeps a session in a workerd bundle", async () => {
+  it("imports every subpath and keeps a session in a workerd bundle, in a Durable Object too", async () => {
     const script = await bundleForWorkerd("worker.js", app);
     const mf = new Miniflare({
       modules: true,
       script,
       compatibilityDate: "2025-09-01",
       bindings: upstashEnv,
+      durableObjects: { SESSIONS: { className: "SessionsObject", useSQLite: true } },
     });
     try {
       const response = await mf.dispatchFetch("http://localhost/");
-      expect(await response.json()).toEqual(PROBE);
+      // worker.js adds the Workers-only subpaths and two requests through a DurableObjectStore.
+      expect(await response.json()).toEqual({ exports: { ...EXPORTS, ...WORKERD_EXPORTS }, counts: [...PROBE.counts, 1, 2] });
     } finally {
       await mf.dispose();
     }
@@ -149,7 +157,7 @@ describe("the installed package", () => {
         join(app, tsconfig),
         JSON.stringify({
           compilerOptions: { target: "ES2022", lib: ["ES2022", "DOM"], module, moduleResolution, types: [], strict: true, noEmit: true, skipLibCheck: false },
-          files: ["consumer.ts"],
+          files: ["consumer.ts", "cloudflare-workers.d.ts"],
         }),
       );
       const { code, output } = await run(process.execPath, [join(REPO, "node_modules", "typescript", "bin", "tsc"), "-p", tsconfig], {}, app);

@@ -8,6 +8,8 @@ import { getSession as bunSession, withSessions as bunSessions } from "web-sessi
 import { UpstashRedisStore } from "web-sessions/upstash";
 import { RedisStore } from "web-sessions/redis";
 import type { RedisClientLike } from "web-sessions/redis";
+import { DurableObjectStore } from "web-sessions/durable-objects";
+import type { SessionsNamespace } from "web-sessions/durable-objects";
 
 const store: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
 const memory: Store = new MemoryStore({ secrets: "a-package-test-secret-at-least-32-chars" });
@@ -39,3 +41,6 @@ export const isSessionError = (error: unknown): boolean => error instanceof Sess
 const tcpClient: RedisClientLike = { sendCommand: async (args: string[]) => args.length };
 export const tcp: Store = new RedisStore({ client: tcpClient, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
 export const others = (redisStore: RedisStore): Promise<number> => redisStore.destroyAll("ada", { except: "id" });
+// Workers only: type-checked with cloudflare-workers.d.ts standing in for the Workers types.
+export { SessionsObject } from "web-sessions/durable-objects";
+export const durable = (env: { SESSIONS: SessionsNamespace }): Store => new DurableObjectStore({ namespace: env.SESSIONS, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });

@@ -25,7 +25,7 @@ const SECRET = "a-package-test-secret-at-least-32-chars";
  * Two requests, the second with the first's cookie, through a wrapped counter; returns both counts.
  * A `lazy` session is reached through `loadSession`.
  */
-async function twice(adapter, store, lazy = false) {
+export async function twice(adapter, store, lazy = false) {
   const handler = adapter.withSessions({ store, lazy }, async (request) => {
     const session = lazy ? await adapter.loadSession(request) : adapter.getSession(request);
     session.set("n", (session.get("n") ?? 0) + 1);

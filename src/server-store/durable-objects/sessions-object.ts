@@ -10,6 +10,7 @@
  * @module
  */
 
+/// <reference path="./cloudflare-workers.d.ts" />
 import { DurableObject } from "cloudflare:workers";
 import type { WritePlan } from "../write-plan.ts";
 import type { SessionRecord, SessionState } from "./protocol.ts";
