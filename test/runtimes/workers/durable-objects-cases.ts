@@ -26,12 +26,20 @@ type It = (name: string, body: () => Promise<void>) => void;
 
 const METHODS = ["load", "save", "end", "info", "indexAdd", "indexEntries", "indexPrune"] as const;
 
-/** The namespace with every RPC call recorded by method name: the store's round trips. */
-function counting(namespace: SessionsNamespace): { namespace: SessionsNamespace; calls: string[] } {
+/**
+ * The namespace with every RPC call recorded by method name (the store's round trips), each call
+ * made once `before(method)` resolves (a test may hold one there).
+ */
+function counting(namespace: SessionsNamespace, before: (method: string) => Promise<void> = async () => {}): { namespace: SessionsNamespace; calls: string[] } {
   const calls: string[] = [];
   const get = (id: never) => {
     const stub = namespace.get(id) as Record<string, (...args: unknown[]) => unknown>;
-    return Object.fromEntries(METHODS.map((method) => [method, (...args: unknown[]) => (calls.push(method), stub[method]!(...args))]));
+    const call = async (method: string, args: unknown[]) => {
+      calls.push(method);
+      await before(method);
+      return stub[method]!(...args);
+    };
+    return Object.fromEntries(METHODS.map((method) => [method, (...args: unknown[]) => call(method, args)]));
   };
   return { namespace: { idFromName: (name) => namespace.idFromName(name), get }, calls };
 }
@@ -109,6 +117,32 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
     assert.deepEqual(await step("/login/ada", { method: "POST" }), ["load", "indexAdd", "save"]);
     assert.deepEqual(await step("/set/k/x", { method: "POST" }), ["load", "save"]);
     assert.deepEqual(await step("/destroy", { method: "POST" }), ["load", "end", "indexPrune"]);
+  });
+
+  it("a sign-in whose index entry is written but its session not yet is neither lost by list() and destroyAll() pruning, nor listed early", async () => {
+    const owner = `ada-${crypto.randomUUID()}`;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const held = new Promise<void>((resolve) => (holding = resolve));
+    const { namespace } = counting(env().SESSIONS, async (method) => {
+      if (method !== "save") return;
+      holding();
+      await gate;
+    });
+    const store = new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, owner: "userId" });
+    const signingIn = app(new DurableObjectStore({ namespace, secrets: SECRET, owner: "userId" })).request(`/login/${owner}`, { method: "POST" });
+    await held;
+    assert.deepEqual(await store.list(owner), []);
+    assert.equal(await store.destroyAll(owner), 0);
+    release();
+    const response = await signingIn;
+    assert.equal(response.status, 200);
+    const cookie = response.headers.getSetCookie()[0]!.split(";")[0]!;
+    const listed = await store.list(owner);
+    assert.equal(listed.length, 1);
+    assert.equal(await store.destroyAll(owner), 1);
+    assert.deepEqual(await (await app(store).request("/get/userId", { headers: { Cookie: cookie } })).json(), { value: null });
   });
 
   it("the object checks its stored expiry itself: an expired session loads as nothing and takes no save", async () => {
