@@ -5,6 +5,7 @@
 
 import type { Kind } from "./variants.ts";
 import type { RedisResults } from "./redis-stores.ts";
+import type { DurableObjectResults } from "./durable-objects.ts";
 import type { MemoryResults } from "./stores.ts";
 
 export interface Row {
@@ -48,6 +49,7 @@ export interface Results {
   targets: Target[];
   memory: MemoryResults | undefined;
   redis: RedisResults[] | undefined;
+  durableObjects?: DurableObjectResults | undefined;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -68,7 +70,7 @@ export function mainTable(rows: readonly Row[], only?: (row: Row) => boolean): s
 }
 
 export function markdown(results: Results): string {
-  const { machine: m, rows, targets, memory, redis } = results;
+  const { machine: m, rows, targets, memory, redis, durableObjects: d } = results;
   const versions = Object.entries(m.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(", ");
@@ -144,6 +146,17 @@ export function markdown(results: Results): string {
       out.push(`| ${r.label} | ${r.transport} | ${fixed(r.roundTrips, 2)} | ${fixed(r.commands, 2)} | ${fixed(r.storeMedianMs, 2)} ms | ${fixed(r.storeP90Ms, 2)} ms | ${fixed(r.requestMedianMs, 2)} ms |`);
     }
     out.push("");
+  }
+  if (d) {
+    out.push("## DurableObjectStore in workerd", "");
+    out.push(
+      `workerd ${d.workerd} through Miniflare, SQLite-backed objects on this machine (bench/durable-objects.ts); ${d.requests} requests of the same handler, timed inside the Worker, whose clock moves in whole milliseconds:`,
+      "",
+      "| store | transport | round trips per request | load + save, median | load + save, p90 | whole request, median | whole request, mean |",
+      "|---|---|--:|--:|--:|--:|--:|",
+      `| DurableObjectStore | Durable Object RPC | ${fixed(d.roundTrips, 2)} | ${fixed(d.storeMedianMs, 0)} ms | ${fixed(d.storeP90Ms, 0)} ms | ${fixed(d.requestMedianMs, 0)} ms | ${fixed(d.requestMeanMs, 2)} ms |`,
+      "",
+    );
   }
   out.push("![requests per second and Set-Cookie bytes](chart.svg)", "");
   return out.join("\n");

@@ -20,6 +20,7 @@ import { chart, markdown } from "./report.ts";
 import type { Results, Row, Target } from "./report.ts";
 import { describeRedisResult, measureRedisStores } from "./redis-stores.ts";
 import { measureMemoryStore } from "./stores.ts";
+import { describeDurableObjectResult, measureDurableObjectStore } from "./durable-objects.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -81,6 +82,7 @@ if (encrypted >= 0) {
 
 let memory: Results["memory"];
 let redis: Results["redis"];
+let durableObjects: Results["durableObjects"];
 if (process.env.STORES !== "0" && !only) {
   log("Server stores:");
   const bare = clients[index(BARE_ID)]!;
@@ -103,6 +105,8 @@ if (process.env.STORES !== "0" && !only) {
   });
   redis = await measureRedisStores(400, log);
   for (const result of redis ?? []) log(describeRedisResult(result));
+  durableObjects = await measureDurableObjectStore(400);
+  log(describeDurableObjectResult(durableObjects));
 }
 
 const version = (name: string) => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
@@ -124,6 +128,7 @@ const results: Results = {
   targets,
   memory,
   redis,
+  durableObjects,
 };
 results.machine.seconds = (performance.now() - started) / 1000;
 
