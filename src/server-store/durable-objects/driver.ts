@@ -19,6 +19,9 @@
  *   expired session.
  * - `destroy()` ends the session, then drops its id from its owner's index (a second call, only
  *   for a session with an owner).
+ * - A save after `regenerate()` writes the new id, then ends the old one in its own object. Should
+ *   that second call fail, the save rejects and no cookie of the new id goes out; the old id keeps
+ *   only what it held before (nothing the new one gained).
  *
  * @module
  */
