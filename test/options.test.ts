@@ -31,6 +31,49 @@ describe("checkCookieOptions", () => {
   it("accepts good options", () => {
     expect(() => checkCookieOptions({ maxAge: 1, sameSite: "strict", path: "/x" }, "T")).not.toThrow();
   });
+
+  // RFC 6265 §4.1.1: path-value is any CHAR but CTLs and ";". Anything else would let a path taken
+  // from the request URL write attributes of its own into the Set-Cookie.
+  it.each([
+    "/a;Domain=example.com;Max-Age=31536000",
+    "/a\r\nSet-Cookie: x=1",
+    "/a\u0000",
+    "/a\u007f",
+    "/caf\u00e9",
+    7 as unknown as string,
+  ])("refuses the path %j", (path) => {
+    expect(() => checkCookieOptions({ path }, "T")).toThrow(configError);
+  });
+
+  it.each(["/", "/app", "/a b/c", "/~user/x.y-z_1", "/%3B", "/a,b=c"])("accepts the path %j", (path) => {
+    expect(() => checkCookieOptions({ path }, "T")).not.toThrow();
+  });
+
+  it.each([
+    "example.com;Max-Age=1",
+    "example.com; Secure",
+    "",
+    " example.com",
+    "exa mple.com",
+    "example..com",
+    "-example.com",
+    "example-.com",
+    "example.com.",
+    "..example.com",
+    "http://example.com",
+    "example.com/a",
+    "ex\u00e4mple.com",
+    `${"a".repeat(64)}.com`,
+    `${"a.".repeat(127)}com`,
+    7 as unknown as string,
+  ])("refuses the domain %j", (domain) => {
+    expect(() => checkCookieOptions({ domain }, "T")).toThrow(configError);
+  });
+
+  it.each(["example.com", ".example.com", "sub.Example.COM", "localhost", "a-b.c1.example", "127.0.0.1", "xn--bcher-kva.example"])(
+    "accepts the domain %j",
+    (domain) => expect(() => checkCookieOptions({ domain }, "T")).not.toThrow(),
+  );
 });
 
 describe("checkCookieName", () => {

@@ -127,10 +127,30 @@ describe("withSessions", () => {
     ["__Secure- without secure", { name: "__Secure-s", cookie: { secure: false } }],
     ["a zero maxAge", { cookie: { maxAge: 0 } }],
     ["a negative absoluteMaxAge", { absoluteMaxAge: -5 }],
+    ["a path with attributes in it", { cookie: { path: "/a;Domain=example.com" } }],
+    ["a domain with attributes in it", { cookie: { domain: "example.com;Max-Age=31536000" } }],
   ])("refuses %s when built, with ERR_SESSION_CONFIG", (_, config) => {
     expect(() => withSessions({ store: new MemoryStore({ secrets: SECRET }), ...config }, () => new Response())).toThrow(
       code("ERR_SESSION_CONFIG"),
     );
+  });
+
+  it("refuses a path from the request URL that would inject attributes, in session.options()", async () => {
+    const errors: unknown[] = [];
+    const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {
+      const session = getSession(request);
+      try {
+        session.options({ path: decodeURIComponent(new URL(request.url).pathname) });
+      } catch (error) {
+        errors.push(error);
+      }
+      session.set("k", 1);
+      await session.save();
+      return new Response("ok");
+    });
+    const response = await handler(new Request("http://x/a;Domain=example.com;Max-Age=31536000"));
+    expect(errors).toEqual([code("ERR_SESSION_CONFIG")]);
+    expect(setCookieFor(response, "session")).toMatch(/; Max-Age=2592000; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
   });
 
   it("refuses data that JSON cannot hold, with ERR_SESSION_DATA", async () => {
