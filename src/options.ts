@@ -78,7 +78,8 @@ export function checkCookieOptions(options: CookieOptions | undefined, where: st
     `${where}: cookie.maxAge must be a positive number of seconds (got ${maxAge})`,
   );
   assertConfig(
-    sameSite === undefined || sameSite.toLowerCase() in SAME_SITE,
+    // Own keys only: `in` also finds "constructor" and "__proto__" on Object.prototype.
+    sameSite === undefined || (typeof sameSite === "string" && Object.hasOwn(SAME_SITE, sameSite.toLowerCase())),
     `${where}: cookie.sameSite must be "Strict", "Lax" or "None" (got ${sameSite})`,
   );
   assertConfig(

@@ -28,6 +28,11 @@ describe("checkCookieOptions", () => {
     (options) => expect(() => checkCookieOptions(options, "T")).toThrow(configError),
   );
 
+  // `in` would find these on Object.prototype, and the Set-Cookie would say SameSite=function Object()...
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", 1 as unknown as string])("refuses the sameSite %j", (sameSite) => {
+    expect(() => checkCookieOptions({ sameSite: sameSite as "Lax" }, "T")).toThrow(configError);
+  });
+
   it("accepts good options", () => {
     expect(() => checkCookieOptions({ maxAge: 1, sameSite: "strict", path: "/x" }, "T")).not.toThrow();
   });
