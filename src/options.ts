@@ -105,11 +105,14 @@ export function resolveCookieOptions(...layers: (CookieOptions | undefined)[]): 
 /** Checks a cookie name against the token grammar, its prefix rules and the browser's rules. */
 export function checkCookieName(name: string, options: ResolvedCookieOptions): void {
   assertConfig(isCookieName(name), `"${name}" is not a valid cookie name (RFC 6265 token)`);
-  // RFC 6265bis §4.1.3: prefixed names are only accepted by browsers under these conditions.
-  if (name.startsWith("__Secure-") || name.startsWith("__Host-")) {
+  // RFC 6265bis §4.1.3: prefixed names are only accepted by browsers under these conditions, and
+  // browsers match the prefixes without regard to case.
+  const lower = name.toLowerCase();
+  const host = lower.startsWith("__host-");
+  if (host || lower.startsWith("__secure-")) {
     assertConfig(options.secure, `cookie "${name}": the ${name.slice(0, name.indexOf("-") + 1)} prefix needs secure: true`);
   }
-  if (name.startsWith("__Host-")) {
+  if (host) {
     assertConfig(options.path === "/" && !options.domain, `cookie "${name}": the __Host- prefix needs path "/" and no domain`);
   }
   assertConfig(options.sameSite !== "None" || options.secure, `cookie "${name}": sameSite "None" needs secure: true`);

@@ -91,6 +91,18 @@ describe("checkCookieName", () => {
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ secure: false }))).toThrow(configError);
   });
 
+  // RFC 6265bis §4.1.3: browsers match the prefixes without regard to case.
+  it("enforces the prefix rules whatever the case of the prefix", () => {
+    for (const name of ["__host-s", "__HOST-s", "__HoSt-s"]) {
+      expect(() => checkCookieName(name, resolveCookieOptions({ path: "/app" }))).toThrow(configError);
+      expect(() => checkCookieName(name, resolveCookieOptions({ domain: "example.com" }))).toThrow(configError);
+      expect(() => checkCookieName(name, resolveCookieOptions())).not.toThrow();
+    }
+    for (const name of ["__secure-s", "__SECURE-s", "__host-s"]) {
+      expect(() => checkCookieName(name, resolveCookieOptions({ secure: false }))).toThrow(configError);
+    }
+  });
+
   it("refuses names that are not tokens, and what browsers would reject", () => {
     expect(() => checkCookieName("my session", resolveCookieOptions())).toThrow(configError);
     expect(() => checkCookieName("s", resolveCookieOptions({ sameSite: "None", secure: false }))).toThrow(configError);
