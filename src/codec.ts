@@ -105,6 +105,22 @@ async function deriveKeys(secret: string): Promise<Keys> {
   return { kid: encodeBase64url(new Uint8Array(kidBits)), encryption, signing };
 }
 
+// The shapes of the two formats, for a check that costs no crypto. Every value `decrypt` or
+// `verify` can open has its shape: a key id and strict base64url, at least the IV, the expiry and
+// the tag (33 bytes, 44 characters) when encrypted; the four parts with a 32-byte MAC when signed.
+const SEALED_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{44,}$/;
+const SIGNED_SHAPE = /^[A-Za-z0-9_-]+\.\d{1,15}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
+
+/** Whether `value` has the shape of an encrypted value (see `Store.isWellFormed`). */
+export function isSealedShape(value: string): boolean {
+  return SEALED_SHAPE.test(value);
+}
+
+/** Whether `value` has the shape of a signed value (see `Store.isWellFormed`). */
+export function isSignedShape(value: string): boolean {
+  return SIGNED_SHAPE.test(value);
+}
+
 /** Checks secrets as given to a store: one string or an array, newest first, each long enough. */
 export function normalizeSecrets(secrets: string | readonly string[] | undefined, where: string): string[] {
   const list = typeof secrets === "string" ? [secrets] : [...(secrets ?? [])];

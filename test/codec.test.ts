@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Codec, fromBase64url, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
+import fc from "fast-check";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
 import { SessionError } from "../src/errors.ts";
 import { OLD_SECRET, SECRET } from "./support/browser.ts";
 
@@ -147,5 +148,31 @@ describe("helpers", () => {
     const ids = new Set(Array.from({ length: 1000 }, newSessionId));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe("Codec: the shape checks", () => {
+  const codec = new Codec([SECRET]);
+  const text = fc.string({ unit: "binary", maxLength: 300 });
+  const exp = fc.integer({ min: 0, max: 2 ** 40 - 1 });
+
+  // The jar skips values these refuse without trying them: they must accept all the codec writes.
+  it("accept every value the codec seals or signs", async () => {
+    await fc.assert(
+      fc.asyncProperty(text, exp, async (plain, seconds) => {
+        expect(isSealedShape(await codec.encrypt("s", plain, seconds))).toBe(true);
+        expect(isSignedShape(await codec.sign("s", toBase64url(plain) || "A", seconds))).toBe(true);
+      }),
+      { seed: 0x5e55, numRuns: 300 },
+    );
+  });
+
+  it("refuse junk, and each other's format", async () => {
+    const sealed = await codec.encrypt("s", "x", inAnHour());
+    const signed = await codec.sign("s", newSessionId(), inAnHour());
+    for (const junk of ["", "x", "a.b", "x.1.y.z", "0.0.0.0", "a".repeat(3000), `${sealed} `, `"${signed}"`]) {
+      expect([isSealedShape(junk), isSignedShape(junk)]).toEqual([false, false]);
+    }
+    expect([isSealedShape(signed), isSignedShape(sealed)]).toEqual([false, false]);
   });
 });

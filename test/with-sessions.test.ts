@@ -303,6 +303,52 @@ describe("expiry", () => {
   });
 });
 
+describe("duplicated cookies", () => {
+  const stores: [string, () => Store][] = [
+    ["MemoryStore", () => new MemoryStore({ secrets: SECRET })],
+    ["CookieStore", () => new CookieStore({ secrets: SECRET })],
+    ["CookieStore (signed)", () => new CookieStore({ secrets: SECRET, encrypt: false })],
+  ];
+
+  // Cookie tossing: a sibling subdomain (or a script) plants values of the same name, sent ahead of
+  // the real cookie. Values that cannot be one of ours must not use up the candidates tried.
+  it.each(stores)("%s: junk values ahead of the real cookie do not sign the user out", async (_, make) => {
+    const b = new TestBrowser(counter({ store: make() }));
+    await b.json("/incr");
+    const junk = ["x", "", "a.b", "x.1.y.z", "\u00e9", "%00", "a".repeat(3000), "0.0.0.0"].map((value) => `session=${value}`);
+    const response = await b.fetch("/", { headers: { Cookie: `${junk.join("; ")}; ${b.cookieHeader()}` } });
+    expect(await response.json()).toEqual({ count: 1 });
+  });
+
+  it.each(stores)("%s: still bounds the well-formed candidates tried", async (_, make) => {
+    const store = make();
+    const b = new TestBrowser(counter({ store }));
+    await b.json("/incr");
+    const real = b.cookies.get("session")!;
+    // Well-formed but forged: each costs a MAC check, so only four are tried and the fifth is not.
+    const forged = real.slice(0, -2) + (real.endsWith("AA") ? "BA" : "AA");
+    expect(store.isWellFormed?.(forged)).toBe(true);
+    const header = [...Array(4).fill(`session=${forged}`), `session=${real}`].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: header } })).json()).toEqual({ count: 0 });
+    const fewer = [...Array(3).fill(`session=${forged}`), `session=${real}`].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: fewer } })).json()).toEqual({ count: 1 });
+  });
+
+  it("a store without a format check has every value tried and counted", async () => {
+    const loaded: string[] = [];
+    const inner = new MemoryStore({ secrets: SECRET });
+    const store: Store = {
+      load: (name, value) => (loaded.push(value), inner.load(name, value)),
+      save: (name, write) => inner.save(name, write),
+      destroy: (name, id) => inner.destroy(name, id),
+    };
+    const b = new TestBrowser(counter({ store }));
+    await b.json("/incr");
+    await b.fetch("/", { headers: { Cookie: `session=x; session=y; session=z; session=w; ${b.cookieHeader()}` } });
+    expect(loaded).toEqual(["x", "y", "z", "w"]);
+  });
+});
+
 /** A real fetch() response, whose headers are immutable. */
 async function fetchLikeResponse(): Promise<Response> {
   const server = createServer((_, res) => res.end("upstream"));

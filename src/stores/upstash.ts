@@ -16,7 +16,7 @@
 
 // The Cloudflare build is the fetch-only one: it reads no `process.env`, so it runs on every runtime.
 import { Redis } from "@upstash/redis/cloudflare";
-import { Codec, normalizeSecrets } from "../codec.ts";
+import { Codec, isSignedShape, normalizeSecrets } from "../codec.ts";
 import { SessionError, assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
@@ -104,6 +104,10 @@ export class UpstashRedisStore implements Store {
       typeof this.#client.exec === "function" && typeof this.#client.multi === "function",
       "UpstashRedisStore: client must be an @upstash/redis Redis",
     );
+  }
+
+  isWellFormed(cookieValue: string): boolean {
+    return isSignedShape(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
