@@ -44,6 +44,14 @@ export interface SessionsConfig extends SessionsOptions {
   /** Several sessions, one cookie each (like the seed's `Many`). */
   names?: string[];
   store: Store;
+  /**
+   * Builds the response when the handler (or loading, or saving) throws. It gets the `Set-Cookie`
+   * of the saves and destroys that already happened, so a logout before the error still reaches
+   * the browser. Without it the wrapper rethrows, for the runtime's own error handling (Workers'
+   * `passThroughOnException`, `Deno.serve`'s `onError`, `Bun.serve`'s `error`), and those cookies are lost.
+   * @default undefined
+   */
+  onError?: (error: unknown, request: Request) => Response | Promise<Response>;
 }
 
 /** A validated configuration, built once per middleware. */

@@ -129,6 +129,7 @@ describe("withSessions", () => {
     ["a negative absoluteMaxAge", { absoluteMaxAge: -5 }],
     ["a path with attributes in it", { cookie: { path: "/a;Domain=example.com" } }],
     ["a domain with attributes in it", { cookie: { domain: "example.com;Max-Age=31536000" } }],
+    ["an onError that is not a function", { onError: "500" as never }],
   ])("refuses %s when built, with ERR_SESSION_CONFIG", (_, config) => {
     expect(() => withSessions({ store: new MemoryStore({ secrets: SECRET }), ...config }, () => new Response())).toThrow(
       code("ERR_SESSION_CONFIG"),
@@ -252,6 +253,65 @@ describe("store failures are never silent", () => {
     await expect(destroy(new Request("http://x/", { headers: { Cookie: b.cookieHeader() } }))).rejects.toThrow(
       code("ERR_SESSION_STORE"),
     );
+  });
+});
+
+describe("a handler that throws", () => {
+  const boom = new Error("boom");
+  // Signs in on /login; /logout destroys the session, /save saves a change, then both throw.
+  function app(config: Partial<SessionsConfig> = {}) {
+    return withSessions({ store: new CookieStore({ secrets: SECRET }), ...config }, async (request) => {
+      const session = getSession<{ user: string; note: string }>(request);
+      const path = new URL(request.url).pathname;
+      if (path === "/login") {
+        session.set("user", "ada");
+        await session.save();
+        return new Response("signed in");
+      }
+      if (path === "/logout") await session.destroy();
+      if (path === "/save") {
+        session.set("note", "saved");
+        await session.save();
+        session.set("note", "half-done");
+      }
+      throw boom;
+    });
+  }
+  const onError = (error: unknown) => new Response(error === boom ? "sorry" : "other", { status: 500 });
+
+  it("sends the deleting cookie of a destroy() made before the throw, on the response onError builds", async () => {
+    const b = new TestBrowser(app({ onError }));
+    await b.fetch("/login");
+    const response = await b.fetch("/logout");
+    expect([response.status, await response.text()]).toEqual([500, "sorry"]);
+    expect(setCookieFor(response, "session")).toMatch(/^session=; Max-Age=0; Path=\/;/);
+    expect(b.cookies.has("session")).toBe(false);
+    // An error page with immutable headers is copied to carry the cookie.
+    const redirecting = new TestBrowser(app({ onError: () => Response.redirect("http://x/oops", 302) }));
+    await redirecting.fetch("/login");
+    expect(setCookieFor(await redirecting.fetch("/logout"), "session")).toMatch(/^session=; Max-Age=0;/);
+  });
+
+  it("sends the cookie of a save() made before the throw, without auto-saving what came after", async () => {
+    const b = new TestBrowser(app({ onError, autoSave: true }));
+    await b.fetch("/save");
+    const check = new TestBrowser(withSessions({ store: new CookieStore({ secrets: SECRET }) }, (request) => Response.json(getSession(request).get("note") ?? null)));
+    check.cookies.set("session", b.cookies.get("session")!);
+    expect(await check.json("/")).toBe("saved");
+  });
+
+  it("hands onError the request, and a load failure too", async () => {
+    const store = new FlakyStore();
+    const seen: unknown[] = [];
+    const handler = withSessions({ store, onError: (error, request) => (seen.push(error, request.url), Response.redirect("http://x/oops", 302)) }, () => new Response("ok"));
+    store.failing = true;
+    const response = await handler(new Request("http://x/a", { headers: { Cookie: "session=x.1.y.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }));
+    expect(response.status).toBe(302);
+    expect(seen).toEqual([code("ERR_SESSION_STORE"), "http://x/a"]);
+  });
+
+  it("without onError rethrows, so the runtime's own error handling sees the error", async () => {
+    await expect(app()(new Request("http://x/logout"))).rejects.toBe(boom);
   });
 });
 
