@@ -44,7 +44,7 @@ export class CookieStore implements Store {
   readonly #encrypt: boolean;
 
   constructor({ secrets, encrypt = true, cookie }: CookieStoreOptions) {
-    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"));
+    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"), "data");
     checkCookieOptions(cookie, "CookieStore");
     this.#encrypt = encrypt;
     this.cookie = cookie;
