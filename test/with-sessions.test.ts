@@ -409,6 +409,74 @@ describe("duplicated cookies", () => {
   });
 });
 
+describe("per-session path and domain", () => {
+  const stores: [string, () => Store][] = [
+    ["MemoryStore", () => new MemoryStore({ secrets: SECRET })],
+    ["CookieStore", () => new CookieStore({ secrets: SECRET })],
+    ["CookieStore (signed)", () => new CookieStore({ secrets: SECRET, encrypt: false })],
+  ];
+  const RESERVED = "web-sessions:cookie";
+
+  // /place sets path and domain with options(); later requests save, clear or destroy without them.
+  function placed(store: Store) {
+    const seen: unknown[] = [];
+    const handler = withSessions({ store }, async (request) => {
+      const session = getSession(request);
+      const path = new URL(request.url).pathname;
+      if (path === "/app/place") session.options({ path: "/app", domain: "example.com" });
+      if (path === "/app/place" || path === "/app/bump") session.set("n", ((session.get("n") as number | undefined) ?? 0) + 1);
+      if (path === "/app/clear") session.clear();
+      if (path === "/app/destroy") await session.destroy();
+      else await session.save();
+      seen.push(session.get(RESERVED));
+      return Response.json({ n: session.get("n") ?? null });
+    });
+    return { handler, seen };
+  }
+
+  it.each(stores)("%s: destroy() in a later request deletes the cookie where options() put it", async (_, make) => {
+    const { handler, seen } = placed(make());
+    const b = new TestBrowser(handler);
+    await b.fetch("/app/place");
+    expect(b.lastSetCookies[0]).toMatch(/; Path=\/app; Domain=example.com;/);
+    await b.fetch("/app/destroy");
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=; Max-Age=0; Path=\/app; Domain=example.com;/)]);
+    expect(seen).toEqual([undefined, undefined]);
+  });
+
+  it.each(stores)("%s: later saves, and a clear(), keep the cookie where options() put it", async (_, make) => {
+    const { handler } = placed(make());
+    const b = new TestBrowser(handler);
+    await b.fetch("/app/place");
+    expect(await b.json("/app/bump")).toEqual({ n: 2 });
+    expect(b.lastSetCookies[0]).toMatch(/; Path=\/app; Domain=example.com;/);
+    expect(await b.json("/app/clear")).toEqual({ n: null });
+    expect(b.lastSetCookies[0]).toMatch(/; Path=\/app; Domain=example.com;/);
+    await b.fetch("/app/destroy");
+    expect(b.lastSetCookies[0]).toMatch(/^session=; Max-Age=0; Path=\/app; Domain=example.com;/);
+  });
+
+  it("keeps the stored placement out of the session's data", async () => {
+    const errors: unknown[] = [];
+    const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {
+      const session = getSession(request);
+      session.options({ path: "/app" });
+      for (const attempt of [() => session.set(RESERVED, 1), () => session.delete(RESERVED), () => session.addFlash(1, RESERVED), () => session.flashes(RESERVED)]) {
+        try {
+          attempt();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      const before = session.get(RESERVED);
+      session.clear(); // nothing of the app's to clear: not a change
+      return Response.json({ before: before ?? null });
+    });
+    expect(await (await handler(new Request("http://x/"))).json()).toEqual({ before: null });
+    expect(errors).toEqual(Array(4).fill(code("ERR_SESSION_DATA")));
+  });
+});
+
 /** A real fetch() response, whose headers are immutable. */
 async function fetchLikeResponse(): Promise<Response> {
   const server = createServer((_, res) => res.end("upstream"));

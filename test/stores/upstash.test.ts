@@ -223,6 +223,23 @@ describe("UpstashRedisStore keys", () => {
     const { id } = await b.json("/incr", { method: "POST" });
     expect(await endpoint.redis.keys(`${own}*`)).toEqual([`${own}${id}`]);
   });
+
+  it("keeps the path and domain set with options(), so a later destroy() deletes the cookie there", async () => {
+    const placed = new Hono();
+    placed.use(sessions("session", makeStore()));
+    placed.post("/place", async (c) => {
+      getSession(c).options({ path: "/", domain: "example.com" });
+      getSession(c).set("k", 1);
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    placed.post("/logout", async (c) => (await getSession(c).destroy(), c.json(getSession(c).get("web-sessions:cookie") ?? null)));
+    const b = new TestBrowser((request) => placed.fetch(request));
+    await b.fetch("/place", { method: "POST" });
+    expect(b.lastSetCookies[0]).toMatch(/; Domain=example.com;/);
+    await b.fetch("/logout", { method: "POST" });
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=; Max-Age=0; Path=\/; Domain=example.com;/)]);
+  });
 });
 
 describe("UpstashRedisStore values", () => {
