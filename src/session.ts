@@ -40,16 +40,21 @@ function reserved(key: string): string {
   return key;
 }
 
-/** The path and domain of a stored placement, if it still passes the checks. */
-function storedPlacement(value: unknown): CookieOptions {
-  if (typeof value !== "object" || value === null) return {};
-  const { path, domain } = value as CookieOptions;
+/** The path and domain of `options`, or undefined when it sets neither. */
+function placementOf({ path, domain }: CookieOptions): CookieOptions | undefined {
+  if (path === undefined && domain === undefined) return undefined;
   const placement: CookieOptions = {};
   if (path !== undefined) placement.path = path;
   if (domain !== undefined) placement.domain = domain;
+  return placement;
+}
+
+/** The options of a stored placement, if it still passes the checks. */
+function storedPlacement(value: unknown): CookieOptions {
+  const placement = typeof value === "object" && value !== null ? placementOf(value) : undefined;
   try {
     checkCookieOptions(placement, "stored session");
-    return placement;
+    return placement ?? {};
   } catch {
     return {};
   }
@@ -125,11 +130,8 @@ export class SessionState {
     Object.assign(this.options, options);
     this.modified = true;
     if (!("path" in options || "domain" in options)) return;
-    const { path, domain } = this.options;
-    const placement: CookieOptions = {};
-    if (path !== undefined) placement.path = path;
-    if (domain !== undefined) placement.domain = domain;
-    if (path !== undefined || domain !== undefined) this.#put(PLACEMENT_KEY, placement);
+    const placement = placementOf(this.options);
+    if (placement) this.#put(PLACEMENT_KEY, placement);
     else this.delete(PLACEMENT_KEY);
   }
 
