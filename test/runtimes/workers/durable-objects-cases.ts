@@ -9,8 +9,8 @@ import { DurableObjectStore } from "../../../src/stores/durable-objects.ts";
 import type { SessionsNamespace } from "../../../src/stores/durable-objects.ts";
 import type { SessionsStub } from "../../../src/server-store/durable-objects/driver.ts";
 import type { WritePlan } from "../../../src/server-store/write-plan.ts";
-import { sessionObjectName } from "../../../src/server-store/durable-objects/protocol.ts";
-import { assert } from "../../support/assert.ts";
+import { ownerObjectName, sessionObjectName } from "../../../src/server-store/durable-objects/protocol.ts";
+import { assert, manualClock } from "../../support/assert.ts";
 import { SECRET, TestBrowser } from "../../support/browser.ts";
 
 export interface DurableObjectsEnv {
@@ -143,6 +143,32 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
     assert.equal(listed.length, 1);
     assert.equal(await store.destroyAll(owner), 1);
     assert.deepEqual(await (await app(store).request("/get/userId", { headers: { Cookie: cookie } })).json(), { value: null });
+  });
+
+  it("the owner index stays tidy: destroy() drops the id, list() prunes destroyed and expired ones, moved ones once their expiry passed", async () => {
+    const owner = `ada-${crypto.randomUUID()}`;
+    const store = new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, owner: "userId" });
+    const index = stubOf(env().SESSIONS, ownerObjectName(owner));
+    const a = app(store);
+    const browsers = Array.from({ length: 3 }, () => new TestBrowser((request) => a.fetch(request)));
+    for (const b of browsers) await b.json(`/login/${owner}`, { method: "POST" });
+    assert.equal((await index.indexEntries()).length, 3);
+    await browsers[0]!.json("/destroy", { method: "POST" });
+    assert.equal((await index.indexEntries()).length, 2);
+    await browsers[1]!.json("/login/someone-else", { method: "POST" });
+    assert.equal((await store.list(owner)).length, 1);
+    // Moved: kept while a save announced with it could still be on its way.
+    assert.equal((await index.indexEntries()).length, 2);
+    // As of a time past every announced expiry, list() finds none and prunes all.
+    const latest = Math.max(...(await index.indexEntries()).map(([, hint]) => hint));
+    const clock = manualClock();
+    try {
+      clock.advance(latest + 1 - Date.now());
+      assert.deepEqual(await store.list(owner), []);
+    } finally {
+      clock.restore();
+    }
+    assert.deepEqual(await index.indexEntries(), []);
   });
 
   it("the object checks its stored expiry itself: an expired session loads as nothing and takes no save", async () => {
