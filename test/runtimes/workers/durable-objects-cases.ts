@@ -83,6 +83,16 @@ function app(store: DurableObjectStore): Hono {
 }
 
 export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
+  it("refuses a missing or wrong namespace, short secrets and an empty owner key with ERR_SESSION_CONFIG when built", async () => {
+    const config = { code: "ERR_SESSION_CONFIG" };
+    for (const namespace of [undefined, null, {}, "SESSIONS", { idFromName: () => "id" }]) {
+      assert.throws(() => new DurableObjectStore({ namespace: namespace as never, secrets: SECRET }), config);
+    }
+    assert.throws(() => new DurableObjectStore({ namespace: env().SESSIONS, secrets: "short" }), config);
+    assert.throws(() => new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, owner: "" }), config);
+    assert.throws(() => new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, cookie: { maxAge: 0 } }), config);
+  });
+
   it("40 concurrent writers on one session, each setting its own key, lose nothing; 40 concurrent flashes all arrive", async () => {
     const store = new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET });
     const a = app(store);
