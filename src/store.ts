@@ -77,6 +77,8 @@ export interface SessionWrite {
 export interface Store {
   /** Cookie options this store was built with; the middleware's and the session's override them. */
   readonly cookie?: CookieOptions;
+  /** How many cookies one session may be split over (see `CookieStore`'s `chunks`). @default 1 */
+  readonly chunks?: number;
   /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */
   load(name: string, cookieValue: string): Promise<StoredSession | undefined>;
   /** Persists a session and resolves the cookie value that now identifies it. */

@@ -18,6 +18,12 @@ describeStoreConformance("CookieStore (signed only)", {
   sharedBackend: true,
 });
 
+describeStoreConformance("CookieStore (chunks: 3)", {
+  make: (secrets = [SECRET]) => new CookieStore({ secrets, chunks: 3 }),
+  serverSide: false,
+  sharedBackend: true,
+});
+
 function profileApp(store: CookieStore, fill: (set: (key: string, value: unknown) => void) => void) {
   const app = new Hono();
   app.use(sessions("session", store));
