@@ -44,6 +44,11 @@ describe("CookieStore", () => {
     );
   });
 
+  it('refuses format "jwt" until web-sessions/jwt is imported (this file never imports it), and unknown formats', () => {
+    expect(() => new CookieStore({ secrets: SECRET, format: "jwt" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG", message: expect.stringContaining('import "web-sessions/jwt"') }));
+    expect(() => new CookieStore({ secrets: SECRET, format: "jose" as "jwt" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+  });
+
   it("keeps encrypted contents unreadable, signed-only contents readable", async () => {
     for (const encrypt of [true, false]) {
       const app = profileApp(new CookieStore({ secrets: SECRET, encrypt }), (set) => set("email", "ada@example.com"));
