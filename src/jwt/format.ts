@@ -28,6 +28,9 @@ interface KeyRing {
 }
 
 const REQUIRED = ["jti", "iat", "exp"];
+// Compact JWS/JWE: base64url segments and dots only. jose's decoder also takes "=" padding, so
+// without this a value with "=" appended (an extra chunk, say) would still open.
+export const COMPACT_JWT = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2}(?:(?:\.[A-Za-z0-9_-]*){2})?$/;
 
 /** A JSON object's entries as the Map a session holds. */
 export function toDataMap(object: Record<string, unknown>): Map<string, unknown> {
@@ -77,6 +80,7 @@ export class JwtFormat implements CookieFormat {
   }
 
   async open(name: string, value: string): Promise<StoredSession | undefined> {
+    if (!COMPACT_JWT.test(value)) return undefined;
     const { newest, byKid } = await this.#keys();
     // A token without kid (another service's, say) is tried with the newest key.
     const keyFor = ({ kid }: ProtectedHeaderParameters) => {

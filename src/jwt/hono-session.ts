@@ -14,7 +14,7 @@ import { encodeBase64url } from "../base64url.ts";
 import { assertConfig } from "../errors.ts";
 import type { CookieReader } from "../stores/cookie-format.ts";
 import type { StoredSession } from "../store.ts";
-import { toDataMap } from "./format.ts";
+import { COMPACT_JWT, toDataMap } from "./format.ts";
 
 /** Options of {@link fromHonoSession}. */
 export interface HonoSessionOptions {
@@ -60,6 +60,7 @@ export function fromHonoSession({ secret }: HonoSessionOptions): CookieReader {
   let key: Promise<CryptoKey> | undefined;
   return {
     async read(_name: string, value: string): Promise<StoredSession | undefined> {
+      if (!COMPACT_JWT.test(value)) return undefined;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtDecrypt(value, await (key ??= honoSessionKey(secret)), {

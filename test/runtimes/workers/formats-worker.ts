@@ -6,6 +6,7 @@
 import { CookieStore } from "../../../src/index.ts";
 import "../../../src/jwt/index.ts";
 import { getSession, withSessions } from "../../../adapters/workers.ts";
+import type { WorkersExecutionContext } from "../../../adapters/workers.ts";
 
 interface Env {
   SESSION_SECRET: string;
@@ -25,7 +26,7 @@ const chunked = withSessions((env: Env) => ({ store: new CookieStore({ secrets: 
 const jwt = withSessions((env: Env) => ({ store: new CookieStore({ secrets: env.SESSION_SECRET, format: "jwt" }) }), handle);
 
 export default {
-  fetch(request: Request, env: Env, ctx: unknown): Promise<Response> {
+  fetch(request: Request, env: Env, ctx: WorkersExecutionContext): Promise<Response> {
     return (new URL(request.url).pathname.startsWith("/jwt") ? jwt : chunked)(request, env, ctx);
   },
 };
