@@ -5,6 +5,7 @@
  */
 import type { StoreUnderTest } from "../conformance-suite.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
+import "../../src/jwt/index.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
 import { SECRET } from "../support/browser.ts";
@@ -33,6 +34,11 @@ export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest
     },
     "CookieStore (signed only)": {
       make: (secrets = [SECRET]) => new CookieStore({ secrets, encrypt: false }),
+      serverSide: false,
+      sharedBackend: true,
+    },
+    "CookieStore (format: jwt, chunks: 3)": {
+      make: (secrets = [SECRET]) => new CookieStore({ secrets, format: "jwt", chunks: 3 }),
       serverSide: false,
       sharedBackend: true,
     },
