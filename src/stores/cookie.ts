@@ -46,9 +46,9 @@ export interface CookieStoreOptions {
 
 /**
  * Keeps all session data in the cookie itself: no server state, so any instance can serve any
- * request. The cookie (name and value) must stay within 4096 bytes, or `save()` rejects with
- * `ERR_SESSION_COOKIE_TOO_LARGE`. A session cannot be revoked before it expires: use a server
- * store where logout must end the session everywhere.
+ * request. The cookie (name and value) must stay within 4096 bytes, or within `chunks` cookies,
+ * else `save()` rejects with `ERR_SESSION_COOKIE_TOO_LARGE`. A session cannot be revoked before it
+ * expires: use a server store where logout must end the session everywhere.
  *
  * @example
  * ```ts
