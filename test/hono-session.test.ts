@@ -97,7 +97,22 @@ describe("migrateFrom: [fromHonoSession({ secret })]", () => {
     }
   });
 
-  it("refuses an empty secret when built", () => {
+  it("with rolling: true, re-seals a cookie that had no exp on the first read", async () => {
+    const store = new CookieStore({ secrets: SECRET, migrateFrom: [fromHonoSession({ secret: HONO_SECRET })] });
+    const app = new Hono();
+    app.use(sessions("sid", store, { rolling: true }));
+    app.get("/", (c) => c.json({ userId: getSession(c).get("userId") }));
+    const response = await app.request("/", { headers: { Cookie: await mintHonoCookie({ userId: 9 }) } });
+    expect(await response.json()).toEqual({ userId: 9 });
+    const resealed = response.headers.getSetCookie()[0]!.split(";")[0]!;
+    const plain = new Hono();
+    plain.use(sessions("sid", new CookieStore({ secrets: SECRET })));
+    plain.get("/", (c) => c.json({ userId: getSession(c).get("userId") }));
+    expect(await (await plain.request("/", { headers: { Cookie: resealed } })).json()).toEqual({ userId: 9 });
+  });
+
+  it("refuses an empty secret, and migrateFrom entries that are not readers, when built", () => {
     expect(() => fromHonoSession({ secret: "" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    expect(() => new CookieStore({ secrets: SECRET, migrateFrom: [{} as never] })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
   });
 });

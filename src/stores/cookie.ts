@@ -78,6 +78,7 @@ export class CookieStore implements Store {
       this.#format = factory({ secrets: list, encrypt });
     }
     this.#encrypt = encrypt;
+    assertConfig(migrateFrom.every((reader) => typeof reader?.read === "function"), "CookieStore: migrateFrom takes readers such as fromHonoSession() from web-sessions/jwt");
     this.#readers = [...migrateFrom];
     this.cookie = cookie;
     this.chunks = chunks;
