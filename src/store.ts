@@ -79,6 +79,13 @@ export interface Store {
   readonly cookie?: CookieOptions;
   /** How many cookies one session may be split over (see `CookieStore`'s `chunks`). @default 1 */
   readonly chunks?: number;
+  /**
+   * A cheap check of a cookie value's shape: no crypto, no I/O. It must accept every value `load`
+   * could open. Values it refuses are skipped unread and do not count toward the few values of one
+   * duplicated cookie name that are tried, so junk planted ahead of the real cookie cannot push it
+   * out. Without it, every value is tried and counts.
+   */
+  isWellFormed?(cookieValue: string): boolean;
   /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */
   load(name: string, cookieValue: string): Promise<StoredSession | undefined>;
   /** Persists a session and resolves the cookie value that now identifies it. */

@@ -79,6 +79,10 @@ export class JwtFormat implements CookieFormat {
       : new SignJWT(claims).setProtectedHeader({ alg: "HS256", kid: newest.kid }).sign(newest.key);
   }
 
+  isWellFormed(value: string): boolean {
+    return COMPACT_JWT.test(value);
+  }
+
   async open(name: string, value: string): Promise<StoredSession | undefined> {
     if (!COMPACT_JWT.test(value)) return undefined;
     const { newest, byKid } = await this.#keys();

@@ -59,6 +59,7 @@ export function fromHonoSession({ secret }: HonoSessionOptions): CookieReader {
   assertConfig(typeof secret === "string" && secret.length > 0, "fromHonoSession: secret is required");
   let key: Promise<CryptoKey> | undefined;
   return {
+    isWellFormed: (value: string) => COMPACT_JWT.test(value),
     async read(_name: string, value: string): Promise<StoredSession | undefined> {
       if (!COMPACT_JWT.test(value)) return undefined;
       let payload: JWTPayload;

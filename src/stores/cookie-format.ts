@@ -27,6 +27,8 @@ export interface CookieFormat {
   seal(name: string, session: SessionToSeal): Promise<string>;
   /** Opens a value sealed for the cookie `name`; `undefined` for anything forged, foreign or expired. Never rejects for bad input. */
   open(name: string, value: string): Promise<StoredSession | undefined>;
+  /** Whether `value` has this format's shape: no crypto. True for every value `open` could open (see `Store.isWellFormed`). */
+  isWellFormed(value: string): boolean;
 }
 
 /**
@@ -44,6 +46,8 @@ export interface CookieFormat {
 export interface CookieReader {
   /** Opens a value of the cookie `name`; `undefined` for anything it cannot open. Never rejects for bad input. */
   read(name: string, value: string): Promise<StoredSession | undefined>;
+  /** Whether `value` has the shape of the library's cookies (see `Store.isWellFormed`). Without it, every value is read. */
+  isWellFormed?(value: string): boolean;
 }
 
 /** Builds a format for a store's secrets (newest first) and its `encrypt` option. */

@@ -5,7 +5,7 @@
  */
 
 import { MAX_CHUNKS } from "../chunks.ts";
-import { Codec, fromBase64url, normalizeSecrets, toBase64url } from "../codec.ts";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
@@ -68,7 +68,7 @@ export class CookieStore implements Store {
 
   constructor({ secrets, encrypt = true, cookie, chunks = 1, format = "compact", migrateFrom = [] }: CookieStoreOptions) {
     const list = normalizeSecrets(secrets, "CookieStore");
-    this.#codec = new Codec(list);
+    this.#codec = new Codec(list, "data");
     checkCookieOptions(cookie, "CookieStore");
     assertConfig(Number.isInteger(chunks) && chunks >= 1 && chunks <= MAX_CHUNKS, `CookieStore: chunks must be an integer from 1 to ${MAX_CHUNKS}`);
     assertConfig(format === "compact" || format === "jwt", `CookieStore: format must be "compact" or "jwt"`);
@@ -82,6 +82,11 @@ export class CookieStore implements Store {
     this.#readers = [...migrateFrom];
     this.cookie = cookie;
     this.chunks = chunks;
+  }
+
+  isWellFormed(cookieValue: string): boolean {
+    if (this.#format ? this.#format.isWellFormed(cookieValue) : this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) return true;
+    return this.#readers.some((reader) => reader.isWellFormed?.(cookieValue) ?? true);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {

@@ -11,7 +11,7 @@
  * the same (then either answer is right).
  */
 import fc from "fast-check";
-import { HEADER_CHAR, NAME, SEAL_CHAR, SEPARATOR, binaryString, headerString, junkValue, otherName } from "./cookie-cases.ts";
+import { HEADER_CHAR, NAME, SEAL_CHAR, SEPARATOR, asParsed, binaryString, headerString, junkValue, otherName } from "./cookie-cases.ts";
 import type { HeaderCase, Rendered } from "./cookie-cases.ts";
 
 /** A cookie as the chunks its Set-Cookie lines carried, in chunk order. */
@@ -48,11 +48,6 @@ export interface ChunkRendered extends Rendered {
 const unit = fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true });
 const pick = (length: number, at: number) => Math.floor(at * length);
 const chunkName = (index: number) => (index === 0 ? NAME : `${NAME}.${index}`);
-/** A value as the parser hands it over: trimmed, and unwrapped from double quotes (RFC 6265). */
-const parsed = (value: string) => {
-  const trimmed = value.trim();
-  return trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
-};
 
 /** Chunked headers around a pool of `pool` valid cookies and `foreignPool` foreign ones of each kind. */
 export function chunkHeaderCase(pool: number, foreignPool: number, chunks: number): fc.Arbitrary<ChunkHeaderCase> {
@@ -134,20 +129,20 @@ function pairsOf(f: ChunkFragment, valid: readonly Parts[], foreign: ForeignPart
     case "extra": {
       const parts = valid[f.i]!;
       if (parts.length >= chunks) return plain(parts);
-      const value = f.value === undefined ? valid[f.j]![valid[f.j]!.length - 1]! : parsed(f.value);
+      const value = f.value === undefined ? valid[f.j]![valid[f.j]!.length - 1]! : asParsed(f.value);
       return [...plain(parts), [parts.length, { actual: value, original: value, mutated: false }]];
     }
     case "mutated": {
       const pairs = plain(valid[f.i]!);
       const k = pick(pairs.length, f.at);
       const piece = pairs[k]![1];
-      pairs[k] = [k, { actual: parsed(mutate(piece.actual, f)), original: piece.actual, mutated: true }];
+      pairs[k] = [k, { actual: asParsed(mutate(piece.actual, f)), original: piece.actual, mutated: true }];
       return pairs;
     }
     case "foreign":
       return plain(foreign[f.set][f.i]!);
     case "junk":
-      return [[f.chunk, { actual: parsed(f.value), original: parsed(f.value), mutated: false }]];
+      return [[f.chunk, { actual: asParsed(f.value), original: asParsed(f.value), mutated: false }]];
     case "other":
       return [[f.name, { actual: f.value, original: f.value, mutated: false }]];
     case "otherValid":
@@ -159,7 +154,13 @@ function pairsOf(f: ChunkFragment, valid: readonly Parts[], foreign: ForeignPart
 const CANDIDATES = 4;
 
 /** Turns a generated chunked case into a header and says what it must open. */
-export function renderChunks(generated: ChunkHeaderCase | HeaderCase, valid: readonly Parts[], foreign: ForeignParts, chunks: number): ChunkRendered {
+export function renderChunks(
+  generated: ChunkHeaderCase | HeaderCase,
+  valid: readonly Parts[],
+  foreign: ForeignParts,
+  chunks: number,
+  wellFormed: (value: string) => boolean,
+): ChunkRendered {
   const none = { allowed: new Set<number>(), rightful: undefined, exact: true, present: new Set<number>() };
   if ("raw" in generated) return { header: generated.raw, ...none, present: presentIn(generated.raw, chunks) };
   const columns: Piece[][] = Array.from({ length: chunks }, () => []);
@@ -183,6 +184,8 @@ export function renderChunks(generated: ChunkHeaderCase | HeaderCase, valid: rea
   const joined = valid.map((parts) => parts.join(""));
   const allowed = new Set<number>();
   let outcome: { rightful: number | undefined; exact: boolean } | undefined;
+  // Joined values of the wrong shape are skipped unread and do not count toward CANDIDATES.
+  let counted = 0;
   for (let j = 0; j < columns[0]!.length; j++) {
     let actual = "";
     let original = "";
@@ -198,11 +201,11 @@ export function renderChunks(generated: ChunkHeaderCase | HeaderCase, valid: rea
     const maybe = mutated ? joined.indexOf(original) : -1;
     if (certain >= 0) allowed.add(certain);
     if (maybe >= 0) allowed.add(maybe);
-    if (j >= CANDIDATES || outcome) continue;
+    if (!wellFormed(actual) || counted++ >= CANDIDATES || outcome) continue;
     if (certain >= 0) outcome = { rightful: certain, exact: true };
     else if (maybe >= 0) outcome = { rightful: undefined, exact: false };
   }
-  outcome ??= { rightful: undefined, exact: columns[0]!.length <= CANDIDATES };
+  outcome ??= { rightful: undefined, exact: counted <= CANDIDATES };
   return { header, allowed, present, ...outcome };
 }
 

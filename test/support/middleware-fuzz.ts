@@ -212,10 +212,12 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
 
     function renderCase(generated: Parameters<typeof renderChunks>[0], env: Awaited<ReturnType<typeof setup>>): Rendered & Partial<ChunkRendered> {
       const valid = env.pool.map((each) => each.parts);
-      if (chunks > 1) return renderChunks(generated, valid, env.foreign, chunks);
+      const wellFormed = (value: string) => env.store.isWellFormed?.(value) ?? true;
+      if (chunks > 1) return renderChunks(generated, valid, env.foreign, chunks, wellFormed);
       const first = (list: Parts[]) => list.map((parts) => parts[0]!);
       const { otherName, otherSecret, expired } = env.foreign;
-      return render(generated as Parameters<typeof render>[0], valid.map((parts) => parts[0]!), { otherName: first(otherName), otherSecret: first(otherSecret), expired: first(expired) });
+      const foreign = { otherName: first(otherName), otherSecret: first(otherSecret), expired: first(expired) };
+      return render(generated as Parameters<typeof render>[0], valid.map((parts) => parts[0]!), foreign, wellFormed);
     }
 
     function expectSession(seen: Seen, rendered: Rendered, env: Awaited<ReturnType<typeof setup>>) {
