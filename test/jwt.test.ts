@@ -146,6 +146,18 @@ describe('CookieStore format: "jwt"', () => {
     expect(await read(jwtApp(), b.cookieHeader())).toEqual({ id, isNew: false, user: "ada" });
   });
 
+  it("rejects data JSON cannot hold with ERR_SESSION_DATA, as the compact format does", async () => {
+    const app = new Hono();
+    app.use(sessions("session", new CookieStore({ secrets: SECRET, format: "jwt" })));
+    app.post("/", async (c) => {
+      getSession(c).set("big", 1n);
+      return c.text(await getSession(c).save().then(() => "saved", (error: { code: string }) => error.code));
+    });
+    const response = await app.request("/", { method: "POST" });
+    expect(await response.text()).toBe("ERR_SESSION_DATA");
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
   it("splits a large JWT over chunks that jose opens once joined", async () => {
     const app = jwtApp({ chunks: 3 });
     const b = new TestBrowser((request) => app.fetch(request));

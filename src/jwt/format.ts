@@ -13,6 +13,7 @@
 
 import { EncryptJWT, SignJWT, jwtDecrypt, jwtVerify } from "jose";
 import type { JWTPayload, ProtectedHeaderParameters } from "jose";
+import { SessionError } from "../errors.ts";
 import type { CookieFormat, SessionToSeal } from "../stores/cookie-format.ts";
 import type { StoredSession } from "../store.ts";
 import { deriveJwtKey, jwtKeyId } from "./keys.ts";
@@ -74,9 +75,15 @@ export class JwtFormat implements CookieFormat {
   async seal(name: string, { id, createdAt, expiresAt, data }: SessionToSeal): Promise<string> {
     const { newest } = await this.#keys();
     const claims: JWTPayload = { jti: id, iat: Math.floor(createdAt / 1000), exp: Math.ceil(expiresAt / 1000), aud: name, data };
-    return this.#encrypt
-      ? new EncryptJWT(claims).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: newest.kid }).encrypt(newest.key)
-      : new SignJWT(claims).setProtectedHeader({ alg: "HS256", kid: newest.kid }).sign(newest.key);
+    try {
+      return await (this.#encrypt
+        ? new EncryptJWT(claims).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: newest.kid }).encrypt(newest.key)
+        : new SignJWT(claims).setProtectedHeader({ alg: "HS256", kid: newest.kid }).sign(newest.key));
+    } catch (cause) {
+      // jose's JSON.stringify of the claims throws a TypeError for a BigInt or a cycle.
+      if (cause instanceof TypeError) throw new SessionError("ERR_SESSION_DATA", "session data must be JSON values", { cause });
+      throw cause;
+    }
   }
 
   isWellFormed(value: string): boolean {
