@@ -5,6 +5,7 @@
  */
 import type { StoreUnderTest } from "../conformance-suite.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
+import "../../src/jwt/index.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
@@ -45,6 +46,11 @@ export function subjects(upstash?: UpstashAccess, redis?: TcpRedis): Record<stri
     },
     "CookieStore (signed only)": {
       make: (secrets = [SECRET]) => new CookieStore({ secrets, encrypt: false }),
+      serverSide: false,
+      sharedBackend: true,
+    },
+    "CookieStore (format: jwt, chunks: 3)": {
+      make: (secrets = [SECRET]) => new CookieStore({ secrets, format: "jwt", chunks: 3 }),
       serverSide: false,
       sharedBackend: true,
     },
