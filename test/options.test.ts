@@ -41,6 +41,8 @@ describe("checkCookieName", () => {
     expect(() => checkCookieName("__Host-s", resolveCookieOptions({ domain: "example.com" }))).toThrow(configError);
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ domain: "example.com" }))).not.toThrow();
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ secure: false }))).toThrow(configError);
+    // The message names the prefix that was broken, not the whole cookie name.
+    expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ secure: false }))).toThrow(/the __Secure- prefix needs secure/);
   });
 
   it("refuses names that are not tokens, and what browsers would reject", () => {
