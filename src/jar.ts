@@ -5,6 +5,7 @@
  * @module
  */
 
+import { chunkCookies, chunkName, chunkNames, joinChunks } from "./chunks.ts";
 import { parseCookies, serializeCookie, serializeDeletion } from "./cookie.ts";
 import { SessionError, assertConfig } from "./errors.ts";
 import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./options.ts";
@@ -44,19 +45,31 @@ export interface SessionsConfig extends SessionsOptions {
   /** Several sessions, one cookie each (like the seed's `Many`). */
   names?: string[];
   store: Store;
+  /**
+   * Builds the response when the handler (or loading, or saving) throws. It gets the `Set-Cookie`
+   * of the saves and destroys that already happened, so a logout before the error still reaches
+   * the browser. Without it the wrapper rethrows, for the runtime's own error handling (Workers'
+   * `passThroughOnException`, `Deno.serve`'s `onError`, `Bun.serve`'s `error`), and those cookies are lost.
+   * @default undefined
+   */
+  onError?: (error: unknown, request: Request) => Response | Promise<Response>;
 }
 
 /** A validated configuration, built once per middleware. */
 export interface JarSettings extends SessionsOptions {
   names: string[];
+  /** The cookie names to read: the session names and, with chunks, their chunks' names. */
   nameSet: ReadonlySet<string>;
+  /** How many cookies one session may take (the store's `chunks`). */
+  chunks: number;
   store: Store;
   cookie: ResolvedCookieOptions;
 }
 
 // Read-only requests refresh a rolling session only after this fraction of maxAge has passed.
 const ROLLING_THRESHOLD = 0.1;
-// The most values of one duplicated cookie name that are tried, so junk cannot cost much work.
+// The most well-formed values of one duplicated cookie name that are tried (each may cost a MAC
+// check), so junk cannot cost much work. Values of the wrong shape are skipped and do not count.
 const MAX_CANDIDATES = 4;
 // RFC 6265 §6.1: browsers keep at least 4096 bytes of name=value per cookie; more may be dropped.
 const MAX_COOKIE_BYTES = 4096;
@@ -75,7 +88,10 @@ export function resolveSettings(config: SessionsConfig, where: string): JarSetti
   );
   const resolved = resolveCookieOptions(store.cookie, cookie);
   for (const each of list) checkCookieName(each, resolved);
-  return { ...config, names: list, nameSet: new Set(list), store, cookie: resolved };
+  const chunks = store.chunks ?? 1;
+  const cookieNames = list.flatMap((each) => chunkNames(each, chunks));
+  assertConfig(new Set(cookieNames).size === cookieNames.length, `${where}: a session name is also another session's chunk name (name.1, name.2, ...)`);
+  return { ...config, names: list, nameSet: new Set(cookieNames), chunks, store, cookie: resolved };
 }
 
 function storeError(action: string, cause: unknown): SessionError {
@@ -90,6 +106,7 @@ export class SessionJar implements SessionOwner {
   readonly #cookies: Map<string, string[]>;
   readonly #loading = new Map<string, Promise<Session>>();
   readonly #loaded = new Map<string, Session>();
+  // Set-Cookie lines by cookie name (a chunked session has one per chunk).
   readonly #setCookies = new Map<string, string>();
 
   private constructor(settings: JarSettings, cookieHeader: string | null) {
@@ -133,7 +150,9 @@ export class SessionJar implements SessionOwner {
   }
 
   async #open(name: string): Promise<Session> {
-    const state = new SessionState(name, await this.#load(name, this.#cookies.get(name)));
+    const { chunks } = this.#settings;
+    const values = chunks > 1 ? joinChunks(this.#cookies, name, chunks) : this.#cookies.get(name);
+    const state = new SessionState(name, await this.#load(name, values));
     const session = new Session(state, this);
     this.#states.push(state);
     this.#loaded.set(name, session);
@@ -143,7 +162,11 @@ export class SessionJar implements SessionOwner {
   async #load(name: string, values: string[] | undefined): Promise<StoredSession | undefined> {
     if (!values) return undefined;
     const { store, absoluteMaxAge, onInvalidCookie } = this.#settings;
-    for (const value of values.slice(0, MAX_CANDIDATES)) {
+    let tried = 0;
+    for (const value of values) {
+      // Junk planted ahead of the real cookie (cookie tossing) costs nothing and cannot push it out.
+      if (store.isWellFormed && !store.isWellFormed(value)) continue;
+      if (tried++ === MAX_CANDIDATES) break;
       let stored: StoredSession | undefined;
       try {
         stored = await store.load(name, value);
@@ -196,23 +219,62 @@ export class SessionJar implements SessionOwner {
       expiresAt,
       flashes: state.flashes,
       flashIds: state.flashIds,
+      // A session the store held may be updated, never created again: destroy() stays final.
+      mustExist: state.stored,
     };
-    let value: string;
+    let value: string | undefined;
     try {
       value = await store.save(state.name, write);
     } catch (error) {
       throw storeError("save", error);
     }
-    const cookie = serializeCookie(state.name, value, { ...options, maxAge: (expiresAt - now) / 1000 });
-    const size = state.name.length + 1 + value.length;
-    if (size > MAX_COOKIE_BYTES) {
+    if (value === undefined) return this.#gone(state);
+    const lived = { ...options, maxAge: (expiresAt - now) / 1000 };
+    if (this.#settings.chunks > 1) {
+      this.#setChunks(state, value, lived);
+    } else {
+      const size = state.name.length + 1 + value.length;
+      if (size > MAX_COOKIE_BYTES) {
+        throw new SessionError(
+          "ERR_SESSION_COOKIE_TOO_LARGE",
+          `the "${state.name}" cookie would be ${size} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in it or use a server-side store`,
+        );
+      }
+      this.#setCookies.set(state.name, serializeCookie(state.name, value, lived));
+    }
+    state.markSaved(expiresAt);
+  }
+
+  /** Records a chunked session's lines, then deletes the chunks it no longer needs. */
+  #setChunks(state: SessionState, value: string, options: ResolvedCookieOptions): void {
+    const { chunks } = this.#settings;
+    const lines = chunkCookies(state.name, value, options, chunks);
+    if (!lines) {
       throw new SessionError(
         "ERR_SESSION_COOKIE_TOO_LARGE",
-        `the "${state.name}" cookie would be ${size} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in it or use a server-side store`,
+        `the "${state.name}" session is ${value.length} bytes sealed, more than ${chunks} cookies of 4096 bytes hold; store less in it or use a server-side store`,
       );
     }
-    this.#setCookies.set(state.name, cookie);
-    state.markSaved(expiresAt);
+    for (const [index, line] of lines.entries()) this.#setCookies.set(chunkName(state.name, index), line);
+    this.#deleteChunks(state, lines.length, options);
+  }
+
+  /** Deletes the chunks from `from` on that the browser sent or this response set. */
+  #deleteChunks(state: SessionState, from: number, options: ResolvedCookieOptions): void {
+    for (let index = Math.max(from, 1); index < this.#settings.chunks; index++) {
+      const name = chunkName(state.name, index);
+      if (this.#cookies.has(name) || this.#setCookies.has(name)) this.#setCookies.set(name, serializeDeletion(name, options));
+    }
+  }
+
+  /**
+   * The store no longer holds a session this request loaded (another request destroyed or
+   * regenerated it meanwhile): nothing was written, no cookie goes out that would bring it back,
+   * and what the request holds now is a new, empty session.
+   */
+  #gone(state: SessionState): void {
+    this.#setCookies.delete(state.name);
+    state.reset();
   }
 
   async destroy(state: SessionState): Promise<void> {
@@ -222,7 +284,9 @@ export class SessionJar implements SessionOwner {
     } catch (error) {
       throw storeError("destroy", error);
     }
-    this.#setCookies.set(state.name, serializeDeletion(state.name, this.#cookieOptions(state)));
+    const options = this.#cookieOptions(state);
+    this.#setCookies.set(state.name, serializeDeletion(state.name, options));
+    this.#deleteChunks(state, 1, options);
     state.reset();
   }
 

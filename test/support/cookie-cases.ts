@@ -12,19 +12,19 @@ import fc from "fast-check";
 export const NAME = "session";
 
 // Header values are ByteStrings without NUL, CR and LF (fetch spec); everything else is fair game.
-const HEADER_CHAR = fc
+export const HEADER_CHAR = fc
   .integer({ min: 0x01, max: 0xff })
   .filter((code) => code !== 0x0a && code !== 0x0d)
   .map((code) => String.fromCharCode(code));
 const BINARY_CHAR = fc.integer({ min: 0x80, max: 0xff }).map((code) => String.fromCharCode(code));
 // What sealed values are made of, so mutations stay close to something the codec might accept.
-const SEAL_CHAR = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=\" ");
+export const SEAL_CHAR = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=\" ");
 
 /** Any legal header value. */
 export const headerString = (maxLength = 200) => fc.string({ unit: HEADER_CHAR, maxLength });
-const binaryString = fc.string({ unit: BINARY_CHAR, minLength: 1, maxLength: 200 });
+export const binaryString = fc.string({ unit: BINARY_CHAR, minLength: 1, maxLength: 200 });
 // A junk value inside one fragment: no ';', so it cannot smuggle in more pairs of our name.
-const junkValue = fc.oneof(
+export const junkValue = fc.oneof(
   fc.string({ unit: HEADER_CHAR, maxLength: 120 }).map((s) => s.replaceAll(";", "")),
   fc.string({ unit: SEAL_CHAR, maxLength: 120 }),
   binaryString,
@@ -54,7 +54,7 @@ export type HeaderCase = { raw: string } | { fragments: Fragment[]; separators: 
 
 const index = (pool: number) => fc.nat(pool - 1);
 // Other cookie names, none of which trims to NAME (that would make it one of ours).
-const otherName = fc.oneof(
+export const otherName = fc.oneof(
   fc.constantFrom("Session", "sessions", "session_", "_session", "other", "theme", "__Host-session", "sid", "s\u00e9ssion", ""),
   fc.string({ unit: SEAL_CHAR, maxLength: 12 }),
 ).filter((name) => name.trim() !== NAME && !name.includes(";") && !name.includes("="));
@@ -81,7 +81,7 @@ function fragment(pool: number, foreignPool: number): fc.Arbitrary<Fragment> {
   );
 }
 
-const SEPARATOR = fc.constantFrom("; ", ";", " ; ", ";;", "; ;", ";\t");
+export const SEPARATOR = fc.constantFrom("; ", ";", " ; ", ";;", "; ;", ";\t");
 
 /**
  * Cookie headers around a pool of `pool` valid cookie values (and `foreignPool` of each kind of
@@ -115,39 +115,61 @@ function mutate(value: string, { op, at, ch }: Extract<Fragment, { kind: "mutate
   return value.slice(0, pos) + ch + value.slice(pos + 1);
 }
 
-// The jar tries at most this many values of one cookie name (MAX_CANDIDATES in src/jar.ts).
+// The jar tries at most this many well-formed values of one cookie name (MAX_CANDIDATES in
+// src/jar.ts); values the store's format check refuses are skipped and do not count.
 const CANDIDATES = 4;
 
-/** Turns a generated case into a header, given the pool's valid values and the foreign values. */
-export function render(generated: HeaderCase, valid: readonly string[], foreign: ForeignValues): Rendered {
+/** A value as the parser hands it to the store: trimmed, and out of its double quotes. */
+export function asParsed(value: string): string {
+  const trimmed = value.trim();
+  return trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+}
+
+/**
+ * Turns a generated case into a header, given the pool's valid values, the foreign values, and the
+ * store's format check (`Store.isWellFormed`; without one every value counts).
+ */
+export function render(
+  generated: HeaderCase,
+  valid: readonly string[],
+  foreign: ForeignValues,
+  wellFormed: (value: string) => boolean = () => true,
+): Rendered {
   if ("raw" in generated) return { header: generated.raw, allowed: new Set(), rightful: undefined, exact: true };
-  const ours: ({ could: number; certain: boolean } | undefined)[] = [];
+  // For each value of ours, in header order: which pool session it could open, whether certainly,
+  // and whether the jar tries it (counts toward CANDIDATES).
+  const ours: { could: number | undefined; certain: boolean; counts: boolean }[] = [];
+  const add = (value: string, could?: number, certain = false) => ours.push({ could, certain, counts: wellFormed(asParsed(value)) });
   const pairs = generated.fragments.map((f) => {
     switch (f.kind) {
       case "valid": {
-        ours.push({ could: f.i, certain: true });
-        const value = f.quote ? `"${valid[f.i]}"` : valid[f.i];
+        const value = f.quote ? `"${valid[f.i]}"` : valid[f.i]!;
+        add(value, f.i, true);
         return `${NAME}=${f.pad}${value}${f.pad}`;
       }
       case "mutated": {
         const value = mutate(valid[f.i]!, f);
         // A mutation may be harmless (the same character, surrounding whitespace, a base64url
         // character differing only in unused low bits): then the rightful session may still open.
-        ours.push({ could: f.i, certain: value === valid[f.i] });
+        add(value, f.i, value === valid[f.i]);
         return `${NAME}=${value}`;
       }
-      case "truncated":
-        ours.push(undefined);
-        return `${NAME}=${valid[f.i]!.slice(0, Math.floor(f.at * valid[f.i]!.length))}`;
+      case "truncated": {
+        const value = valid[f.i]!.slice(0, Math.floor(f.at * valid[f.i]!.length));
+        add(value);
+        return `${NAME}=${value}`;
+      }
       case "foreign":
-        ours.push(undefined);
+        add(foreign[f.set][f.i]!);
         return `${NAME}=${foreign[f.set][f.i]}`;
       case "junk":
-        ours.push(undefined);
+        add(f.value);
         return `${NAME}=${f.value}`;
-      case "huge":
-        ours.push(undefined);
-        return `${NAME}=${f.ch.repeat(Math.ceil(f.length / f.ch.length))}`;
+      case "huge": {
+        const value = f.ch.repeat(Math.ceil(f.length / f.ch.length));
+        add(value);
+        return `${NAME}=${value}`;
+      }
       case "other":
         return `${f.name}=${f.value}`;
       case "otherValid":
@@ -155,11 +177,12 @@ export function render(generated: HeaderCase, valid: readonly string[], foreign:
     }
   });
   const header = pairs.map((pair, i) => pair + generated.separators[i]).join("");
-  const allowed = new Set(ours.flatMap((o) => (o ? [o.could] : [])));
-  const tried = ours.slice(0, CANDIDATES);
-  const first = tried.findIndex((o) => o !== undefined);
+  const allowed = new Set(ours.flatMap((o) => (o.could === undefined ? [] : [o.could])));
+  const counted = ours.filter((o) => o.counts);
+  const tried = counted.slice(0, CANDIDATES);
+  const first = tried.findIndex((o) => o.could !== undefined);
   // Nothing tried can open: a fresh session (certainly so when no later value went untried).
-  if (first < 0) return { header, allowed, rightful: undefined, exact: ours.length <= CANDIDATES };
+  if (first < 0) return { header, allowed, rightful: undefined, exact: counted.length <= CANDIDATES };
   // The first value that can open is certain: nothing before it opens, so it is the rightful one.
   const opener = tried[first]!;
   if (opener.certain) return { header, allowed, rightful: opener.could, exact: true };
