@@ -56,10 +56,17 @@ export interface RequestOutcome {
   effect: Effect;
 }
 
-/** Runs `ops` on a session loaded as `loaded` (undefined: no live session), then saves: the sequential semantics. */
-export function runRequest(loaded: ModelData | undefined, ops: Op[], newItem: () => number): RequestOutcome {
+/**
+ * Runs `ops` on a session loaded as `loaded` (undefined: no live session), then saves: the
+ * sequential semantics. `gone`: another request destroyed or regenerated the loaded session
+ * since; the first save that would update it writes nothing, sends no cookie, and the request
+ * goes on with a new, empty session (DESIGN, "destroy() is final").
+ */
+export function runRequest(loaded: ModelData | undefined, ops: Op[], newItem: () => number, gone = false): RequestOutcome {
   let data: ModelData = new Map(loaded);
   let stored = loaded !== undefined;
+  // Whether a save updates the entry the request loaded (rather than writing a new id).
+  let updatesLoaded = stored;
   let modified = false;
   let expire = false;
   let setsCookie = false;
@@ -82,12 +89,17 @@ export function runRequest(loaded: ModelData | undefined, ops: Op[], newItem: ()
   const destroy = () => {
     if (loaded) retiresLoaded = destroyed = true;
     data = new Map();
-    stored = modified = expire = false;
+    stored = modified = expire = updatesLoaded = false;
     setsCookie = true;
   };
   const save = () => {
     if (!modified) return;
     if (expire) return destroy();
+    if (gone && updatesLoaded) {
+      data = new Map();
+      stored = modified = updatesLoaded = false;
+      return;
+    }
     if (regenerated && loaded) retiresLoaded = true;
     stored = setsCookie = true;
     modified = false;
@@ -130,6 +142,7 @@ export function runRequest(loaded: ModelData | undefined, ops: Op[], newItem: ()
       }
       case "regenerate":
         regenerated = cleared = modified = true;
+        updatesLoaded = false;
         return null;
       case "destroy":
         destroy();
