@@ -2,6 +2,7 @@
 // when its behaviour is taken out of src/ (the mutation is named in each describe's comment).
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
+import { Redis as IoRedis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../adapters/hono.ts";
 import { SessionError } from "../src/errors.ts";
@@ -9,12 +10,18 @@ import type { SessionsOptions } from "../src/jar.ts";
 import type { Store } from "../src/store.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
+import { RedisStore } from "../src/stores/redis.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
+import { ensureRedis } from "./support/redis.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 
 const endpoint = await startUpstashEndpoint();
-afterAll(() => endpoint.close());
+const ioredis = new IoRedis((await ensureRedis()).url);
+afterAll(async () => {
+  ioredis.disconnect();
+  await endpoint.close();
+});
 
 const DAY = 24 * 3600;
 const POST = { method: "POST" } as const;
@@ -27,6 +34,7 @@ function upstash(retries?: number): UpstashRedisStore {
 const serverStores: [string, () => Store][] = [
   ["MemoryStore", () => new MemoryStore({ secrets: SECRET })],
   ["UpstashRedisStore", () => upstash()],
+  ["RedisStore (ioredis)", () => new RedisStore({ client: ioredis, secrets: SECRET, prefix: `test:gaps:${randomBytes(6).toString("hex")}:` })],
 ];
 const allStores: [string, () => Store][] = [
   ["CookieStore (encrypted)", () => new CookieStore({ secrets: SECRET })],
