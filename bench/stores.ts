@@ -134,7 +134,7 @@ class TimedStore implements Store {
     }
   }
 
-  async save(name: string, write: SessionWrite): Promise<string> {
+  async save(name: string, write: SessionWrite): Promise<string | undefined> {
     const start = performance.now();
     try {
       return await this.inner.save(name, write);

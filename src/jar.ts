@@ -196,13 +196,16 @@ export class SessionJar implements SessionOwner {
       expiresAt,
       flashes: state.flashes,
       flashIds: state.flashIds,
+      // A session the store held may be updated, never created again: destroy() stays final.
+      mustExist: state.stored,
     };
-    let value: string;
+    let value: string | undefined;
     try {
       value = await store.save(state.name, write);
     } catch (error) {
       throw storeError("save", error);
     }
+    if (value === undefined) return this.#gone(state);
     const cookie = serializeCookie(state.name, value, { ...options, maxAge: (expiresAt - now) / 1000 });
     const size = state.name.length + 1 + value.length;
     if (size > MAX_COOKIE_BYTES) {
@@ -213,6 +216,16 @@ export class SessionJar implements SessionOwner {
     }
     this.#setCookies.set(state.name, cookie);
     state.markSaved(expiresAt);
+  }
+
+  /**
+   * The store no longer holds a session this request loaded (another request destroyed or
+   * regenerated it meanwhile): nothing was written, no cookie goes out that would bring it back,
+   * and what the request holds now is a new, empty session.
+   */
+  #gone(state: SessionState): void {
+    this.#setCookies.delete(state.name);
+    state.reset();
   }
 
   async destroy(state: SessionState): Promise<void> {

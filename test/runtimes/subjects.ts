@@ -37,7 +37,7 @@ export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest
       sharedBackend: true,
     },
     MemoryStore: {
-      make: (secrets = [SECRET]) => new MemoryStore({ secrets }),
+      make: (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options }),
       serverSide: true,
       sharedBackend: false,
     },
@@ -46,7 +46,7 @@ export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest
     // One prefix per run, shared by the stores it makes, as instances of one app share Redis.
     const prefix = `test:runtime:${crypto.randomUUID()}:`;
     all["UpstashRedisStore (url and token)"] = {
-      make: (secrets = [SECRET]) => new UpstashRedisStore({ ...upstash, secrets, prefix }),
+      make: (secrets = [SECRET], options) => new UpstashRedisStore({ ...upstash, secrets, prefix, ...options }),
       serverSide: true,
       sharedBackend: true,
     };

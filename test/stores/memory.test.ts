@@ -6,7 +6,7 @@ import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 
 describeStoreConformance("MemoryStore", {
-  make: (secrets = [SECRET]) => new MemoryStore({ secrets }),
+  make: (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options }),
   serverSide: true,
   sharedBackend: false,
 });
