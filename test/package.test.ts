@@ -18,6 +18,7 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/deno": ["getSession", "loadSession", "withSessions"],
   "web-sessions/bun": ["getSession", "loadSession", "withSessions"],
   "web-sessions/upstash": ["UpstashRedisStore"],
+  "web-sessions/redis": ["RedisStore"],
 };
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
 // with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then

@@ -7,6 +7,7 @@ import * as workers from "web-sessions/workers";
 import * as deno from "web-sessions/deno";
 import * as bun from "web-sessions/bun";
 import * as upstash from "web-sessions/upstash";
+import * as redis from "web-sessions/redis";
 
 const modules = {
   "web-sessions": core,
@@ -15,6 +16,7 @@ const modules = {
   "web-sessions/deno": deno,
   "web-sessions/bun": bun,
   "web-sessions/upstash": upstash,
+  "web-sessions/redis": redis,
 };
 
 const SECRET = "a-package-test-secret-at-least-32-chars";
