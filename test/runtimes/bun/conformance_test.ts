@@ -1,5 +1,7 @@
 // The store conformance suite under `bun test`, with bun:test's own describe and it. The
-// RedisStore runs through Bun's own RedisClient when the spawning test passes the Redis URL.
+// RedisStore runs through Bun's own RedisClient when the spawning test passes the Redis URL;
+// DenoKvStore on @deno/kv's in-memory database.
+import { openKv } from "@deno/kv";
 import { RedisClient } from "bun";
 import { afterAll, describe, it } from "bun:test";
 import { storeConformance } from "../../conformance-suite.ts";
@@ -8,7 +10,9 @@ import { REDIS_ENV, subjects, upstashFromEnv } from "../subjects.ts";
 const url = Bun.env[REDIS_ENV];
 const client = url ? new RedisClient(url) : undefined;
 afterAll(() => client?.close());
+const kv = await openKv("");
+afterAll(() => kv.close());
 
-for (const [label, subject] of Object.entries(subjects(upstashFromEnv(Bun.env), client && { label: "Bun RedisClient", client: () => client }))) {
+for (const [label, subject] of Object.entries(subjects(upstashFromEnv(Bun.env), client && { label: "Bun RedisClient", client: () => client }, { label: "@deno/kv", kv }))) {
   storeConformance({ describe, it }, label, subject);
 }
