@@ -4,7 +4,8 @@
  */
 
 import type { Kind } from "./variants.ts";
-import type { MemoryResults, UpstashResults } from "./stores.ts";
+import type { RedisResults } from "./redis-stores.ts";
+import type { MemoryResults } from "./stores.ts";
 
 export interface Row {
   id: string;
@@ -46,7 +47,7 @@ export interface Results {
   rows: Row[];
   targets: Target[];
   memory: MemoryResults | undefined;
-  upstash: UpstashResults | undefined;
+  redis: RedisResults[] | undefined;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -67,7 +68,7 @@ export function mainTable(rows: readonly Row[], only?: (row: Row) => boolean): s
 }
 
 export function markdown(results: Results): string {
-  const { machine: m, rows, targets, memory, upstash } = results;
+  const { machine: m, rows, targets, memory, redis } = results;
   const versions = Object.entries(m.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(", ");
@@ -132,17 +133,17 @@ export function markdown(results: Results): string {
       "",
     );
   }
-  if (upstash) {
-    out.push("## UpstashRedisStore over loopback", "");
+  if (redis?.length) {
+    out.push("## Redis stores over loopback", "");
     out.push(
-      `The store against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) in front of Redis on 127.0.0.1, over loopback HTTP; ${upstash.requests} requests of the same handler:`,
+      `UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) over loopback HTTP, and RedisStore over TCP, both in front of Redis on 127.0.0.1; ${redis[0]!.requests} requests of the same handler each, alternating between the stores:`,
       "",
     );
-    out.push("| HTTP round trips per request | Redis commands per request | load + save, median | load + save, p90 | whole request, median |", "|--:|--:|--:|--:|--:|");
-    out.push(
-      `| ${fixed(upstash.roundTrips, 2)} | ${fixed(upstash.commands, 2)} | ${fixed(upstash.storeMedianMs, 2)} ms | ${fixed(upstash.storeP90Ms, 2)} ms | ${fixed(upstash.requestMedianMs, 2)} ms |`,
-      "",
-    );
+    out.push("| store | transport | round trips per request | Redis commands per request | load + save, median | load + save, p90 | whole request, median |", "|---|---|--:|--:|--:|--:|--:|");
+    for (const r of redis) {
+      out.push(`| ${r.label} | ${r.transport} | ${fixed(r.roundTrips, 2)} | ${fixed(r.commands, 2)} | ${fixed(r.storeMedianMs, 2)} ms | ${fixed(r.storeP90Ms, 2)} ms | ${fixed(r.requestMedianMs, 2)} ms |`);
+    }
+    out.push("");
   }
   out.push("![requests per second and Set-Cookie bytes](chart.svg)", "");
   return out.join("\n");

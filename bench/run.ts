@@ -6,7 +6,8 @@
  * libuv's thread pool and back, and on a shared 2-core machine unpinned runs swing widely.
  *
  * Environment: ROUNDS (default 7) and MS (default 350) per row and round; ONLY=id,id to run some
- * rows (then no files are written); STORES=0 to skip the server stores.
+ * rows (then no files are written); STORES=0 to skip the server stores. The Redis stores alone:
+ * `npx tsx bench/redis-stores.ts`.
  */
 
 import { spawnSync } from "node:child_process";
@@ -17,7 +18,8 @@ import { checkRoundTrips, interleave, median, pairedRatio } from "./harness.ts";
 import type { Client } from "./harness.ts";
 import { chart, markdown } from "./report.ts";
 import type { Results, Row, Target } from "./report.ts";
-import { measureMemoryStore, measureUpstash } from "./stores.ts";
+import { describeRedisResult, measureRedisStores } from "./redis-stores.ts";
+import { measureMemoryStore } from "./stores.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -78,7 +80,7 @@ if (encrypted >= 0) {
 }
 
 let memory: Results["memory"];
-let upstash: Results["upstash"];
+let redis: Results["redis"];
 if (process.env.STORES !== "0" && !only) {
   log("Server stores:");
   const bare = clients[index(BARE_ID)]!;
@@ -99,10 +101,8 @@ if (process.env.STORES !== "0" && !only) {
     goal: `≤ ${b.maxEntries.toLocaleString("en-US")}`,
     met: b.held <= b.maxEntries,
   });
-  upstash = await measureUpstash(400, log);
-  if (upstash) {
-    log(`  UpstashRedisStore: ${upstash.roundTrips.toFixed(2)} HTTP round trips per request, load + save median ${upstash.storeMedianMs.toFixed(2)} ms`);
-  }
+  redis = await measureRedisStores(400, log);
+  for (const result of redis ?? []) log(describeRedisResult(result));
 }
 
 const version = (name: string) => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
@@ -116,14 +116,14 @@ const results: Results = {
     node: process.version,
     pinned: process.env.BENCH_PINNED ?? "",
     commit: git.status === 0 ? git.stdout.trim() : "unknown",
-    versions: Object.fromEntries(["hono", "iron-session", "hono-sessions", "@hono/session", "@upstash/redis"].map((name) => [name, version(name)])),
+    versions: Object.fromEntries(["hono", "iron-session", "hono-sessions", "@hono/session", "@upstash/redis", "redis", "ioredis"].map((name) => [name, version(name)])),
     rounds: ROUNDS,
     ms: MS,
   },
   rows,
   targets,
   memory,
-  upstash,
+  redis,
 };
 results.machine.seconds = (performance.now() - started) / 1000;
 

@@ -1,13 +1,11 @@
 /**
  * Server stores: the MemoryStore at scale (requests/s and heap as sessions pile up, bounded by
- * `maxEntries`) and the UpstashRedisStore over loopback (HTTP round trips and latency).
+ * `maxEntries`). The Redis stores over loopback are in redis-stores.ts.
  */
 
 import { newSessionId } from "../src/codec.ts";
 import { MemoryStore } from "../src/index.ts";
-import type { SessionWrite, Store, StoredSession } from "../src/index.ts";
-import { UpstashRedisStore } from "../src/stores/upstash.ts";
-import { startUpstashEndpoint } from "../test/support/upstash-endpoint.ts";
+import type { SessionWrite } from "../src/index.ts";
 import { LOGIN, SECRET } from "./fixture.ts";
 import { Client, interleave, median, pairedRatio } from "./harness.ts";
 import { webSessionsApp } from "./variants.ts";
@@ -31,19 +29,6 @@ export interface MemoryResults {
   bounded: ScalePoint & { maxEntries: number };
   /** Heap bytes per session held, from the growing store's first and last points. */
   bytesPerSession: number;
-}
-
-export interface UpstashResults {
-  requests: number;
-  /** HTTP requests to the endpoint per app request. */
-  roundTrips: number;
-  /** Redis commands per app request. */
-  commands: number;
-  /** Milliseconds spent in store.load + store.save per request. */
-  storeMedianMs: number;
-  storeP90Ms: number;
-  /** Milliseconds for the whole app.request(). */
-  requestMedianMs: number;
 }
 
 const now = () => Date.now();
@@ -113,81 +98,4 @@ async function measureGrowing(bare: Client, rounds: number, ms: number, log: (li
     log(`  MemoryStore holding ${measured.held.toLocaleString("en-US")}: ${Math.round(measured.rps)} req/s, ${measured.vsBare.toFixed(2)}× bare, heap ${measured.heapMB.toFixed(0)} MB`);
   }
   return growing;
-}
-
-/** Wraps a store to time its load and save calls. */
-class TimedStore implements Store {
-  spent = 0;
-
-  constructor(private readonly inner: Store) {}
-
-  get cookie() {
-    return this.inner.cookie;
-  }
-
-  async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
-    const start = performance.now();
-    try {
-      return await this.inner.load(name, cookieValue);
-    } finally {
-      this.spent += performance.now() - start;
-    }
-  }
-
-  async save(name: string, write: SessionWrite): Promise<string | undefined> {
-    const start = performance.now();
-    try {
-      return await this.inner.save(name, write);
-    } finally {
-      this.spent += performance.now() - start;
-    }
-  }
-
-  destroy(name: string, id: string): Promise<void> {
-    return this.inner.destroy(name, id);
-  }
-}
-
-/**
- * The UpstashRedisStore against the Upstash-compatible test endpoint (in this process, in front of
- * the Redis on 127.0.0.1:6379) over loopback HTTP. Returns undefined, with the reason logged, when
- * no Redis can be found.
- */
-export async function measureUpstash(requests: number, log: (line: string) => void): Promise<UpstashResults | undefined> {
-  let endpoint: Awaited<ReturnType<typeof startUpstashEndpoint>>;
-  try {
-    endpoint = await startUpstashEndpoint();
-  } catch (error) {
-    log(`  UpstashRedisStore skipped: ${(error as Error).message}`);
-    return undefined;
-  }
-  const prefix = `bench:${newSessionId()}:`;
-  try {
-    const store = new TimedStore(new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix }));
-    const client = new Client("UpstashRedisStore", webSessionsApp(store));
-    for (let i = 0; i < 50; i++) await client.hit();
-    endpoint.resetCounts();
-    const storeMs: number[] = [];
-    const requestMs: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      store.spent = 0;
-      const start = performance.now();
-      await client.hit();
-      requestMs.push(performance.now() - start);
-      storeMs.push(store.spent);
-    }
-    storeMs.sort((a, b) => a - b);
-    return {
-      requests,
-      roundTrips: endpoint.requests / requests,
-      commands: endpoint.commands.length / requests,
-      storeMedianMs: median(storeMs),
-      storeP90Ms: storeMs[Math.floor(requests * 0.9)]!,
-      requestMedianMs: median(requestMs),
-    };
-  } finally {
-    const keys = await endpoint.redis.keys(`${prefix}*`);
-    if (keys.length) await endpoint.redis.del(...keys);
-    await endpoint.close();
-  }
 }

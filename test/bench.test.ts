@@ -36,7 +36,7 @@ describe("bench rows", () => {
       rows: VARIANTS.map((v, i) => ({ id: v.id, label: v.label, kind: v.kind, rps: 1000 * (i + 1), vsBare: 1, vsFloor: 1, setCookieBytes: v.setsCookie ? 400 : undefined })),
       targets: [{ what: "t", value: "1", goal: "1", met: true }],
       memory: undefined,
-      upstash: undefined,
+      redis: undefined,
     };
     const md = markdown(results);
     expect(md).toContain("| **web-sessions CookieStore (encrypted)** |");
