@@ -19,6 +19,8 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/bun": ["getSession", "loadSession", "withSessions"],
   "web-sessions/upstash": ["UpstashRedisStore"],
   "web-sessions/redis": ["RedisStore"],
+  "web-sessions/deno-kv": ["DenoKvStore"],
+  "web-sessions/testing": ["TestBrowser", "setCookieFor", "storeConformance"],
 };
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
 // with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then

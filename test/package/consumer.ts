@@ -8,6 +8,10 @@ import { getSession as bunSession, withSessions as bunSessions } from "web-sessi
 import { UpstashRedisStore } from "web-sessions/upstash";
 import { RedisStore } from "web-sessions/redis";
 import type { RedisClientLike } from "web-sessions/redis";
+import { DenoKvStore } from "web-sessions/deno-kv";
+import type { DenoKv } from "web-sessions/deno-kv";
+import { storeConformance } from "web-sessions/testing";
+import type { ConformanceRunner } from "web-sessions/testing";
 
 const store: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
 const memory: Store = new MemoryStore({ secrets: "a-package-test-secret-at-least-32-chars" });
@@ -39,3 +43,10 @@ export const isSessionError = (error: unknown): boolean => error instanceof Sess
 const tcpClient: RedisClientLike = { sendCommand: async (args: string[]) => args.length };
 export const tcp: Store = new RedisStore({ client: tcpClient, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
 export const others = (redisStore: RedisStore): Promise<number> => redisStore.destroyAll("ada", { except: "id" });
+export const denoKv = (kv: DenoKv): Promise<number> => new DenoKvStore({ kv, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" }).destroyAll("ada");
+export const prove = (runner: ConformanceRunner): void =>
+  storeConformance(runner, "MemoryStore", {
+    make: (secrets = ["a-package-test-secret-at-least-32-chars"], options) => new MemoryStore({ secrets, ...options }),
+    serverSide: true,
+    sharedBackend: false,
+  });

@@ -8,6 +8,8 @@ import * as deno from "web-sessions/deno";
 import * as bun from "web-sessions/bun";
 import * as upstash from "web-sessions/upstash";
 import * as redis from "web-sessions/redis";
+import * as denoKv from "web-sessions/deno-kv";
+import * as testing from "web-sessions/testing";
 
 const modules = {
   "web-sessions": core,
@@ -17,6 +19,8 @@ const modules = {
   "web-sessions/bun": bun,
   "web-sessions/upstash": upstash,
   "web-sessions/redis": redis,
+  "web-sessions/deno-kv": denoKv,
+  "web-sessions/testing": testing,
 };
 
 const SECRET = "a-package-test-secret-at-least-32-chars";

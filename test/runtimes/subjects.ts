@@ -3,7 +3,7 @@
  * The Upstash store joins when the spawning vitest test passes the URL and token of its test
  * endpoint (`WEB_SESSIONS_UPSTASH_URL`, `WEB_SESSIONS_UPSTASH_TOKEN`), which stays in Node.
  */
-import type { StoreUnderTest } from "../conformance-suite.ts";
+import type { StoreUnderTest } from "../../testing/index.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
