@@ -13,7 +13,16 @@ export { SessionError } from "./errors.ts";
 export type { SessionErrorCode } from "./errors.ts";
 export type { CookieOptions, SameSite } from "./options.ts";
 export { Session } from "./session.ts";
-export type { FlashWrite, SessionData, SessionWrite, Store, StoredSession } from "./store.ts";
+export type {
+  DestroyAllOptions,
+  FlashWrite,
+  ServerSessionStore,
+  SessionData,
+  SessionInfo,
+  SessionWrite,
+  Store,
+  StoredSession,
+} from "./store.ts";
 export type { SessionsConfig, SessionsOptions } from "./jar.ts";
 export { getSession, loadSession, withSessions } from "./with-sessions.ts";
 export type { FetchHandler } from "./with-sessions.ts";
