@@ -11,7 +11,7 @@ import { MAX_ATTEMPTS } from "../src/server-store/deno-kv/driver.ts";
 import { MAX_VALUE_BYTES } from "../src/server-store/deno-kv/entry.ts";
 import { DenoKvStore } from "../src/stores/deno-kv.ts";
 import type { DenoKv, DenoKvAtomic, DenoKvKey } from "../src/stores/deno-kv.ts";
-import { assert } from "./support/assert.ts";
+import { assert, manualClock } from "./support/assert.ts";
 import { SECRET, TestBrowser } from "./support/browser.ts";
 import { DENO_KV_MAX_AGE } from "./runtimes/subjects.ts";
 
@@ -117,7 +117,7 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
     }
   });
 
-  it("costs one read to load, one commit to save a new session, one read and one commit to save a loaded one", async () => {
+  it("costs one read to load and one commit to save or destroy, and keeps a session in one entry beside its owner-index entry", async () => {
     const kv = await open();
     try {
       const { kv: counted, counts } = observed(kv);
@@ -128,15 +128,88 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       assert.deepEqual(snapshot(), { get: 0, getMany: 0, list: 0, commit: 1, conflicts: 0 });
       await b.json("/get/user");
       assert.deepEqual(snapshot(), { get: 1, getMany: 0, list: 0, commit: 1, conflicts: 0 });
+      // The save's commit is checked against the versionstamp its request loaded: no second read.
       await b.json("/set/k/v", { method: "POST" });
-      assert.deepEqual(snapshot(), { get: 2, getMany: 1, list: 0, commit: 2, conflicts: 0 });
+      assert.deepEqual(snapshot(), { get: 2, getMany: 0, list: 0, commit: 2, conflicts: 0 });
       // One entry for the session and one for the owner index, written by the same commits.
       const id = (await store(kv, prefix, "user").load("session", b.cookies.get("session")!))!.id;
       assert.deepEqual(await keysUnder(kv, prefix), [["id", id], ["owner", "ada", id]]);
       await b.json("/destroy", { method: "POST" });
-      assert.deepEqual(snapshot(), { get: 4, getMany: 1, list: 0, commit: 3, conflicts: 0 });
+      assert.deepEqual(snapshot(), { get: 3, getMany: 0, list: 0, commit: 3, conflicts: 0 });
       assert.deepEqual(await keysUnder(kv, prefix), []);
     } finally {
+      kv.close();
+    }
+  });
+
+  it("reads afresh when another instance wrote since the request loaded, keeping both changes", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, counts } = observed(kv);
+      const first = store(counted, prefix);
+      const b = new TestBrowser((request) => app(first).fetch(request));
+      await b.json("/set/a/1", { method: "POST" });
+      // The first instance loads (and remembers the versionstamp); a second one saves meanwhile.
+      let proceed!: () => void;
+      const gate = new Promise<void>((resolve) => (proceed = resolve));
+      const held = new Hono();
+      held.use(sessions("session", first));
+      held.post("/", async (c) => {
+        getSession(c).set("a", "2");
+        await gate;
+        await getSession(c).save();
+        return c.json({});
+      });
+      const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await app(store(kv, prefix)).request("/set/b/1", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+      const before = { ...counts };
+      proceed();
+      assert.equal((await pending).status, 200);
+      assert.deepEqual({ getMany: counts.getMany - before.getMany, commit: counts.commit - before.commit, conflicts: counts.conflicts - before.conflicts }, { getMany: 1, commit: 2, conflicts: 1 });
+      assert.deepEqual([(await b.json("/get/a")).value, (await b.json("/get/b")).value], ["2", "1"]);
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("does not take a session for gone because what the request loaded has expired since: another instance refreshed it", async () => {
+    const kv = await open();
+    const clock = manualClock();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const first = new DenoKvStore({ kv, secrets: SECRET, prefix, cookie: { maxAge: 60 } });
+      const b = new TestBrowser((request) => app(first).fetch(request));
+      await b.json("/set/a/1", { method: "POST" });
+      let proceed!: () => void;
+      const gate = new Promise<void>((resolve) => (proceed = resolve));
+      const held = new Hono();
+      held.use(sessions("session", first));
+      held.post("/", async (c) => {
+        getSession(c).set("a", "2");
+        await gate;
+        await getSession(c).save();
+        return c.json({ isNew: getSession(c).isNew });
+      });
+      const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // 50 s on, a rolling request on a second instance pushes the expiry out; 20 s later the
+      // held request saves: what it loaded says expired, the database says live.
+      clock.advance(50_000);
+      const rolling = new Hono();
+      rolling.use(sessions("session", new DenoKvStore({ kv, secrets: SECRET, prefix }), { rolling: true, cookie: { maxAge: 60 } }));
+      rolling.get("/", (c) => c.json({ isNew: getSession(c).isNew }));
+      const refresh = new TestBrowser((request) => rolling.fetch(request));
+      for (const [name, value] of b.cookies) refresh.cookies.set(name, value);
+      assert.deepEqual(await refresh.json("/"), { isNew: false });
+      clock.advance(20_000);
+      proceed();
+      const response = await pending;
+      assert.deepEqual(await response.json(), { isNew: false });
+      assert.ok(response.headers.get("Set-Cookie")?.startsWith("session="), "the held save set no cookie");
+    } finally {
+      clock.restore();
       kv.close();
     }
   });
@@ -239,10 +312,14 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       const b = new TestBrowser((request) => app(store(contested, prefix)).fetch(request));
       await b.json("/set/k/v1", { method: "POST" });
       interfere = true;
-      const before = counts.commit;
+      const before = { ...counts };
       const response = await b.fetch("/set/k/v2", { method: "POST" });
       assert.deepEqual({ status: response.status, body: await response.json() }, { status: 503, body: { code: "ERR_SESSION_STORE" } });
-      assert.equal(counts.commit - before, MAX_ATTEMPTS);
+      // One commit against the versionstamp the request loaded, then one per fresh read.
+      assert.deepEqual(
+        { reads: counts.getMany - before.getMany, commits: counts.commit - before.commit, conflicts: counts.conflicts - before.conflicts },
+        { reads: MAX_ATTEMPTS, commits: MAX_ATTEMPTS + 1, conflicts: MAX_ATTEMPTS + 1 },
+      );
       interfere = false;
       assert.deepEqual(await b.json("/get/k"), { value: "v1", isNew: false });
     } finally {

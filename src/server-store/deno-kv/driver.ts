@@ -18,6 +18,7 @@ import type { WritePlan } from "../write-plan.ts";
 import { applyPlan, decodeEntry, encodeEntry, toStoredSession } from "./entry.ts";
 import type { Entry } from "./entry.ts";
 import type { DenoKv, DenoKvAtomic, DenoKvEntryMaybe, DenoKvKey, DenoKvListEntry } from "./kv.ts";
+import { RecentEntries } from "./recent-entries.ts";
 
 /** Commits tried per operation before it rejects with `ERR_SESSION_STORE`. */
 export const MAX_ATTEMPTS = 50;
@@ -31,6 +32,7 @@ type Step<T> = () => Promise<T | typeof CONFLICT>;
 export class DenoKvDriver implements SessionDriver {
   readonly #kv: DenoKv;
   readonly #prefix: DenoKvKey;
+  readonly #recent = new RecentEntries();
 
   constructor(kv: DenoKv, prefix: DenoKvKey) {
     this.#kv = kv;
@@ -38,7 +40,8 @@ export class DenoKvDriver implements SessionDriver {
   }
 
   async read(id: string): Promise<StoredSession | undefined> {
-    const { value } = await this.#attempt("load", () => this.#kv.get(this.#session(id)));
+    const { value, versionstamp } = await this.#attempt("load", () => this.#kv.get(this.#session(id)));
+    this.#recent.set(id, value, versionstamp);
     const entry = live(decodeEntry(value));
     return entry && toStoredSession(id, entry);
   }
@@ -46,36 +49,69 @@ export class DenoKvDriver implements SessionDriver {
   write(plan: WritePlan): Promise<boolean> {
     const keys = [this.#session(plan.id)];
     if (plan.previousId !== undefined) keys.push(this.#session(plan.previousId));
-    // A new session's id is fresh: the first try assumes nothing is stored and reads nothing.
-    let assumed: readonly DenoKvEntryMaybe[] | undefined = plan.mustExist || plan.previousId !== undefined ? undefined : [NOTHING];
+    // First against what was loaded (a new or regenerated id: nothing); after a failed check, read.
+    let guess = this.#guess(plan);
     return this.#attempt("save", async () => {
-      const [current, previous] = assumed ?? (await this.#kv.getMany(keys));
-      assumed = undefined;
-      const stored = decodeEntry(current!.value);
-      // Gone since it was loaded (destroyed, expired): a late save must not bring it back.
-      if (plan.mustExist && !live(stored)) return false;
-      const next = applyPlan(live(stored), plan);
-      const operation = this.#kv.atomic().check({ key: keys[0]!, versionstamp: current!.versionstamp });
-      operation.set(keys[0]!, encodeEntry(next), { expireIn: expireIn(next.expiresAt) });
-      // Even an expired entry's owner is known: its index entry goes with it.
-      this.#index(operation, plan.id, stored?.owner, next);
-      if (previous) {
-        operation.check({ key: keys[1]!, versionstamp: previous.versionstamp }).delete(keys[1]!);
-        this.#index(operation, plan.previousId!, decodeEntry(previous.value)?.owner, undefined);
-      }
-      return (await operation.commit()).ok || CONFLICT;
+      const guessed = guess;
+      guess = undefined;
+      const written = guessed && (await this.#commitWrite(plan, keys, guessed, true));
+      if (written !== undefined && written !== CONFLICT) return written;
+      return this.#commitWrite(plan, keys, await this.#kv.getMany(keys), false);
     });
   }
 
   remove(id: string): Promise<void> {
     const key = this.#session(id);
+    let guess = this.#recent.get(id);
+    this.#recent.delete(id);
     return this.#attempt("destroy", async () => {
-      const current = await this.#kv.get(key);
-      if (current.versionstamp === null) return undefined;
-      const operation = this.#kv.atomic().check({ key, versionstamp: current.versionstamp }).delete(key);
-      this.#index(operation, id, decodeEntry(current.value)?.owner, undefined);
-      return (await operation.commit()).ok ? undefined : CONFLICT;
+      const guessed = guess;
+      guess = undefined;
+      if (guessed && (await this.#commitRemove(id, key, guessed))) return undefined;
+      return (await this.#commitRemove(id, key, await this.#kv.get(key))) ? undefined : CONFLICT;
     });
+  }
+
+  /** One commit deleting the entry `current` (read or guessed) says is under `key`; false if it changed. */
+  async #commitRemove(id: string, key: DenoKvKey, current: DenoKvEntryMaybe): Promise<boolean> {
+    if (current.versionstamp === null) return true;
+    const operation = this.#kv.atomic().check({ key, versionstamp: current.versionstamp }).delete(key);
+    this.#index(operation, id, decodeEntry(current.value)?.owner, undefined);
+    return (await operation.commit()).ok;
+  }
+
+  /** What this store saw last under the plan's ids, if it saw them; undefined means read first. */
+  #guess(plan: WritePlan): readonly DenoKvEntryMaybe[] | undefined {
+    const fresh = !plan.mustExist;
+    const current = fresh ? NOTHING : this.#recent.get(plan.id);
+    if (!current) return undefined;
+    if (plan.previousId === undefined) return [current];
+    const previous = this.#recent.get(plan.previousId);
+    return previous && [current, previous];
+  }
+
+  /** One commit of `plan` over what `read` (or a `guess` of it) says is stored under `keys`. */
+  async #commitWrite(plan: WritePlan, keys: DenoKvKey[], read: readonly DenoKvEntryMaybe[], guess: boolean): Promise<boolean | typeof CONFLICT> {
+    const [current, previous] = read;
+    const stored = decodeEntry(current!.value);
+    // Gone since it was loaded (destroyed, expired): a late save must not bring it back. Only
+    // the database says so; a guess may be older than a refresh by another request.
+    if (plan.mustExist && !live(stored)) return guess ? CONFLICT : false;
+    const next = applyPlan(live(stored), plan);
+    const bytes = encodeEntry(next);
+    const operation = this.#kv.atomic().check({ key: keys[0]!, versionstamp: current!.versionstamp });
+    operation.set(keys[0]!, bytes, { expireIn: expireIn(next.expiresAt) });
+    // Even an expired entry's owner is known: its index entry goes with it.
+    this.#index(operation, plan.id, stored?.owner, next);
+    if (previous) {
+      operation.check({ key: keys[1]!, versionstamp: previous.versionstamp }).delete(keys[1]!);
+      this.#index(operation, plan.previousId!, decodeEntry(previous.value)?.owner, undefined);
+    }
+    const result = await operation.commit();
+    if (!result.ok) return CONFLICT;
+    this.#recent.set(plan.id, bytes, result.versionstamp);
+    if (plan.previousId !== undefined) this.#recent.delete(plan.previousId);
+    return true;
   }
 
   async list(owner: string, now: number): Promise<SessionInfo[]> {
@@ -110,6 +146,7 @@ export class DenoKvDriver implements SessionDriver {
       const operation = this.#kv.atomic();
       let removed = 0;
       current.forEach(({ value, versionstamp }, i) => {
+        this.#recent.delete(ids[i]!);
         operation.check({ key: keys[i]!, versionstamp }).delete(this.#ownerKey(owner, ids[i]!));
         const stored = decodeEntry(value);
         // A session that moved to another owner after the index was read is not this owner's.

@@ -31,7 +31,7 @@ export interface DenoKvAtomic {
   set(key: DenoKvKey, value: unknown, options?: { expireIn?: number }): DenoKvAtomic;
   delete(key: DenoKvKey): DenoKvAtomic;
   /** Resolves `{ ok: false }` when a check failed (nothing was written). */
-  commit(): Promise<{ readonly ok: boolean }>;
+  commit(): Promise<{ readonly ok: boolean; readonly versionstamp?: string }>;
 }
 
 /**
