@@ -56,6 +56,10 @@ function ownerApp(store: Store, options?: SessionsOptions): Hono {
     await getSession(c).save();
     return c.json({ id: getSession(c).id });
   });
+  app.post("/destroy", async (c) => {
+    await getSession(c).destroy();
+    return c.json({});
+  });
   app.get("/me", (c) => c.json({ user: getSession(c).get("userId") ?? null, isNew: getSession(c).isNew }));
   return app;
 }
@@ -154,6 +158,8 @@ export function serverStoreCases(it: It, make: MakeStore): void {
     assert.deepEqual((await store.list(other)).map(({ id }) => id), [ids[1]]);
     const { id: regenerated } = await a!.json("/regenerate", { method: "POST" });
     assert.deepEqual((await store.list(owner)).map(({ id }) => id), [regenerated]);
+    await b!.json("/destroy", { method: "POST" });
+    assert.deepEqual(await store.list(other), []);
     const clock = manualClock();
     try {
       clock.advance(61_000);
@@ -162,6 +168,25 @@ export function serverStoreCases(it: It, make: MakeStore): void {
     } finally {
       clock.restore();
     }
+  });
+
+  it("a concurrent save that did not touch the owner key leaves the owner another request set", async () => {
+    const [ada, bob] = [`ada-${crypto.randomUUID()}`, `bob-${crypto.randomUUID()}`];
+    const store = (await make({ owner: "userId" })) as ServerSessionStore;
+    const app = ownerApp(store);
+    const b = new TestBrowser((request) => app.fetch(request));
+    const { id } = await b.json(`/login/${ada}`, { method: "POST" });
+    const held = heldRequest(store, undefined, b.cookieHeader(), async (session) => {
+      session.set("theme", "dark");
+      await session.save();
+    });
+    await held.loaded;
+    await b.json(`/login/${bob}`, { method: "POST" });
+    held.release();
+    assert.equal((await held.response).status, 200);
+    assert.deepEqual(await store.list(ada), []);
+    assert.deepEqual((await store.list(bob)).map((info) => info.id), [id]);
+    assert.deepEqual(await b.json("/me"), { user: bob, isNew: false });
   });
 
   it("destroyAll() is final against a request in flight, and spares `except`", async () => {

@@ -152,6 +152,28 @@ async function storeError(promise: Promise<unknown>): Promise<SessionError> {
   return error as SessionError;
 }
 
+describe("RedisStore keys", () => {
+  it("keeps an owner's index as a sorted set that expires with its longest-lived session", async () => {
+    const keys = prefix();
+    const store = new RedisStore({ client: nodeRedis, secrets: SECRET, prefix: keys, owner: "userId", cookie: { maxAge: 60 } });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/", async (c) => {
+      getSession(c).set("userId", "ada");
+      await getSession(c).save();
+      return c.json(getSession(c).id);
+    });
+    const id = await new TestBrowser((request) => app.fetch(request)).json("/", { method: "POST" });
+    const index = `${keys}owner:ada`;
+    expect(await ioredis.type(index)).toBe("zset");
+    expect(await ioredis.zrange(index, "0", "-1")).toEqual([id]);
+    const ttl = await ioredis.pttl(index);
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(await ioredis.hget(`${keys}${id}`, "m:o")).toBe("=ada");
+  });
+});
+
 describe("RedisStore faults", () => {
   let cookieValue = "";
   beforeAll(async () => {
