@@ -37,7 +37,7 @@ describe(`Deno (${versionOf("deno")})`, () => {
     expect(code, output).toBe(0);
     expect(output).toContain("Success Dry run complete");
     expect(output).not.toMatch(/^(error|warning)/im);
-    for (const file of ["src/index.ts", "adapters/hono.ts", "adapters/workers.ts", "adapters/deno.ts", "adapters/bun.ts", "LICENSE"]) {
+    for (const file of ["src/index.ts", "adapters/hono.ts", "adapters/workers.ts", "adapters/deno.ts", "adapters/bun.ts", "src/stores/deno-kv.ts", "testing/index.ts", "LICENSE"]) {
       expect(output).toContain(`/${file} (`);
     }
     expect(output).not.toMatch(/\/(test|examples|bench)\//);

@@ -122,11 +122,15 @@ export class DenoKvDriver implements SessionDriver {
       if (info && info.expiresAt > now) sessions.push(info);
       else expired.push(entry);
     }
-    // Pruned only if unchanged since listed: a save may have just refreshed one.
+    // Pruned only if unchanged since listed (a save may have just refreshed one); if one was, the
+    // next list() prunes the rest.
     for (let i = 0; i < expired.length; i += BATCH) {
       const operation = this.#kv.atomic();
       for (const { key, versionstamp } of expired.slice(i, i + BATCH)) operation.check({ key: key as DenoKvKey, versionstamp }).delete(key as DenoKvKey);
-      await this.#attempt("list", async () => (await operation.commit(), undefined));
+      await this.#attempt("list", async () => {
+        await operation.commit();
+        return undefined;
+      });
     }
     return sessions;
   }
