@@ -49,7 +49,7 @@ export class MemoryDriver implements SessionDriver {
     return this.#entries.size;
   }
 
-  async read(id: string): Promise<StoredSession | undefined> {
+  read(id: string): StoredSession | undefined {
     const entry = this.#live(id);
     if (!entry) return undefined;
     this.#touch(entry);
@@ -67,7 +67,7 @@ export class MemoryDriver implements SessionDriver {
     return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt, flashIds };
   }
 
-  async write(plan: WritePlan): Promise<boolean> {
+  write(plan: WritePlan): boolean {
     let entry = this.#live(plan.id);
     // Gone since it was loaded (destroyed, expired, evicted): a late save must not bring it back.
     if (!entry && plan.mustExist) return false;
@@ -98,11 +98,11 @@ export class MemoryDriver implements SessionDriver {
     return true;
   }
 
-  async remove(id: string): Promise<void> {
+  remove(id: string): void {
     this.#drop(id);
   }
 
-  async list(owner: string, now: number): Promise<SessionInfo[]> {
+  list(owner: string, now: number): SessionInfo[] {
     const sessions: SessionInfo[] = [];
     for (const id of this.#owners.get(owner) ?? []) {
       const entry = this.#entries.get(id)!;
@@ -112,7 +112,7 @@ export class MemoryDriver implements SessionDriver {
     return sessions;
   }
 
-  async removeAll(owner: string, except: string | undefined): Promise<number> {
+  removeAll(owner: string, except: string | undefined): number {
     let removed = 0;
     for (const id of [...(this.#owners.get(owner) ?? [])]) {
       if (id === except) continue;
@@ -180,23 +180,23 @@ export class MemoryDriver implements SessionDriver {
 
 /**
  * The stored values after a save: deleted keys gone, changed ones replaced in place or added at
- * the end.
+ * the end. A save changes a key or two, so plain array scans beat building a Map and a Set.
  */
 function mergeValues(values: readonly string[], plan: WritePlan): string[] {
-  if (values.length === 0) return plan.set.flat();
-  const changed = new Map(plan.set);
-  const deleted = new Set(plan.deleted);
+  const { set, deleted } = plan;
+  if (values.length === 0) return set.flat();
   const merged: string[] = [];
+  const replaced = new Array<boolean>(set.length).fill(false);
   for (let i = 0; i < values.length; i += 2) {
     const key = values[i]!;
-    if (deleted.has(key)) continue;
-    const json = changed.get(key);
-    if (json === undefined) merged.push(key, values[i + 1]!);
+    if (deleted.includes(key)) continue;
+    const at = set.findIndex(([changed]) => changed === key);
+    if (at < 0) merged.push(key, values[i + 1]!);
     else {
-      merged.push(key, json);
-      changed.delete(key);
+      merged.push(key, set[at]![1]);
+      replaced[at] = true;
     }
   }
-  for (const [key, json] of changed) merged.push(key, json);
+  set.forEach(([key, json], at) => replaced[at] || merged.push(key, json));
   return merged;
 }

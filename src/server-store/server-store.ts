@@ -13,21 +13,24 @@ import { SignedIds } from "./signed-ids.ts";
 import { planWrite } from "./write-plan.ts";
 import type { WritePlan } from "./write-plan.ts";
 
+/** A value now (an in-memory backend) or later (a database). */
+type Answer<T> = T | Promise<T>;
+
 /**
  * What a backend does, each step atomic on its own (one Lua script, one synchronous block). The
  * owner index changes in the same step as the entry it indexes.
  */
 export interface SessionDriver {
   /** The entry under `id`, or undefined; `expiresAt` is the cookie's, for backends that keep none. */
-  read(id: string, expiresAt: number): Promise<StoredSession | undefined>;
-  /** Applies a plan; resolves false, having written nothing, when it `mustExist` and the entry is gone. */
-  write(plan: WritePlan): Promise<boolean>;
+  read(id: string, expiresAt: number): Answer<StoredSession | undefined>;
+  /** Applies a plan; false, having written nothing, when it `mustExist` and the entry is gone. */
+  write(plan: WritePlan): Answer<boolean>;
   /** Deletes the entry under `id` and its place in the owner index. */
-  remove(id: string): Promise<void>;
+  remove(id: string): Answer<void>;
   /** The live sessions of `owner`, dropping expired ones from the index as it reads them. */
-  list(owner: string, now: number): Promise<SessionInfo[]>;
-  /** Deletes every session of `owner` but `except`; resolves how many existed. */
-  removeAll(owner: string, except: string | undefined): Promise<number>;
+  list(owner: string, now: number): Answer<SessionInfo[]>;
+  /** Deletes every session of `owner` but `except`; how many existed. */
+  removeAll(owner: string, except: string | undefined): Answer<number>;
 }
 
 /** Options every server store takes. */
@@ -72,18 +75,18 @@ export abstract class ServerStore implements ServerSessionStore {
     return written ? this.#ids.sign(name, write.id, write.expiresAt) : undefined;
   }
 
-  destroy(_name: string, id: string): Promise<void> {
-    return this.driver.remove(id);
+  async destroy(_name: string, id: string): Promise<void> {
+    await this.driver.remove(id);
   }
 
   list(owner: string): Promise<SessionInfo[]> {
     this.#checkOwner("list", owner);
-    return this.driver.list(owner, Date.now());
+    return Promise.resolve(this.driver.list(owner, Date.now()));
   }
 
   destroyAll(owner: string, { except }: DestroyAllOptions = {}): Promise<number> {
     this.#checkOwner("destroyAll", owner);
-    return this.driver.removeAll(owner, except);
+    return Promise.resolve(this.driver.removeAll(owner, except));
   }
 
   #checkOwner(method: string, owner: string): void {
