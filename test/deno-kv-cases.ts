@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import { getSession, sessions } from "../adapters/hono.ts";
 import { SessionError } from "../src/errors.ts";
 import { MAX_ATTEMPTS } from "../src/server-store/deno-kv/driver.ts";
-import { MAX_VALUE_BYTES } from "../src/server-store/deno-kv/entry.ts";
+import { MAX_OWNER_BYTES, MAX_VALUE_BYTES } from "../src/server-store/deno-kv/entry.ts";
 import { DenoKvStore } from "../src/stores/deno-kv.ts";
 import type { DenoKv, DenoKvAtomic, DenoKvKey } from "../src/stores/deno-kv.ts";
 import { assert, manualClock } from "./support/assert.ts";
@@ -214,7 +214,7 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
     }
   });
 
-  it(`stores a session of exactly ${MAX_VALUE_BYTES} bytes; one byte more rejects with ERR_SESSION_DATA and writes nothing`, async () => {
+  it(`stores a session of exactly ${MAX_VALUE_BYTES} bytes; one byte more, or an owner over ${MAX_OWNER_BYTES} bytes, rejects with ERR_SESSION_DATA and writes nothing`, async () => {
     const kv = await open();
     try {
       const prefix = ["test", crypto.randomUUID()];
@@ -239,6 +239,11 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       assert.deepEqual({ status: tooLarge.status, body: await tooLarge.json() }, { status: 503, body: { code: "ERR_SESSION_DATA" } });
       assert.equal(tooLarge.headers.get("Set-Cookie"), null);
       assert.equal(((await kv.get(key)).value as Uint8Array).byteLength, MAX_VALUE_BYTES);
+      // An owner value becomes part of a key, and Deno KV keys are shorter still.
+      const owned = app(store(kv, prefix, "user"));
+      const longOwner = await owned.request(`/set/user/${"o".repeat(MAX_OWNER_BYTES + 1)}`, { method: "POST" });
+      assert.deepEqual(await longOwner.json(), { code: "ERR_SESSION_DATA" });
+      assert.equal((await owned.request(`/set/user/${"o".repeat(MAX_OWNER_BYTES)}`, { method: "POST" })).status, 200);
     } finally {
       kv.close();
     }

@@ -79,16 +79,18 @@ export function subjects(upstash?: UpstashAccess, redis?: TcpRedis, denoKv?: Den
       sharedBackend: true,
     };
   }
-  if (denoKv) {
-    // A fresh prefix per run; the stores it makes share the database, as instances of one app do.
-    const prefix = ["test", crypto.randomUUID()];
-    all[`DenoKvStore (${denoKv.label})`] = {
-      make: (secrets = [SECRET], options) => new DenoKvStore({ kv: denoKv.kv, secrets, prefix, cookie: { maxAge: DENO_KV_MAX_AGE }, ...options }),
-      serverSide: true,
-      sharedBackend: true,
-    };
-  }
+  if (denoKv) all[`DenoKvStore (${denoKv.label})`] = denoKvSubject(denoKv.kv);
   return all;
+}
+
+/** DenoKvStore on `kv`, under a fresh prefix: the stores it makes share it, as instances of one app do. */
+export function denoKvSubject(kv: DenoKv): StoreUnderTest {
+  const prefix = ["test", crypto.randomUUID()];
+  return {
+    make: (secrets = [SECRET], options) => new DenoKvStore({ kv, secrets, prefix, cookie: { maxAge: DENO_KV_MAX_AGE }, ...options }),
+    serverSide: true,
+    sharedBackend: true,
+  };
 }
 
 /**

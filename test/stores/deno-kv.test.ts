@@ -4,14 +4,12 @@ import { openKv } from "@deno/kv";
 import { afterAll, describe, it } from "vitest";
 import { describeStoreConformance } from "../conformance.ts";
 import { denoKvCases } from "../deno-kv-cases.ts";
-import { subjects } from "../runtimes/subjects.ts";
+import { denoKvSubject } from "../runtimes/subjects.ts";
 
 const kv = await openKv("");
 afterAll(() => kv.close());
 
-for (const [label, subject] of Object.entries(subjects(undefined, undefined, { label: "@deno/kv", kv }))) {
-  if (label.startsWith("DenoKvStore")) describeStoreConformance(label, subject);
-}
+describeStoreConformance("DenoKvStore (@deno/kv)", denoKvSubject(kv));
 
 describe("DenoKvStore (@deno/kv)", () => {
   denoKvCases(it, () => openKv(""));

@@ -15,6 +15,8 @@ import type { WritePlan } from "../write-plan.ts";
 
 /** Deno KV's limit on one value, in bytes. */
 export const MAX_VALUE_BYTES = 65_536;
+/** The longest owner name, in UTF-8 bytes: it is part of an index key, and Deno KV keys take 2048. */
+export const MAX_OWNER_BYTES = 1024;
 
 /** A stored session. Keys and values in arrays of pairs, so no key (`__proto__`) is special. */
 export interface Entry {
@@ -39,8 +41,11 @@ interface Document {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** The bytes of an entry; throws `ERR_SESSION_DATA` past Deno KV's value limit. */
+/** The bytes of an entry; throws `ERR_SESSION_DATA` past Deno KV's value limit or for too long an owner. */
 export function encodeEntry(entry: Entry): Uint8Array<ArrayBuffer> {
+  if (entry.owner !== undefined && encoder.encode(entry.owner).byteLength > MAX_OWNER_BYTES) {
+    throw new SessionError("ERR_SESSION_DATA", `an owner value names an owner-index key in Deno KV: at most ${MAX_OWNER_BYTES} bytes`);
+  }
   const document: Document = { c: entry.createdAt, e: entry.expiresAt, o: entry.owner ?? null, v: entry.values, f: entry.flashes };
   const bytes = encoder.encode(JSON.stringify(document));
   if (bytes.byteLength > MAX_VALUE_BYTES) {
