@@ -25,11 +25,11 @@ describe(`Bun (${versionOf("bun")})`, () => {
     expect(passed && failed, output).not.toBeNull();
     expect({ code, passed: Number(passed![1]), failed: Number(failed![1]) }, output).toEqual({
       code: 0,
-      passed: conformanceCaseCount(upstash, bunRedis, COUNTED_DENO_KV("@deno/kv")) + denoKvCaseCount() + SERVE_CASES,
+      passed: conformanceCaseCount(upstash, bunRedis, COUNTED_DENO_KV("@deno/kv, SQLite")) + denoKvCaseCount() + SERVE_CASES,
       failed: 0,
     });
     expect(upstash.requests, "the Upstash store's cases reached the endpoint").toBeGreaterThan(0);
     expect(output, "the RedisStore ran under Bun's RedisClient").toContain("RedisStore (Bun RedisClient): store conformance");
-    expect(output, "the DenoKvStore ran on @deno/kv under Bun").toContain("DenoKvStore (@deno/kv): store conformance");
+    expect(output, "the DenoKvStore ran on @deno/kv under Bun").toContain("DenoKvStore (@deno/kv, SQLite): store conformance");
   }, 120_000);
 });

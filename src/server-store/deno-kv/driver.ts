@@ -1,7 +1,7 @@
 /**
  * The Deno KV driver of the server-store engine. Keys:
  * - `[...prefix, "id", id]`: the session, one entry (see entry.ts), expiring with it (`expireIn`);
- * - `[...prefix, "owner", owner, id]`: the owner index, `{ createdAt, expiresAt }`, same expiry.
+ * - `[...prefix, "owner", owner, id]`: the owner index, `[createdAt, expiresAt]`, same expiry.
  *
  * Every change is one `atomic()` commit checked against the versionstamps it read: a save re-reads
  * and re-applies its plan when another writer got there first (up to a bound), so concurrent
@@ -15,7 +15,7 @@ import { SessionError } from "../../errors.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
-import { applyPlan, decodeEntry, encodeEntry, toStoredSession } from "./entry.ts";
+import { applyPlan, decodeEntry, decodeIndexEntry, encodeEntry, encodeIndexEntry, toStoredSession } from "./entry.ts";
 import type { Entry } from "./entry.ts";
 import type { DenoKv, DenoKvAtomic, DenoKvEntryMaybe, DenoKvKey, DenoKvListEntry } from "./kv.ts";
 import { RecentEntries } from "./recent-entries.ts";
@@ -166,7 +166,7 @@ export class DenoKvDriver implements SessionDriver {
   #index(operation: DenoKvAtomic, id: string, before: string | undefined, after: Entry | undefined): void {
     if (before !== undefined && before !== after?.owner) operation.delete(this.#ownerKey(before, id));
     if (after?.owner !== undefined) {
-      operation.set(this.#ownerKey(after.owner, id), { createdAt: after.createdAt, expiresAt: after.expiresAt }, { expireIn: expireIn(after.expiresAt) });
+      operation.set(this.#ownerKey(after.owner, id), encodeIndexEntry(after), { expireIn: expireIn(after.expiresAt) });
     }
   }
 
@@ -220,7 +220,6 @@ function expireIn(expiresAt: number): number {
 }
 
 function indexInfo({ key, value }: DenoKvListEntry): SessionInfo | undefined {
-  const { createdAt, expiresAt } = (value ?? {}) as Partial<SessionInfo>;
-  if (typeof createdAt !== "number" || typeof expiresAt !== "number") return undefined;
-  return { id: String(key.at(-1)), createdAt, expiresAt };
+  const times = decodeIndexEntry(value);
+  return times && { id: String(key.at(-1)), ...times };
 }

@@ -4,7 +4,8 @@
  * versionstamp; per-key merges come from re-applying the save's plan to what is stored now, not
  * from separate entries. Bytes (not a structured value) make the size exact: Deno KV stores a
  * `Uint8Array` as it is and refuses more than 65,536 bytes, so the store can say beforehand that
- * a session is too large, with `ERR_SESSION_DATA`, on every backend alike.
+ * a session is too large, with `ERR_SESSION_DATA`, on every backend alike. (And bytes need no V8
+ * serializer, which @deno/kv asks Bun users to supply for anything else.)
  *
  * @module
  */
@@ -107,4 +108,22 @@ export function applyPlan(stored: Entry | undefined, plan: WritePlan): Entry {
   flashes.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
   const owner = plan.owner === undefined ? stored?.owner : (plan.owner ?? undefined);
   return { createdAt: plan.createdAt, expiresAt: plan.expiresAt, owner, values, flashes };
+}
+
+/** An owner-index entry: `[createdAt, expiresAt]`, as JSON bytes like the sessions. */
+export function encodeIndexEntry({ createdAt, expiresAt }: Entry): Uint8Array<ArrayBuffer> {
+  return encoder.encode(JSON.stringify([createdAt, expiresAt]));
+}
+
+/** The times of an owner-index entry, or undefined for anything this store did not write. */
+export function decodeIndexEntry(value: unknown): { createdAt: number; expiresAt: number } | undefined {
+  if (!(value instanceof Uint8Array)) return undefined;
+  let times: unknown;
+  try {
+    times = JSON.parse(decoder.decode(value));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(times) || typeof times[0] !== "number" || typeof times[1] !== "number") return undefined;
+  return { createdAt: times[0], expiresAt: times[1] };
 }
