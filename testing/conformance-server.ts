@@ -121,13 +121,12 @@ export function serverStoreCases(it: It, make: MakeStore): void {
       await session.save();
     });
     await held.loaded;
-    const { id } = await b.json("/regenerate", { method: "POST" });
+    await b.json("/regenerate", { method: "POST" });
     held.release();
     await expectNoRevivingCookie(await held.response);
     assert.deepEqual(await (await app.request("/me", { headers: { Cookie: oldCookie } })).json(), { user: null, isNew: true });
     assert.deepEqual(await b.json("/me"), { user: "ada", isNew: false });
     assert.notEqual(b.cookieHeader(), oldCookie);
-    assert.ok(id);
   });
 
   it("list() and destroyAll() throw ERR_SESSION_CONFIG without the owner option", async () => {

@@ -64,6 +64,10 @@ export abstract class ServerStore implements ServerSessionStore {
     this.cookie = cookie;
   }
 
+  isWellFormed(cookieValue: string): boolean {
+    return this.#ids.isWellFormed(cookieValue);
+  }
+
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
     // A forged, foreign or expired cookie is turned away here, before any round trip.
     const verified = await this.#ids.verify(name, cookieValue);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Codec, normalizeSecrets } from "../codec.ts";
+import { Codec, isSignedShape, normalizeSecrets } from "../codec.ts";
 import { toSeconds } from "../stores/json.ts";
 
 /** A verified session id and when its cookie expires (ms since the epoch). */
@@ -21,6 +21,11 @@ export class SignedIds {
   /** Throws `ERR_SESSION_CONFIG`, naming `where`, for missing or short secrets. */
   constructor(secrets: string | readonly string[], where: string) {
     this.#codec = new Codec(normalizeSecrets(secrets, where));
+  }
+
+  /** Whether a cookie value has the shape of a signed id: no crypto (see `Store.isWellFormed`). */
+  isWellFormed(cookieValue: string): boolean {
+    return isSignedShape(cookieValue);
   }
 
   /** The id a cookie value of session `name` carries, or undefined if it is forged, foreign or expired. */

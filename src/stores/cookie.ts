@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Codec, fromBase64url, normalizeSecrets, toBase64url } from "../codec.ts";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url } from "../codec.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
 import type { SessionWrite, Store, StoredSession } from "../store.ts";
@@ -44,10 +44,14 @@ export class CookieStore implements Store {
   readonly #encrypt: boolean;
 
   constructor({ secrets, encrypt = true, cookie }: CookieStoreOptions) {
-    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"));
+    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"), "data");
     checkCookieOptions(cookie, "CookieStore");
     this.#encrypt = encrypt;
     this.cookie = cookie;
+  }
+
+  isWellFormed(cookieValue: string): boolean {
+    return this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {

@@ -113,5 +113,14 @@ function redact(error: unknown): unknown {
       error[property] = text.slice(0, at) + (end >= 0 ? text.slice(end) : "");
     }
   }
+  // UpstashJSONParseError quotes up to 200 characters of a response body that is not JSON (a proxy's
+  // page may echo the command), and its cause, JSON.parse's SyntaxError, quotes the body's start.
+  const body = "Unable to parse response body: ";
+  if (error.name === "UpstashJSONParseError" && error.message.startsWith(body)) {
+    const message = `${body}[redacted]`;
+    if (error.stack) error.stack = error.stack.replace(error.message, message);
+    error.message = message;
+    delete error.cause;
+  }
   return error;
 }
