@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { DenoKvStore } from "../src/stores/deno-kv.ts";
-import { observed } from "./deno-kv-cases.ts";
+import { observed } from "./support/deno-kv.ts";
 import { describeMiddlewareFuzz } from "./support/middleware-fuzz.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "web-sessions-fuzz-kv-"));
