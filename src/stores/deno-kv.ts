@@ -25,10 +25,10 @@ export interface DenoKvStoreOptions extends ServerStoreOptions {
 /**
  * Sessions in Deno KV. One read to load a session, one atomic commit to save or destroy it,
  * checked against the versionstamp the request loaded; when another request wrote first, the
- * save reads the entry again and re-applies its changes, so concurrent requests keep each other's
- * keys and a session destroyed meanwhile is never written back. Each session is one entry of at most 64 KiB (more
- * rejects with `ERR_SESSION_DATA`), expiring with the session. With `owner`, `list()` and
- * `destroyAll()` work on the sessions of one user.
+ * save reads the entry again and re-applies its changes, so concurrent requests keep each
+ * other's keys and a session destroyed meanwhile is never written back. Each session is one
+ * entry of at most 64 KiB (more rejects with `ERR_SESSION_DATA`), expiring with the session.
+ * With `owner`, `list()` and `destroyAll()` work on the sessions of one user.
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 // The store conformance suite (web-sessions/testing) under `bun test`, with bun:test's own
-// describe, it and expect. The RedisStore runs through Bun's own RedisClient when the spawning test passes the Redis URL;
-// DenoKvStore on @deno/kv's SQLite database, with V8 codecs that refuse: on Bun, @deno/kv asks
-// for them, and the store stores only bytes, so they are never called.
+// describe, it and expect. The RedisStore runs through Bun's own RedisClient when the spawning
+// test passes the Redis URL; DenoKvStore on @deno/kv's SQLite database, with V8 codecs that
+// refuse: on Bun, @deno/kv asks for them, and the store stores only bytes, so they go unused.
 import { openKv } from "@deno/kv";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
