@@ -5,7 +5,8 @@ import { openKv } from "@deno/kv";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { measureDenoKvStore } from "../../bench/deno-kv-store.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { denoKvCases } from "../deno-kv-cases.ts";
 import { denoKvSubject } from "../runtimes/subjects.ts";
@@ -28,4 +29,9 @@ describe("DenoKvStore (@deno/kv, in memory)", () => {
 
 describe("DenoKvStore (@deno/kv, SQLite)", () => {
   denoKvCases(it, () => openKv(join(dir, `${crypto.randomUUID()}.sqlite3`)));
+});
+
+it("bench/deno-kv-store.ts counts 2 KV operations per request that loads and saves (a get, a commit)", async () => {
+  const result = await measureDenoKvStore(20);
+  expect({ operations: result.operations, requests: result.requests }).toEqual({ operations: 2, requests: 20 });
 });
