@@ -1,15 +1,23 @@
 // web-sessions/testing: the suite passes a sound store and fails a store that breaks a promise,
-// whatever runner hands it `describe`, `it` and `expect` (here, one that only collects the cases).
+// whatever runner hands it `describe`, `it` and `expect` (here, ones that only collect the cases).
 import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { storeConformance } from "../testing/index.ts";
-import type { StoreUnderTest } from "../testing/index.ts";
+import type { StoreUnderTest, TestBody } from "../testing/index.ts";
+import { storeConformance as nodeAssertConformance } from "./conformance-suite.ts";
 import { SECRET } from "./support/browser.ts";
 
-/** Runs every case of the suite for `subject` in turn; resolves the names of those that failed. */
-async function failures(subject: StoreUnderTest): Promise<string[]> {
-  const cases: Array<[string, () => Promise<void>]> = [];
-  storeConformance({ describe: (_name, body) => body(), test: (name, body) => void cases.push([name, body]), expect }, "subject", subject);
+type Declare = (collect: (name: string, body: TestBody) => void, subject: StoreUnderTest) => void;
+
+/** The suite through vitest's expect, its cases declared with `test` in place of `it`. */
+const withExpect: Declare = (test, subject) => storeConformance({ describe: (_name, body) => body(), test, expect }, "subject", subject);
+/** The suite through test/conformance-suite.ts: only `describe` and `it`, node:assert inside. */
+const withNodeAssert: Declare = (it, subject) => nodeAssertConformance({ describe: (_name, body) => body(), it }, "subject", subject);
+
+/** Runs every case of the suite for a store made by `make`, in turn; resolves the names of those that failed. */
+async function failures(declare: Declare, make: StoreUnderTest["make"]): Promise<string[]> {
+  const cases: Array<[string, TestBody]> = [];
+  declare((name, body) => void cases.push([name, body]), { make, serverSide: true, sharedBackend: false });
   const failed: string[] = [];
   for (const [name, body] of cases) await body().catch(() => failed.push(name));
   return failed;
@@ -22,23 +30,28 @@ class UndeletingStore extends MemoryStore {
   }
 }
 
-describe("web-sessions/testing", () => {
-  it("passes a sound store through every case, with `test` in place of `it`", async () => {
-    expect(await failures({ make: (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options }), serverSide: true, sharedBackend: false })).toEqual([]);
-  });
+const sound: StoreUnderTest["make"] = (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options });
+const undeleting: StoreUnderTest["make"] = (secrets = [SECRET], options) => new UndeletingStore({ secrets, ...options });
 
-  it("fails a store whose destroy() keeps the session, in the cases that check it", async () => {
-    const failed = await failures({ make: (secrets = [SECRET], options) => new UndeletingStore({ secrets, ...options }), serverSide: true, sharedBackend: false });
-    expect(failed).toEqual(
-      expect.arrayContaining([
-        "destroys the session and its cookie without save()",
-        "destroy() is final: a request that loaded the session earlier saves afterwards and revives nothing",
-      ]),
-    );
-    expect(failed).not.toContain("gets and sets values across requests");
-  });
+describe("web-sessions/testing", () => {
+  for (const [how, declare] of [["the runner's expect", withExpect], ["node:assert", withNodeAssert]] as const) {
+    it(`passes a sound store through every case, with ${how}`, async () => {
+      expect(await failures(declare, sound)).toEqual([]);
+    });
+
+    it(`fails a store whose destroy() keeps the session, in the cases that check it, with ${how}`, async () => {
+      const failed = await failures(declare, undeleting);
+      expect(failed).toEqual(
+        expect.arrayContaining([
+          "destroys the session and its cookie without save()",
+          "destroy() is final: a request that loaded the session earlier saves afterwards and revives nothing",
+        ]),
+      );
+      expect(failed).not.toContain("gets and sets values across requests");
+    });
+  }
 
   it("refuses a runner without it or test", () => {
-    expect(() => storeConformance({ describe: (_name, body) => body(), expect }, "subject", { make: () => new MemoryStore({ secrets: SECRET }), serverSide: true, sharedBackend: false })).toThrow(/it or test/);
+    expect(() => storeConformance({ describe: (_name, body) => body(), expect }, "subject", { make: sound, serverSide: true, sharedBackend: false })).toThrow(/it or test/);
   });
 });

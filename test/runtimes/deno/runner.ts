@@ -1,21 +1,12 @@
 /**
  * The conformance suite's runner under `deno test`: `describe` only names the tests, each case is
- * one `Deno.test`, and `expect` is a few matchers over `node:assert/strict` (Deno has no `expect`
- * of its own without JSR's @std/expect, which this machine cannot fetch).
+ * one `Deno.test`, and `expect` is made of `node:assert/strict` (Deno has no `expect` of its own
+ * without JSR's @std/expect).
  */
-import assert from "node:assert/strict";
-import type { ConformanceRunner, Matchers } from "../../../testing/index.ts";
+import type { ConformanceRunner } from "../../../testing/index.ts";
+import { nodeExpect } from "../../support/assert.ts";
 
 const scope: string[] = [];
-
-function expect(actual: unknown, message?: string): Matchers {
-  return {
-    toBe: (expected) => assert.equal(actual, expected, message),
-    toStrictEqual: (expected) => assert.deepEqual(actual, expected, message),
-    toMatch: (expected) => assert.match(String(actual), expected, message),
-    not: { toBe: (expected) => assert.notEqual(actual, expected, message) },
-  };
-}
 
 export const denoRunner: ConformanceRunner = {
   describe(name, body) {
@@ -29,5 +20,5 @@ export const denoRunner: ConformanceRunner = {
   it(name, body) {
     Deno.test([...scope, name].join(" > "), body);
   },
-  expect,
+  expect: nodeExpect,
 };
