@@ -4,15 +4,15 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { storeConformance } from "../testing/index.ts";
 import type { StoreUnderTest, TestBody } from "../testing/index.ts";
-import { storeConformance as nodeAssertConformance } from "./conformance-suite.ts";
+import { nodeExpect } from "./support/assert.ts";
 import { SECRET } from "./support/browser.ts";
 
 type Declare = (collect: (name: string, body: TestBody) => void, subject: StoreUnderTest) => void;
 
 /** The suite through vitest's expect, its cases declared with `test` in place of `it`. */
 const withExpect: Declare = (test, subject) => storeConformance({ describe: (_name, body) => body(), test, expect }, "subject", subject);
-/** The suite through test/conformance-suite.ts: only `describe` and `it`, node:assert inside. */
-const withNodeAssert: Declare = (it, subject) => nodeAssertConformance({ describe: (_name, body) => body(), it }, "subject", subject);
+/** The suite with the `expect` made of node:assert that the Deno runner (and any other without one) uses. */
+const withNodeAssert: Declare = (it, subject) => storeConformance({ describe: (_name, body) => body(), it, expect: nodeExpect }, "subject", subject);
 
 /** Runs every case of the suite for a store made by `make`, in turn; resolves the names of those that failed. */
 async function failures(declare: Declare, make: StoreUnderTest["make"]): Promise<string[]> {
