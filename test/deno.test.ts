@@ -7,6 +7,8 @@ import { UPSTASH_ENV } from "./runtimes/subjects.ts";
 
 // Deno.test cases in test/runtimes/deno/serve_test.ts.
 const SERVE_CASES = 2;
+// Deno.test cases of test/runtimes/deno/deno_kv_test.ts beside test/deno-kv-cases.ts: examples/deno/kv.ts.
+const DENO_KV_EXAMPLE_CASES = 1;
 
 // The Upstash store's conformance run talks to this endpoint (in front of the test Redis) from the child.
 const upstash = await startUpstashEndpoint();
@@ -23,7 +25,7 @@ describe(`Deno (${versionOf("deno")})`, () => {
     expect(summary, output).not.toBeNull();
     expect({ code, passed: Number(summary![2]), failed: Number(summary![3]) }, output).toEqual({
       code: 0,
-      passed: conformanceCaseCount(upstash, undefined, COUNTED_DENO_KV("Deno.openKv")) + denoKvCaseCount() + SERVE_CASES,
+      passed: conformanceCaseCount(upstash, undefined, COUNTED_DENO_KV("Deno.openKv")) + denoKvCaseCount() + DENO_KV_EXAMPLE_CASES + SERVE_CASES,
       failed: 0,
     });
     expect(upstash.requests, "the Upstash store's cases reached the endpoint").toBeGreaterThan(0);
