@@ -28,5 +28,6 @@ export { getSession, loadSession, withSessions } from "./with-sessions.ts";
 export type { FetchHandler } from "./with-sessions.ts";
 export { CookieStore } from "./stores/cookie.ts";
 export type { CookieStoreOptions } from "./stores/cookie.ts";
+export type { CookieReader } from "./stores/cookie-format.ts";
 export { MemoryStore } from "./stores/memory.ts";
 export type { MemoryStoreOptions } from "./stores/memory.ts";

@@ -101,6 +101,8 @@ export interface DestroyAllOptions {
 export interface Store {
   /** Cookie options this store was built with; the middleware's and the session's override them. */
   readonly cookie?: CookieOptions;
+  /** How many cookies one session may be split over (see `CookieStore`'s `chunks`). @default 1 */
+  readonly chunks?: number;
   /**
    * A cheap check of a cookie value's shape: no crypto, no I/O. It must accept every value `load`
    * could open. Values it refuses are skipped unread and do not count toward the few values of one

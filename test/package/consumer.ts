@@ -8,6 +8,8 @@ import { getSession as bunSession, withSessions as bunSessions } from "web-sessi
 import { UpstashRedisStore } from "web-sessions/upstash";
 import { RedisStore } from "web-sessions/redis";
 import type { RedisClientLike } from "web-sessions/redis";
+import { deriveJwtKey, fromHonoSession } from "web-sessions/jwt";
+import type { CookieReader } from "web-sessions";
 import { DenoKvStore } from "web-sessions/deno-kv";
 import type { DenoKv } from "web-sessions/deno-kv";
 import { storeConformance } from "web-sessions/testing";
@@ -43,6 +45,9 @@ export const isSessionError = (error: unknown): boolean => error instanceof Sess
 const tcpClient: RedisClientLike = { sendCommand: async (args: string[]) => args.length };
 export const tcp: Store = new RedisStore({ client: tcpClient, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
 export const others = (redisStore: RedisStore): Promise<number> => redisStore.destroyAll("ada", { except: "id" });
+const readers: CookieReader[] = [fromHonoSession({ secret: "the-secret-hono-session-was-given" })];
+export const jwtStore: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars", format: "jwt", chunks: 3, migrateFrom: readers });
+export const jwtKey: Promise<Uint8Array<ArrayBuffer>> = deriveJwtKey("a-package-test-secret-at-least-32-chars");
 export const denoKv = (kv: DenoKv): Promise<number> => new DenoKvStore({ kv, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" }).destroyAll("ada");
 export const prove = (runner: ConformanceRunner): void =>
   storeConformance(runner, "MemoryStore", {

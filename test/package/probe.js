@@ -8,6 +8,7 @@ import * as deno from "web-sessions/deno";
 import * as bun from "web-sessions/bun";
 import * as upstash from "web-sessions/upstash";
 import * as redis from "web-sessions/redis";
+import * as jwt from "web-sessions/jwt";
 import * as denoKv from "web-sessions/deno-kv";
 import * as testing from "web-sessions/testing";
 
@@ -19,6 +20,7 @@ const modules = {
   "web-sessions/bun": bun,
   "web-sessions/upstash": upstash,
   "web-sessions/redis": redis,
+  "web-sessions/jwt": jwt,
   "web-sessions/deno-kv": denoKv,
   "web-sessions/testing": testing,
 };
@@ -59,7 +61,8 @@ async function twiceWithHono(store) {
 }
 
 /**
- * Each subpath's exports, then the counts of `twice` through every wrapper and Hono with a CookieStore and,
+ * Each subpath's exports, then the counts of `twice` through every wrapper and Hono with a CookieStore,
+ * through the Workers one with a JWT-format CookieStore and,
  * given the URL and token of an Upstash endpoint, through the Workers one with a lazy
  * UpstashRedisStore session.
  */
@@ -69,6 +72,7 @@ export async function probe(upstashAccess) {
   const counts = [];
   for (const adapter of [workers, deno, bun, core]) counts.push(...(await twice(adapter, store)));
   counts.push(...(await twiceWithHono(store)));
+  counts.push(...(await twice(workers, new core.CookieStore({ secrets: SECRET, format: "jwt", chunks: 2 }))));
   if (upstashAccess) {
     const prefix = `test:package:${crypto.randomUUID()}:`;
     counts.push(...(await twice(workers, new upstash.UpstashRedisStore({ ...upstashAccess, secrets: SECRET, prefix }), true)));

@@ -5,6 +5,7 @@
  */
 import type { StoreUnderTest } from "../../testing/index.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
+import "../../src/jwt/index.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
@@ -53,6 +54,11 @@ export function subjects(upstash?: UpstashAccess, redis?: TcpRedis, denoKv?: Den
     },
     "CookieStore (signed only)": {
       make: (secrets = [SECRET]) => new CookieStore({ secrets, encrypt: false }),
+      serverSide: false,
+      sharedBackend: true,
+    },
+    "CookieStore (format: jwt, chunks: 3)": {
+      make: (secrets = [SECRET]) => new CookieStore({ secrets, format: "jwt", chunks: 3 }),
       serverSide: false,
       sharedBackend: true,
     },
