@@ -39,7 +39,7 @@ export function upstashFromEnv(env: Record<string, string | undefined>): Upstash
   return url && token ? { url, token } : undefined;
 }
 
-/** A runtime's Deno KV database (Deno.openKv(":memory:"), or openKv("") from @deno/kv), for the DenoKvStore's run. */
+/** A runtime's Deno KV database (`Deno.openKv()`, or `openKv()` from @deno/kv), for the DenoKvStore's run. */
 export interface DenoKvAccess {
   label: string;
   kv: DenoKv;
