@@ -16,7 +16,7 @@ export type Fetcher = (request: Request) => Response | Promise<Response>;
  *
  * const browser = new TestBrowser((request) => app.fetch(request));
  * await browser.json("/login", { method: "POST" });
- * console.log(browser.cookieHeader());
+ * const cookie = browser.cookieHeader(); // "session=..."
  * ```
  */
 export class TestBrowser {
