@@ -45,7 +45,9 @@ describe("checkCookieOptions", () => {
     "/a\u0000",
     "/a\u007f",
     "/caf\u00e9",
+    "a/b",
     7 as unknown as string,
+    { toString: () => "/x" } as unknown as string,
   ])("refuses the path %j", (path) => {
     expect(() => checkCookieOptions({ path }, "T")).toThrow(configError);
   });
@@ -70,12 +72,14 @@ describe("checkCookieOptions", () => {
     "ex\u00e4mple.com",
     `${"a".repeat(64)}.com`,
     `${"a.".repeat(127)}com`,
+    `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(62)}`, // 254 characters
     7 as unknown as string,
   ])("refuses the domain %j", (domain) => {
     expect(() => checkCookieOptions({ domain }, "T")).toThrow(configError);
   });
 
-  it.each(["example.com", ".example.com", "sub.Example.COM", "localhost", "a-b.c1.example", "127.0.0.1", "xn--bcher-kva.example"])(
+  const longest = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(61)}`; // 253 characters
+  it.each(["example.com", ".example.com", "sub.Example.COM", "localhost", "a-b.c1.example", "127.0.0.1", "xn--bcher-kva.example", longest, `.${longest}`])(
     "accepts the domain %j",
     (domain) => expect(() => checkCookieOptions({ domain }, "T")).not.toThrow(),
   );
@@ -89,6 +93,8 @@ describe("checkCookieName", () => {
     expect(() => checkCookieName("__Host-s", resolveCookieOptions({ domain: "example.com" }))).toThrow(configError);
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ domain: "example.com" }))).not.toThrow();
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ secure: false }))).toThrow(configError);
+    // The message names the prefix that was broken, not the whole cookie name.
+    expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ secure: false }))).toThrow(/the __Secure- prefix needs secure/);
   });
 
   // RFC 6265bis §4.1.3: browsers match the prefixes without regard to case.

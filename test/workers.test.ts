@@ -68,11 +68,11 @@ describe(`workerd ${workerdVersion} (Miniflare)`, () => {
   }, 30_000);
 
   it("examples/workers answers 500 when SESSION_SECRET is not bound (ERR_SESSION_CONFIG, not a session)", async () => {
-    const { get } = await worker("examples/workers/worker.ts", {});
+    const { get } = await worker("test/runtimes/workers/example-errors-worker.ts", {});
     const response = await get("/");
     expect(response.status).toBe(500);
     expect(response.headers.getSetCookie()).toEqual([]);
-    await response.arrayBuffer();
+    expect(await response.json()).toEqual({ name: "SessionError", code: "ERR_SESSION_CONFIG" });
   }, 30_000);
 
   it("builds the configuration once per env, hands env and ctx to the handler, and serves lazy named sessions through loadSession", async () => {

@@ -5,7 +5,8 @@
  * page with a forged cookie, and the sign-in form. Fails on any error or unexpected status, or when
  * memory after GC keeps growing once the store is full. Prints requests/s, p99 and memory.
  *
- * `LOAD_SECONDS` (default 30) sets each run's length; a warm-up of a sixth of it comes first.
+ * `LOAD_SECONDS` (default 30, or 3 with `--short`, as `npm run test:load:short` runs it) sets each
+ * run's length; a warm-up of a sixth of it (at least 2 s) comes first.
  * `LOAD_STORES` (default `cookie,memory`) picks the stores.
  */
 import autocannon from "autocannon";
@@ -13,7 +14,7 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const SECONDS = Number(process.env.LOAD_SECONDS ?? 30);
+const SECONDS = Number(process.env.LOAD_SECONDS ?? (process.argv.includes("--short") ? 3 : 30));
 const CONNECTIONS = 50;
 const MAX_ENTRIES = 5_000;
 // Growth of heap-after-GC allowed between a third into the run and its end: noise, not a leak.
@@ -130,6 +131,7 @@ async function run(store: string): Promise<boolean> {
     ...(result.errors ? [`${result.errors} connection errors`] : []),
     ...(result.timeouts ? [`${result.timeouts} timeouts`] : []),
     ...unexpected,
+    ...steps.filter((_, i) => seen[i]!.size === 0).map((step) => `${step.label}: no response at all`),
     ...(growth > HEAP_SLACK ? [`heap after GC grew by ${mb(growth)} from a third into the run to its end`] : []),
     ...(after.sessions !== undefined && after.sessions > MAX_ENTRIES ? [`${after.sessions} sessions held, over maxEntries ${MAX_ENTRIES}`] : []),
   ];

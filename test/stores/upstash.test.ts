@@ -94,6 +94,7 @@ describe("UpstashRedisStore round trips", () => {
     const a = app(store);
     expect((await a.request("/read")).status).toBe(200);
     expect((await a.request("/read", { headers: { Cookie: "session=forged.value.here" } })).status).toBe(200);
+    expect(endpoint.requests).toBe(0);
     const other = new TestBrowser((request) => app(makeStore({ secrets: "another-secret-that-is-long-enough-9999" })).fetch(request));
     await other.fetch("/incr", { method: "POST" });
     endpoint.resetCounts();

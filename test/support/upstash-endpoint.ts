@@ -23,6 +23,8 @@ export interface UpstashEndpoint {
   latency: number;
   /** An HTTP status to answer every request with instead of running it (e.g. 503), or undefined. */
   failWith: number | undefined;
+  /** How many of the next requests get their connection closed without an answer (a network error). */
+  dropNext: number;
   /** Stops listening and drops open connections: the endpoint becomes unreachable. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -58,6 +60,7 @@ export async function startUpstashEndpoint(options: EndpointOptions = {}): Promi
     redis,
     latency: 0,
     failWith: undefined as number | undefined,
+    dropNext: 0,
     get requests() {
       return requests;
     },
@@ -83,6 +86,11 @@ export async function startUpstashEndpoint(options: EndpointOptions = {}): Promi
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     requests++;
+    if (endpoint.dropNext > 0) {
+      endpoint.dropNext--;
+      request.socket.destroy();
+      return;
+    }
     const body = await readBody(request);
     if (endpoint.latency > 0) await new Promise((resolve) => setTimeout(resolve, endpoint.latency));
     if (endpoint.failWith) return send(response, endpoint.failWith, { error: "injected failure" });
