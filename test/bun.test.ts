@@ -1,6 +1,6 @@
 // web-sessions/bun and the store conformance suite under the real Bun, through `bun test`.
 import { afterAll, describe, expect, it } from "vitest";
-import { binary, conformanceCaseCount, run, versionOf } from "./support/runtime.ts";
+import { COUNTED_DENO_KV, binary, conformanceCaseCount, denoKvCaseCount, run, versionOf } from "./support/runtime.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 import { ensureRedis } from "./support/redis.ts";
 import { REDIS_ENV, UPSTASH_ENV } from "./runtimes/subjects.ts";
@@ -17,7 +17,7 @@ const childEnv = { [UPSTASH_ENV.url]: upstash.url, [UPSTASH_ENV.token]: upstash.
 const bunRedis = { label: "Bun RedisClient", client: () => ({ send: async () => null }) };
 
 describe(`Bun (${versionOf("bun")})`, () => {
-  it("passes the conformance suite (Cookie, Memory, Upstash and Redis stores) and the Bun.serve tests", async () => {
+  it("passes the conformance suite (Cookie, Memory, Upstash, Redis and Deno KV stores), DenoKvStore's own cases and the Bun.serve tests", async () => {
     // Explicit paths: a bare `bun test` would also pick up the Deno files.
     const { code, output } = await run(binary("bun"), ["test", "./test/runtimes/bun/"], childEnv);
     const passed = /^\s*(\d+) pass$/m.exec(output);
@@ -25,10 +25,11 @@ describe(`Bun (${versionOf("bun")})`, () => {
     expect(passed && failed, output).not.toBeNull();
     expect({ code, passed: Number(passed![1]), failed: Number(failed![1]) }, output).toEqual({
       code: 0,
-      passed: conformanceCaseCount(upstash, bunRedis) + SERVE_CASES,
+      passed: conformanceCaseCount(upstash, bunRedis, COUNTED_DENO_KV("@deno/kv, SQLite")) + denoKvCaseCount() + SERVE_CASES,
       failed: 0,
     });
     expect(upstash.requests, "the Upstash store's cases reached the endpoint").toBeGreaterThan(0);
     expect(output, "the RedisStore ran under Bun's RedisClient").toContain("RedisStore (Bun RedisClient): store conformance");
+    expect(output, "the DenoKvStore ran on @deno/kv under Bun").toContain("DenoKvStore (@deno/kv, SQLite): store conformance");
   }, 120_000);
 });

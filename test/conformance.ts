@@ -1,15 +1,13 @@
 /**
- * The store conformance suite under vitest: test/stores/*.test.ts call `describeStoreConformance`.
- * The suite itself is in conformance-suite.ts, framework-free, so `deno test` and `bun test` run
- * the same cases (test/runtimes/).
+ * The store conformance suite (web-sessions/testing) under vitest: test/stores/*.test.ts call
+ * `describeStoreConformance`. `deno test` and `bun test` run the same cases (test/runtimes/).
  */
-import { describe, it } from "vitest";
-import { storeConformance } from "./conformance-suite.ts";
-import type { StoreUnderTest } from "./conformance-suite.ts";
+import { describe, expect, it } from "vitest";
+import { storeConformance } from "../testing/index.ts";
+import type { StoreUnderTest } from "../testing/index.ts";
 
-export { conformanceApp } from "./conformance-suite.ts";
-export type { StoreUnderTest } from "./conformance-suite.ts";
+export type { StoreUnderTest } from "../testing/index.ts";
 
 export function describeStoreConformance(label: string, subject: StoreUnderTest): void {
-  storeConformance({ describe, it }, label, subject);
+  storeConformance({ describe, it, expect }, label, subject);
 }

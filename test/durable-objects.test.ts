@@ -5,7 +5,8 @@ import { Miniflare } from "miniflare";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { storeConformance } from "./conformance-suite.ts";
+import { storeConformance } from "../testing/index.ts";
+import { nodeExpect } from "./support/assert.ts";
 import { REPO } from "./support/runtime.ts";
 import { bundleForWorkerd } from "./support/workerd-bundle.ts";
 
@@ -30,7 +31,7 @@ const cases = (await (await mf.dispatchFetch("http://localhost/cases")).json()) 
 /** How many cases the conformance suite declares for a server store with a shared backend. */
 function conformanceCases(): number {
   let count = 0;
-  const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++ };
+  const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++, expect: nodeExpect };
   storeConformance(runner, "counted", { make: () => undefined as never, serverSide: true, sharedBackend: true });
   return count;
 }

@@ -1,6 +1,10 @@
 // Behaviours that a review broke on purpose without any other test noticing: each test here fails
 // when its behaviour is taken out of src/ (the mutation is named in each describe's comment).
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openKv } from "@deno/kv";
 import { Hono } from "hono";
 import { Redis as IoRedis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -12,13 +16,19 @@ import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { RedisStore } from "../src/stores/redis.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
+import { DenoKvStore } from "../src/stores/deno-kv.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
 import { ensureRedis } from "./support/redis.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 
 const endpoint = await startUpstashEndpoint();
 const ioredis = new IoRedis((await ensureRedis()).url);
+// @deno/kv's SQLite database: its in-memory one mis-schedules expiry past 24.8 days.
+const kvDir = mkdtempSync(join(tmpdir(), "web-sessions-gaps-kv-"));
+const kv = await openKv(join(kvDir, "kv.sqlite3"));
 afterAll(async () => {
+  kv.close();
+  rmSync(kvDir, { recursive: true, force: true });
   ioredis.disconnect();
   await endpoint.close();
 });
@@ -35,6 +45,7 @@ const serverStores: [string, () => Store][] = [
   ["MemoryStore", () => new MemoryStore({ secrets: SECRET })],
   ["UpstashRedisStore", () => upstash()],
   ["RedisStore (ioredis)", () => new RedisStore({ client: ioredis, secrets: SECRET, prefix: `test:gaps:${randomBytes(6).toString("hex")}:` })],
+  ["DenoKvStore (@deno/kv, SQLite)", () => new DenoKvStore({ kv, secrets: SECRET, prefix: ["test", randomBytes(6).toString("hex")] })],
 ];
 const allStores: [string, () => Store][] = [
   ["CookieStore (encrypted)", () => new CookieStore({ secrets: SECRET })],

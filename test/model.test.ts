@@ -3,6 +3,10 @@
 // and save, checked against the plain model in support/session-model.ts; for server stores also
 // pairs of concurrent requests on one session, and every retired id opening nothing.
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openKv } from "@deno/kv";
 import fc from "fast-check";
 import { Hono } from "hono";
 import { Redis as IoRedis } from "ioredis";
@@ -13,6 +17,7 @@ import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { RedisStore } from "../src/stores/redis.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
+import { DenoKvStore } from "../src/stores/deno-kv.ts";
 import { SECRET } from "./support/browser.ts";
 import { ensureRedis } from "./support/redis.ts";
 import { applyDelta, runRequest, view } from "./support/session-model.ts";
@@ -29,7 +34,12 @@ const KEYS = ["a", "b", "c", "_flash"];
 
 const endpoint = await startUpstashEndpoint();
 const ioredis = new IoRedis((await ensureRedis()).url);
+// @deno/kv's SQLite database: its in-memory one mis-schedules expiry past 24.8 days.
+const kvDir = mkdtempSync(join(tmpdir(), "web-sessions-model-kv-"));
+const kv = await openKv(join(kvDir, "kv.sqlite3"));
 afterAll(async () => {
+  kv.close();
+  rmSync(kvDir, { recursive: true, force: true });
   ioredis.disconnect();
   await endpoint.close();
 });
@@ -273,6 +283,12 @@ const subjects: Subject[] = [
   {
     label: "RedisStore (ioredis)",
     make: () => new RedisStore({ client: ioredis, secrets: SECRET, prefix: `test:model:${randomBytes(6).toString("hex")}:` }),
+    serverSide: true,
+    runs: 50,
+  },
+  {
+    label: "DenoKvStore (@deno/kv, SQLite)",
+    make: () => new DenoKvStore({ kv, secrets: SECRET, prefix: ["test", randomBytes(6).toString("hex")] }),
     serverSide: true,
     runs: 50,
   },

@@ -20,6 +20,8 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/upstash": ["UpstashRedisStore"],
   "web-sessions/redis": ["RedisStore"],
   "web-sessions/jwt": ["deriveJwtKey", "fromHonoSession"],
+  "web-sessions/deno-kv": ["DenoKvStore"],
+  "web-sessions/testing": ["TestBrowser", "setCookieFor", "storeConformance"],
 };
 // Subpaths for Workers only (they import `cloudflare:workers`): imported by the workerd bundle alone.
 const WORKERD_EXPORTS: Record<string, string[]> = {

@@ -12,6 +12,10 @@ import { deriveJwtKey, fromHonoSession } from "web-sessions/jwt";
 import type { CookieReader } from "web-sessions";
 import { DurableObjectStore } from "web-sessions/durable-objects";
 import type { SessionsNamespace } from "web-sessions/durable-objects";
+import { DenoKvStore } from "web-sessions/deno-kv";
+import type { DenoKv } from "web-sessions/deno-kv";
+import { storeConformance } from "web-sessions/testing";
+import type { ConformanceRunner } from "web-sessions/testing";
 
 const store: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
 const memory: Store = new MemoryStore({ secrets: "a-package-test-secret-at-least-32-chars" });
@@ -49,3 +53,10 @@ export const jwtKey: Promise<Uint8Array<ArrayBuffer>> = deriveJwtKey("a-package-
 // Workers only: type-checked with cloudflare-workers.d.ts standing in for the Workers types.
 export { SessionsObject } from "web-sessions/durable-objects";
 export const durable = (env: { SESSIONS: SessionsNamespace }): Store => new DurableObjectStore({ namespace: env.SESSIONS, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
+export const denoKv = (kv: DenoKv): Promise<number> => new DenoKvStore({ kv, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" }).destroyAll("ada");
+export const prove = (runner: ConformanceRunner): void =>
+  storeConformance(runner, "MemoryStore", {
+    make: (secrets = ["a-package-test-secret-at-least-32-chars"], options) => new MemoryStore({ secrets, ...options }),
+    serverSide: true,
+    sharedBackend: false,
+  });

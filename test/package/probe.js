@@ -9,6 +9,8 @@ import * as bun from "web-sessions/bun";
 import * as upstash from "web-sessions/upstash";
 import * as redis from "web-sessions/redis";
 import * as jwt from "web-sessions/jwt";
+import * as denoKv from "web-sessions/deno-kv";
+import * as testing from "web-sessions/testing";
 
 const modules = {
   "web-sessions": core,
@@ -19,6 +21,8 @@ const modules = {
   "web-sessions/upstash": upstash,
   "web-sessions/redis": redis,
   "web-sessions/jwt": jwt,
+  "web-sessions/deno-kv": denoKv,
+  "web-sessions/testing": testing,
 };
 
 const SECRET = "a-package-test-secret-at-least-32-chars";

@@ -3,13 +3,15 @@
  * The Upstash store joins when the spawning vitest test passes the URL and token of its test
  * endpoint (`WEB_SESSIONS_UPSTASH_URL`, `WEB_SESSIONS_UPSTASH_TOKEN`), which stays in Node.
  */
-import type { StoreUnderTest } from "../conformance-suite.ts";
+import type { StoreUnderTest } from "../../testing/index.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
 import "../../src/jwt/index.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
+import { DenoKvStore } from "../../src/stores/deno-kv.ts";
+import type { DenoKv } from "../../src/stores/deno-kv.ts";
 import { SECRET } from "../support/browser.ts";
 
 export interface UpstashAccess {
@@ -37,7 +39,13 @@ export function upstashFromEnv(env: Record<string, string | undefined>): Upstash
   return url && token ? { url, token } : undefined;
 }
 
-export function subjects(upstash?: UpstashAccess, redis?: TcpRedis): Record<string, StoreUnderTest> {
+/** A runtime's Deno KV database (`Deno.openKv()`, or `openKv()` from @deno/kv), for the DenoKvStore's run. */
+export interface DenoKvAccess {
+  label: string;
+  kv: DenoKv;
+}
+
+export function subjects(upstash?: UpstashAccess, redis?: TcpRedis, denoKv?: DenoKvAccess): Record<string, StoreUnderTest> {
   const all: Record<string, StoreUnderTest> = {
     "CookieStore (encrypted)": {
       make: (secrets = [SECRET]) => new CookieStore({ secrets }),
@@ -77,5 +85,23 @@ export function subjects(upstash?: UpstashAccess, redis?: TcpRedis): Record<stri
       sharedBackend: true,
     };
   }
+  if (denoKv) all[`DenoKvStore (${denoKv.label})`] = denoKvSubject(denoKv.kv);
   return all;
 }
+
+/** DenoKvStore on `kv`, under a fresh prefix: the stores it makes share it, as instances of one app do. */
+export function denoKvSubject(kv: DenoKv): StoreUnderTest {
+  const prefix = ["test", crypto.randomUUID()];
+  return {
+    make: (secrets = [SECRET], options) => new DenoKvStore({ kv, secrets, prefix, cookie: { maxAge: DENO_KV_MAX_AGE }, ...options }),
+    serverSide: true,
+    sharedBackend: true,
+  };
+}
+
+/**
+ * Seconds, the DenoKvStore runs' cookie lifetime: @deno/kv 0.14's in-memory database schedules
+ * expiry with one setTimeout, which Node and Bun cut to 1 ms past 2^31 - 1 ms (24.8 days), so the
+ * default 30 days would make it spin on every write.
+ */
+export const DENO_KV_MAX_AGE = 7 * 24 * 3600;

@@ -1,32 +1,20 @@
 /**
  * Assertions that run the same under vitest, `deno test` and `bun test`: `node:assert/strict`,
- * plus the one matcher it lacks (a partial deep match, like vitest's `toMatchObject`).
+ * and the conformance suite's `expect` made of it, for runners that have none of their own
+ * (`Deno.test`, a Worker inside workerd). The suite's own assertions are in testing/assert.ts.
  */
 import assert from "node:assert/strict";
+import type { Matchers } from "../../testing/index.ts";
 
 export { assert };
+export { manualClock } from "../../testing/assert.ts";
 
-/** Asserts that `actual` has every property of `expected`, deeply equal; other properties are ignored. */
-export function assertIncludes(actual: unknown, expected: Record<string, unknown>): void {
-  assert.ok(actual !== null && typeof actual === "object", `expected an object, got ${JSON.stringify(actual)}`);
-  const picked = Object.fromEntries(Object.keys(expected).map((key) => [key, (actual as Record<string, unknown>)[key]]));
-  assert.deepEqual(picked, expected);
-}
-
-/**
- * Moves `Date.now()` forward by hand (what the code under test reads for expiry), without a test
- * framework's fake timers. `restore()` puts the real clock back.
- */
-export function manualClock(): { advance(ms: number): void; restore(): void } {
-  const realNow = Date.now;
-  let offset = 0;
-  Date.now = () => realNow.call(Date) + offset;
+/** The matchers of web-sessions/testing over `node:assert/strict`. */
+export function nodeExpect(actual: unknown, message?: string): Matchers {
   return {
-    advance(ms: number) {
-      offset += ms;
-    },
-    restore() {
-      Date.now = realNow;
-    },
+    toBe: (expected) => assert.equal(actual, expected, message),
+    toStrictEqual: (expected) => assert.deepEqual(actual, expected, message),
+    toMatch: (expected) => assert.match(String(actual), expected, message),
+    not: { toBe: (expected) => assert.notEqual(actual, expected, message) },
   };
 }

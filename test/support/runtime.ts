@@ -6,9 +6,12 @@ import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { storeConformance } from "../conformance-suite.ts";
+import { storeConformance } from "../../testing/index.ts";
+import { nodeExpect } from "./assert.ts";
 import { subjects } from "../runtimes/subjects.ts";
-import type { TcpRedis, UpstashAccess } from "../runtimes/subjects.ts";
+import type { DenoKvAccess, TcpRedis, UpstashAccess } from "../runtimes/subjects.ts";
+import { denoKvCases } from "../deno-kv-cases.ts";
+import type { DenoKv } from "../../src/stores/deno-kv.ts";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -53,9 +56,20 @@ export function run(file: string, args: string[], env: Record<string, string> = 
 }
 
 /** How many cases the conformance suite declares over the stores of test/runtimes/subjects.ts. */
-export function conformanceCaseCount(upstash?: UpstashAccess, redis?: TcpRedis): number {
+export function conformanceCaseCount(upstash?: UpstashAccess, redis?: TcpRedis, denoKv?: DenoKvAccess): number {
   let count = 0;
-  const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++ };
-  for (const [label, subject] of Object.entries(subjects(upstash, redis))) storeConformance(runner, label, subject);
+  // A real expect all the same: the suite's assertions take the last one they were handed.
+  const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++, expect: nodeExpect };
+  for (const [label, subject] of Object.entries(subjects(upstash, redis, denoKv))) storeConformance(runner, label, subject);
+  return count;
+}
+
+/** A Deno KV subject that is only counted: the suite never calls a store factory while it declares its cases. */
+export const COUNTED_DENO_KV = (label: string): DenoKvAccess => ({ label, kv: {} as DenoKv });
+
+/** How many cases test/deno-kv-cases.ts declares. */
+export function denoKvCaseCount(): number {
+  let count = 0;
+  denoKvCases(() => void count++, () => Promise.reject(new Error("only counted")));
   return count;
 }

@@ -5,8 +5,9 @@
  * `{ ok: true }` or `{ ok: false, error }`. test/durable-objects.test.ts drives it from vitest.
  */
 import { SessionsObject, DurableObjectStore } from "../../../src/stores/durable-objects.ts";
-import { storeConformance } from "../../conformance-suite.ts";
-import type { SuiteRunner } from "../../conformance-suite.ts";
+import { storeConformance } from "../../../testing/index.ts";
+import type { ConformanceRunner } from "../../../testing/index.ts";
+import { nodeExpect } from "../../support/assert.ts";
 import { SECRET } from "../../support/browser.ts";
 import { durableObjectCases } from "./durable-objects-cases.ts";
 import type { DurableObjectsEnv } from "./durable-objects-cases.ts";
@@ -58,7 +59,7 @@ const env = (): DurableObjectsEnv => current!;
 
 const cases = new Map<string, () => Promise<void>>();
 const scope: string[] = [];
-const runner: SuiteRunner = {
+const runner: Required<Pick<ConformanceRunner, "describe" | "it" | "expect">> = {
   describe(name, body) {
     scope.push(name);
     try {
@@ -70,6 +71,7 @@ const runner: SuiteRunner = {
   it(name, body) {
     cases.set([...scope, name].join(" > "), body);
   },
+  expect: nodeExpect,
 };
 
 storeConformance(runner, "DurableObjectStore", {

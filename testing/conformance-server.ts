@@ -2,14 +2,16 @@
  * Conformance cases for server stores only: destroy() and destroyAll() are final against requests
  * in flight (each held open on a promise the test releases, not on timing), and the owner index
  * (list, owner changes, expiry). Framework-free like conformance-suite.ts, which declares them.
+ *
+ * @module
  */
 import { Hono } from "hono";
 import { getSession, sessions } from "../adapters/hono.ts";
 import type { SessionsOptions } from "../src/jar.ts";
 import type { Session } from "../src/session.ts";
 import type { ServerSessionStore, Store } from "../src/store.ts";
-import { assert, assertIncludes, manualClock } from "./support/assert.ts";
-import { TestBrowser, setCookieFor } from "./support/browser.ts";
+import { assert, assertIncludes, manualClock } from "./assert.ts";
+import { TestBrowser, setCookieFor } from "./browser.ts";
 
 type It = (name: string, body: () => Promise<void>) => void;
 type MakeStore = (options?: { owner?: string }) => Store | Promise<Store>;

@@ -3,24 +3,35 @@
  * Requests. It covers the seed's own store tests (get/set, delete, flashes, clear, options,
  * maxAge -1, many sessions) and what this library promises beyond them.
  *
- * It depends on no test framework: each runtime hands it its own `describe` and `it` (vitest in
- * conformance.ts, `deno test` and `bun test` under test/runtimes/), and it asserts with
- * `node:assert/strict`, which all three provide.
+ * It depends on no test framework: each runtime hands it its own `describe`, `it` (or `test`) and
+ * `expect` (vitest, `bun:test`, or an adapter over `Deno.test`), and it imports no `node:` module.
+ *
+ * @module
  */
 import { Hono } from "hono";
 import { getSession, manySessions, sessions } from "../adapters/hono.ts";
 import type { SessionsOptions } from "../src/jar.ts";
 import type { Store } from "../src/store.ts";
-import { assert, assertIncludes, manualClock } from "./support/assert.ts";
-import { OLD_SECRET, SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
+import { assert, assertIncludes, manualClock, useExpect } from "./assert.ts";
+import type { Expect } from "./assert.ts";
+import { OLD_SECRET, SECRET, TestBrowser, setCookieFor } from "./browser.ts";
 import { serverStoreCases } from "./conformance-server.ts";
 
-/** The two functions of a test framework the suite needs (vitest's, or thin wrappers of Deno's and Bun's). */
-export interface SuiteRunner {
+/** A test body: the suite's are all async. */
+export type TestBody = () => Promise<void>;
+
+/**
+ * What the suite needs of a test framework: vitest's and `bun:test`'s `describe`, `it` or `test`,
+ * and `expect`, as they come; or a few lines over `Deno.test` (see the README).
+ */
+export interface ConformanceRunner {
   describe(name: string, body: () => void): void;
-  it(name: string, body: () => Promise<void>): void;
+  it?: (name: string, body: TestBody) => void;
+  test?: (name: string, body: TestBody) => void;
+  expect: Expect;
 }
 
+/** What the suite is handed: how to make the store under test, and what kind of store it is. */
 export interface StoreUnderTest {
   /**
    * A new store with these secrets (and, for server stores, `owner`). Stores made by one factory
@@ -81,8 +92,30 @@ export function conformanceApp(store: Store, options?: SessionsOptions, name = "
   return app;
 }
 
-/** Declares the suite for one store with the runner's `describe` and `it`. */
-export function storeConformance({ describe, it }: SuiteRunner, label: string, subject: StoreUnderTest): void {
+/**
+ * Declares the conformance suite for one store, as `describe(label + ": store conformance")`
+ * with one test per promise the store keeps. Server stores (`serverSide`) also run the cases of
+ * final destroy, the logout and regenerate races, and, when `make` honours `owner`, `list` and
+ * `destroyAll`.
+ *
+ * @example
+ * ```ts
+ * import { describe, expect, it } from "vitest";
+ * import { storeConformance } from "web-sessions/testing";
+ * import { MyStore } from "./my-store.ts";
+ *
+ * storeConformance({ describe, it, expect }, "MyStore", {
+ *   make: (secrets = ["a-secret-of-at-least-32-characters-0001"], options) => new MyStore({ secrets, ...options }),
+ *   serverSide: true,
+ *   sharedBackend: true,
+ * });
+ * ```
+ */
+export function storeConformance(runner: ConformanceRunner, label: string, subject: StoreUnderTest): void {
+  const it = runner.it ?? runner.test;
+  if (!it) throw new TypeError("storeConformance needs the runner's it or test");
+  const { describe } = runner;
+  useExpect(runner.expect);
   describe(`${label}: store conformance`, () => {
     async function browser(options?: SessionsOptions) {
       const app = conformanceApp(await subject.make(), options);

@@ -1,0 +1,150 @@
+/**
+ * DenoKvStore's own cases, beyond the conformance suite: 40 writers on one session, the KV
+ * operations a request costs, saves after another instance wrote; then (deno-kv-limits.ts) the
+ * 64 KiB value limit, an entry kept past its expiry, and faults. Framework-free like the suite:
+ * vitest runs them on @deno/kv's databases (test/stores/deno-kv.test.ts), `deno test` on
+ * Deno.openKv(":memory:"), `bun test` on @deno/kv (test/runtimes/).
+ */
+import { Hono } from "hono";
+import { getSession, sessions } from "../adapters/hono.ts";
+import { DenoKvStore } from "../src/stores/deno-kv.ts";
+import { denoKvLimitCases } from "./deno-kv-limits.ts";
+import { assert, manualClock } from "./support/assert.ts";
+import { SECRET, TestBrowser } from "./support/browser.ts";
+import { keysUnder, kvApp, kvStore, observed } from "./support/deno-kv.ts";
+import type { It, OpenDenoKv } from "./support/deno-kv.ts";
+
+export function denoKvCases(it: It, open: OpenDenoKv): void {
+  it("keeps all 40 keys set by 40 concurrent requests on one session, retrying commits that lost a race", async () => {
+    const kv = await open();
+    try {
+      const { kv: counted, counts } = observed(kv);
+      const sessionStore = kvStore(counted);
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let loaded = 0;
+      const writers = new Hono();
+      writers.use(sessions("session", sessionStore));
+      writers.post("/set/:key", async (c) => {
+        getSession(c).set(c.req.param("key"), true);
+        loaded++;
+        // All 40 have loaded before any saves: their commits overlap for certain.
+        await gate;
+        await getSession(c).save();
+        return c.text("ok");
+      });
+      const b = new TestBrowser((request) => kvApp(sessionStore).fetch(request));
+      await b.json("/set/start/1", { method: "POST" });
+      const cookie = b.cookieHeader();
+      const requests = Array.from({ length: 40 }, (_, i) => writers.request(`/set/k${i}`, { method: "POST", headers: { Cookie: cookie } }));
+      while (loaded < 40) await new Promise((resolve) => setTimeout(resolve, 1));
+      release();
+      const statuses = await Promise.all(requests.map(async (response) => (await response).status));
+      assert.deepEqual(statuses, Array(40).fill(200));
+      const stored = await sessionStore.load("session", b.cookies.get("session")!);
+      assert.deepEqual([...stored!.data.keys()].sort(), ["start", ...Array.from({ length: 40 }, (_, i) => `k${i}`)].sort());
+      assert.ok(counts.conflicts > 0, "no commit lost a race: the retry was not exercised");
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("costs one read to load and one commit to save or destroy, and keeps a session in one entry beside its owner-index entry", async () => {
+    const kv = await open();
+    try {
+      const { kv: counted, counts } = observed(kv);
+      const prefix = ["test", crypto.randomUUID()];
+      const b = new TestBrowser((request) => kvApp(kvStore(counted, prefix, "user")).fetch(request));
+      const snapshot = () => ({ ...counts });
+      await b.json("/set/user/ada", { method: "POST" });
+      assert.deepEqual(snapshot(), { get: 0, getMany: 0, list: 0, commit: 1, conflicts: 0 });
+      await b.json("/get/user");
+      assert.deepEqual(snapshot(), { get: 1, getMany: 0, list: 0, commit: 1, conflicts: 0 });
+      // The save's commit is checked against the versionstamp its request loaded: no second read.
+      await b.json("/set/k/v", { method: "POST" });
+      assert.deepEqual(snapshot(), { get: 2, getMany: 0, list: 0, commit: 2, conflicts: 0 });
+      // One entry for the session and one for the owner index, written by the same commits.
+      const id = (await kvStore(kv, prefix, "user").load("session", b.cookies.get("session")!))!.id;
+      assert.deepEqual(await keysUnder(kv, prefix), [["id", id], ["owner", "ada", id]]);
+      await b.json("/destroy", { method: "POST" });
+      assert.deepEqual(snapshot(), { get: 3, getMany: 0, list: 0, commit: 3, conflicts: 0 });
+      assert.deepEqual(await keysUnder(kv, prefix), []);
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("reads afresh when another instance wrote since the request loaded, keeping both changes", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, counts } = observed(kv);
+      const first = kvStore(counted, prefix);
+      const b = new TestBrowser((request) => kvApp(first).fetch(request));
+      await b.json("/set/a/1", { method: "POST" });
+      // The first instance loads (and remembers the versionstamp); a second one saves meanwhile.
+      let proceed!: () => void;
+      const gate = new Promise<void>((resolve) => (proceed = resolve));
+      const held = new Hono();
+      held.use(sessions("session", first));
+      held.post("/", async (c) => {
+        getSession(c).set("a", "2");
+        await gate;
+        await getSession(c).save();
+        return c.json({});
+      });
+      const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await kvApp(kvStore(kv, prefix)).request("/set/b/1", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+      const before = { ...counts };
+      proceed();
+      assert.equal((await pending).status, 200);
+      assert.deepEqual({ getMany: counts.getMany - before.getMany, commit: counts.commit - before.commit, conflicts: counts.conflicts - before.conflicts }, { getMany: 1, commit: 2, conflicts: 1 });
+      assert.deepEqual([(await b.json("/get/a")).value, (await b.json("/get/b")).value], ["2", "1"]);
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("does not take a session for gone because what the request loaded has expired since: another instance refreshed it", async () => {
+    const kv = await open();
+    const clock = manualClock();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const first = new DenoKvStore({ kv, secrets: SECRET, prefix, cookie: { maxAge: 60 } });
+      const b = new TestBrowser((request) => kvApp(first).fetch(request));
+      await b.json("/set/a/1", { method: "POST" });
+      let proceed!: () => void;
+      const gate = new Promise<void>((resolve) => (proceed = resolve));
+      const held = new Hono();
+      held.use(sessions("session", first));
+      held.post("/", async (c) => {
+        getSession(c).set("a", "2");
+        await gate;
+        await getSession(c).save();
+        return c.json({ isNew: getSession(c).isNew });
+      });
+      const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      // 50 s on, a rolling request on a second instance pushes the expiry out; 20 s later the
+      // held request saves: what it loaded says expired, the database says live.
+      clock.advance(50_000);
+      const rolling = new Hono();
+      rolling.use(sessions("session", new DenoKvStore({ kv, secrets: SECRET, prefix }), { rolling: true, cookie: { maxAge: 60 } }));
+      rolling.get("/", (c) => c.json({ isNew: getSession(c).isNew }));
+      const refresh = new TestBrowser((request) => rolling.fetch(request));
+      for (const [name, value] of b.cookies) refresh.cookies.set(name, value);
+      assert.deepEqual(await refresh.json("/"), { isNew: false });
+      clock.advance(20_000);
+      proceed();
+      const response = await pending;
+      assert.deepEqual(await response.json(), { isNew: false });
+      assert.ok(response.headers.get("Set-Cookie")?.startsWith("session="), "the held save set no cookie");
+    } finally {
+      clock.restore();
+      kv.close();
+    }
+  });
+
+  denoKvLimitCases(it, open);
+}
