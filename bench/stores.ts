@@ -1,6 +1,8 @@
 /**
  * Server stores: the MemoryStore at scale (requests/s and heap as sessions pile up, bounded by
- * `maxEntries`) and the UpstashRedisStore over loopback (HTTP round trips and latency).
+ * `maxEntries`), and each store per request (round trips and latency; the UpstashRedisStore over
+ * loopback HTTP). A store joins the per-request table with a `measure...` function that hands its
+ * store to `timeRequests`.
  */
 
 import { newSessionId } from "../src/codec.ts";
@@ -33,12 +35,16 @@ export interface MemoryResults {
   bytesPerSession: number;
 }
 
-export interface UpstashResults {
+/** One store's row of the per-request table. */
+export interface StoreLatency {
+  label: string;
+  /** How it reaches its data, e.g. "in process", "HTTP over loopback". */
+  transport: string;
   requests: number;
-  /** HTTP requests to the endpoint per app request. */
+  /** Round trips to the backend per app request (0 for a store in this process). */
   roundTrips: number;
-  /** Redis commands per app request. */
-  commands: number;
+  /** Backend commands per app request, where the backend counts them. */
+  commands: number | undefined;
   /** Milliseconds spent in store.load + store.save per request. */
   storeMedianMs: number;
   storeP90Ms: number;
@@ -149,11 +155,56 @@ class TimedStore implements Store {
 }
 
 /**
+ * Sends `requests` requests of the counter route through `store` (after 50 to warm up), timing the
+ * store's load + save and the whole request; `roundTrips()` and `commands()` read the backend's
+ * counters, `reset()` zeroes them after the warm-up.
+ */
+export async function timeRequests(
+  label: string,
+  transport: string,
+  inner: Store,
+  requests: number,
+  counters: { roundTrips(): number; commands(): number | undefined; reset(): void },
+): Promise<StoreLatency> {
+  const store = new TimedStore(inner);
+  const client = new Client(label, webSessionsApp(store));
+  for (let i = 0; i < 50; i++) await client.hit();
+  counters.reset();
+  const storeMs: number[] = [];
+  const requestMs: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    store.spent = 0;
+    const start = performance.now();
+    await client.hit();
+    requestMs.push(performance.now() - start);
+    storeMs.push(store.spent);
+  }
+  storeMs.sort((a, b) => a - b);
+  const commands = counters.commands();
+  return {
+    label,
+    transport,
+    requests,
+    roundTrips: counters.roundTrips() / requests,
+    commands: commands === undefined ? undefined : commands / requests,
+    storeMedianMs: median(storeMs),
+    storeP90Ms: storeMs[Math.floor(requests * 0.9)]!,
+    requestMedianMs: median(requestMs),
+  };
+}
+
+/** The MemoryStore per request: no backend, so no round trips. */
+export function measureMemoryLatency(requests: number): Promise<StoreLatency> {
+  const none = { roundTrips: () => 0, commands: () => undefined, reset: () => {} };
+  return timeRequests("MemoryStore", "in process", new MemoryStore({ secrets: SECRET }), requests, none);
+}
+
+/**
  * The UpstashRedisStore against the Upstash-compatible test endpoint (in this process, in front of
  * the Redis on 127.0.0.1:6379) over loopback HTTP. Returns undefined, with the reason logged, when
  * no Redis can be found.
  */
-export async function measureUpstash(requests: number, log: (line: string) => void): Promise<UpstashResults | undefined> {
+export async function measureUpstash(requests: number, log: (line: string) => void): Promise<StoreLatency | undefined> {
   let endpoint: Awaited<ReturnType<typeof startUpstashEndpoint>>;
   try {
     endpoint = await startUpstashEndpoint();
@@ -163,28 +214,12 @@ export async function measureUpstash(requests: number, log: (line: string) => vo
   }
   const prefix = `bench:${newSessionId()}:`;
   try {
-    const store = new TimedStore(new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix }));
-    const client = new Client("UpstashRedisStore", webSessionsApp(store));
-    for (let i = 0; i < 50; i++) await client.hit();
-    endpoint.resetCounts();
-    const storeMs: number[] = [];
-    const requestMs: number[] = [];
-    for (let i = 0; i < requests; i++) {
-      store.spent = 0;
-      const start = performance.now();
-      await client.hit();
-      requestMs.push(performance.now() - start);
-      storeMs.push(store.spent);
-    }
-    storeMs.sort((a, b) => a - b);
-    return {
-      requests,
-      roundTrips: endpoint.requests / requests,
-      commands: endpoint.commands.length / requests,
-      storeMedianMs: median(storeMs),
-      storeP90Ms: storeMs[Math.floor(requests * 0.9)]!,
-      requestMedianMs: median(requestMs),
-    };
+    const store = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix });
+    return await timeRequests("UpstashRedisStore", "HTTP over loopback", store, requests, {
+      roundTrips: () => endpoint.requests,
+      commands: () => endpoint.commands.length,
+      reset: () => endpoint.resetCounts(),
+    });
   } finally {
     const keys = await endpoint.redis.keys(`${prefix}*`);
     if (keys.length) await endpoint.redis.del(...keys);

@@ -4,9 +4,12 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { LOGIN } from "../bench/fixture.ts";
 import { checkRoundTrips } from "../bench/harness.ts";
+import type { RouteResult } from "../bench/measure.ts";
+import { READ_VARIANTS } from "../bench/read-variants.ts";
 import { chart, markdown } from "../bench/report.ts";
 import type { Results } from "../bench/report.ts";
 import { VARIANTS } from "../bench/variants.ts";
+import type { Variant } from "../bench/variants.ts";
 
 describe("bench rows", () => {
   for (const variant of VARIANTS) {
@@ -14,6 +17,16 @@ describe("bench rows", () => {
       const client = await checkRoundTrips(variant.label, await variant.make(), variant.setsCookie, 6);
       expect(client.count).toBe(6);
       if (variant.setsCookie) expect(client.setCookieBytes).toBeGreaterThan(40);
+    });
+  }
+
+  for (const variant of READ_VARIANTS) {
+    it(`${variant.label}: the read-only route signs in once, then reads the profile back unchanged`, async () => {
+      const client = await checkRoundTrips(variant.label, await variant.make(), variant.setsCookie, 6, "read");
+      expect(client.count).toBe(6);
+      if (variant.setsCookie) expect(client.cookie).not.toBe("");
+      // web-sessions saves nothing on a read.
+      if (variant.kind === "ours") expect(client.readSetCookies).toBe(0);
     });
   }
 
@@ -31,18 +44,40 @@ describe("bench rows", () => {
   });
 
   it("writes the results as Markdown and an SVG chart", () => {
+    const route = (name: "counter" | "read", variants: Variant[]): RouteResult => ({
+      route: name,
+      fastestPeer: "@hono/session",
+      rows: variants.map((v, i) => ({
+        id: v.id,
+        label: v.label,
+        kind: v.kind,
+        rps: 1000 * (i + 1),
+        vsBare: 1,
+        vsFloor: 1,
+        vsFastestPeer: 2,
+        setCookieBytes: v.setsCookie && name === "counter" ? 400 : undefined,
+        setCookiesPerRead: name === "read" && v.setsCookie ? 0 : undefined,
+      })),
+    });
+    const runtime = (name: string) => ({ runtime: name, method: "in process", counter: route("counter", VARIANTS), read: route("read", READ_VARIANTS) });
     const results: Results = {
       machine: { date: "2026-01-01 00:00 UTC", cpu: "CPU", cores: 2, os: "linux", node: "v20", pinned: "pinned", commit: "abc", versions: { hono: "4" }, rounds: 1, ms: 1 },
-      rows: VARIANTS.map((v, i) => ({ id: v.id, label: v.label, kind: v.kind, rps: 1000 * (i + 1), vsBare: 1, vsFloor: 1, setCookieBytes: v.setsCookie ? 400 : undefined })),
+      runtimes: [runtime("Node v20"), runtime("Deno 2")],
+      skipped: [],
       targets: [{ what: "t", value: "1", goal: "1", met: true }],
+      cache: { entries: 1000, sealedBytes: 800, openedBytes: 780 },
       memory: undefined,
-      upstash: undefined,
+      latency: [],
     };
     const md = markdown(results);
     expect(md).toContain("| **web-sessions CookieStore (encrypted)** |");
+    expect(md).toContain("## Deno 2");
+    expect(md).toContain("| Deno 2 | read-only | 3,000 |");
     expect(md).toContain("### Where the time goes");
+    expect(md).toContain("**800 bytes** per value the store sealed");
     const svg = chart(results);
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("@hono/session");
+    expect(svg).toContain("read-only route");
   });
 });
