@@ -6,7 +6,7 @@
 import type { CacheMemory } from "./cache-memory.ts";
 import type { MemoryResults, StoreLatency } from "./stores.ts";
 import type { Kind } from "./variants.ts";
-import type { RuntimeResult } from "./measure.ts";
+import type { RouteResult, RuntimeResult } from "./measure.ts";
 
 export interface Row {
   id: string;
@@ -85,16 +85,17 @@ export function mainTable(rows: readonly Row[], only?: (row: Row) => boolean): s
 /** web-sessions' encrypted CookieStore against the fastest peer, per runtime and route. */
 export function standing(runtimes: readonly RuntimeResult[]): string {
   const lines = [
-    "| runtime | route | web-sessions CookieStore (encrypted), requests/s | × bare Hono | fastest peer | its requests/s | web-sessions × fastest peer |",
-    "|---|---|--:|--:|---|--:|--:|",
+    "| runtime | route | web-sessions CookieStore (encrypted), requests/s | × bare Hono | fastest peer | its requests/s | web-sessions × fastest peer | bare Hono × fastest peer (the ceiling) |",
+    "|---|---|--:|--:|---|--:|--:|--:|",
   ];
   for (const r of runtimes) {
     for (const result of [r.counter, r.read]) {
       const ours = result.rows.find((row) => row.id === "ws-encrypted");
       const peer = result.rows.find((row) => row.label === result.fastestPeer);
+      const bare = result.rows.find((row) => row.id === "bare");
       if (!ours) continue;
       const route = result.route === "counter" ? "counter (read, +1, save)" : "read-only";
-      lines.push(`| ${r.runtime} | ${route} | ${int(ours.rps)} | ${fixed(ours.vsBare, 2)} | ${result.fastestPeer ?? "—"} | ${peer ? int(peer.rps) : "—"} | **${fixed(ours.vsFastestPeer, 2)}×** |`);
+      lines.push(`| ${r.runtime} | ${route} | ${int(ours.rps)} | ${fixed(ours.vsBare, 2)} | ${result.fastestPeer ?? "—"} | ${peer ? int(peer.rps) : "—"} | **${fixed(ours.vsFastestPeer, 2)}×** | ${fixed(bare?.vsFastestPeer, 2)}× |`);
     }
   }
   return lines.join("\n");
@@ -143,6 +144,7 @@ export function markdown(results: Results): string {
   );
   out.push("## Where web-sessions stands", "");
   out.push(standing(runtimes), "");
+  out.push("The last column is bare Hono, with no session at all, against the same peer: no session library can pass it.", "");
   if (skipped.length) out.push(`Not run: ${skipped.join("; ")}.`, "");
   out.push("### Targets (Node)", "");
   out.push("| target | measured | goal | |", "|---|--:|--:|---|");
@@ -204,6 +206,43 @@ export function markdown(results: Results): string {
   return out.join("\n");
 }
 
+/** The README's Performance section: the chart and where web-sessions stands, from this run. */
+export function readmeSection(results: Results): string {
+  const { machine: m, runtimes, targets, cache, latency } = results;
+  const out: string[] = ["![requests per second on Node, Deno, Bun and workerd, both routes, against the peers](bench/chart.svg)", ""];
+  out.push(
+    `Measured by \`npm run bench\` on ${m.date}, one core of a shared ${m.cores}-core ${m.cpu}${m.load ? ` (load average ${m.load} when the run started)` : ""}, web-sessions at ${m.commit}. Every runtime runs the same Hono handlers in process (inside the worker on workerd), with the same 10-field session; the **counter** route reads it, adds one and saves, the **read-only** route reads it and saves nothing. From [bench/RESULTS.md](bench/RESULTS.md), the encrypted \`CookieStore\` against the fastest peer on each runtime and route:`,
+    "",
+  );
+  out.push("| runtime | counter route | read-only route |", "|---|--:|--:|");
+  for (const r of runtimes) {
+    const cell = (result: RouteResult) => {
+      const ours = result.rows.find((row) => row.id === "ws-encrypted");
+      return ours ? `${int(ours.rps)}/s, **${fixed(ours.vsFastestPeer, 2)}×** ${result.fastestPeer ?? "—"}` : "—";
+    };
+    out.push(`| ${r.runtime} | ${cell(r.counter)} | ${cell(r.read)} |`);
+  }
+  out.push("");
+  const target = (start: string) => targets.find((t) => t.what.startsWith(start));
+  const counter = target("counter route: encrypted CookieStore vs the fastest peer");
+  const read = target("read-only route: encrypted CookieStore vs the fastest peer");
+  const bytes = target("Set-Cookie");
+  const node = runtimes[0];
+  const ceiling = node?.read.rows.find((row) => row.id === "bare")?.vsFastestPeer;
+  if (counter && read) {
+    out.push(
+      `Targets on Node: counter route ≥ 4× the fastest peer: ${counter.value}, ${counter.met ? "met" : "**not met**"}; read-only route ≥ 6×: ${read.value}, ${read.met ? "met" : "**not met**"} (bare Hono with no session at all reaches ${fixed(ceiling, 2)}× that peer in the same run, the ceiling for any session library).${bytes ? ` Set-Cookie for the session: ${bytes.value}.` : ""}`,
+      "",
+    );
+  }
+  out.push(
+    `Most of the gain is the opened-value cache: a cookie value the store sealed or opened before opens again without WebCrypto${cache ? ` (${fixed(cache.sealedBytes, 0)} bytes per entry, 1000 entries by default)` : ""}; the \`cache: 0\` rows of bench/RESULTS.md show each table without it.${latency.length ? ` Server stores per request: ${latency.map((row) => `${row.label} ${fixed(row.roundTrips, 0)} round trips, ${fixed(row.storeMedianMs, 2)} ms median and ${fixed(row.storeP90Ms, 2)} ms p90 for load + save`).join("; ")} (over loopback).` : ""} Run it yourself:`,
+    "",
+  );
+  out.push("```sh", "npm run bench          # about four minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "```");
+  return out.join("\n");
+}
+
 const COLORS: Record<Kind, string> = { ours: "#2563eb", peer: "#ea580c", floor: "#9ca3af", baseline: "#d1d5db" };
 
 function escape(text: string): string {
@@ -211,6 +250,8 @@ function escape(text: string): string {
 }
 
 // The chart leaves out the ablation rows (they stay in the tables).
+// Bold and the legend say which rows are web-sessions': the chart's labels leave the name out.
+const chartLabel = (row: Row) => row.label.replace(/^web-sessions /, "").replace("(encrypted, cache: 0)", "(no cache)");
 const CHART_ROWS = ["bare", "floor-aes", "ws-encrypted", "ws-encrypted-nocache", "ws-memory", "iron-session", "hono-sessions", "hono-session"];
 
 /**
@@ -221,7 +262,7 @@ export function chart(results: Results): string {
   const { machine, runtimes } = results;
   const width = 1040;
   const column = width / 2;
-  const labelWidth = 250;
+  const labelWidth = 215;
   const barMax = column - labelWidth - 150;
   const rowHeight = 20;
   const parts: string[] = [];
@@ -249,7 +290,7 @@ export function chart(results: Results): string {
         if (!row) continue;
         ry += rowHeight;
         const w = Math.min(1, row.vsBare) * barMax;
-        text(x0 + labelWidth - 6, ry - 6, row.label, ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
+        text(x0 + labelWidth - 6, ry - 6, chartLabel(row), ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
         bar(x0 + labelWidth, ry, w, row.kind);
         const peer = row.kind === "ours" && Number.isFinite(row.vsFastestPeer) ? ` · ${fixed(row.vsFastestPeer, 1)}× peer` : "";
         text(x0 + labelWidth + w + 5, ry - 6, `${int(row.rps)}/s${peer}`, ' fill="#333"');
@@ -260,7 +301,7 @@ export function chart(results: Results): string {
   }
 
   const node = runtimes[0];
-  const cookieRows = (node?.counter.rows ?? []).filter((r) => r.setCookieBytes !== undefined && CHART_ROWS.includes(r.id) && r.id !== "ws-memory" && r.kind !== "baseline");
+  const cookieRows = (node?.counter.rows ?? []).filter((r) => r.setCookieBytes !== undefined && CHART_ROWS.includes(r.id) && r.id !== "ws-memory" && r.id !== "ws-encrypted-nocache" && r.kind !== "baseline");
   if (cookieRows.length) {
     y += 40;
     text(16, y, "Set-Cookie header for the same session, bytes (shorter is better)", ' font-weight="bold" font-size="15"');
@@ -269,7 +310,7 @@ export function chart(results: Results): string {
     for (const row of cookieRows) {
       y += rowHeight;
       const w = (row.setCookieBytes! / maxBytes) * (width - labelWidth - 120);
-      text(labelWidth - 6, y - 6, row.label, ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
+      text(labelWidth - 6, y - 6, chartLabel(row), ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
       bar(labelWidth, y, w, row.kind);
       text(labelWidth + w + 5, y - 6, `${row.setCookieBytes} B`, ' fill="#333"');
     }

@@ -21,7 +21,7 @@ import type { CacheMemory } from "./cache-memory.ts";
 import { Client } from "./harness.ts";
 import { measureRoute } from "./measure.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
-import { chart, markdown } from "./report.ts";
+import { chart, markdown, readmeSection } from "./report.ts";
 import type { Results, Target } from "./report.ts";
 import { measureMemoryLatency, measureMemoryStore, measureUpstash } from "./stores.ts";
 import type { StoreLatency } from "./stores.ts";
@@ -173,6 +173,12 @@ log(md.slice(md.indexOf("## Node")));
 if (!only) {
   writeFileSync(`${here}RESULTS.md`, md);
   writeFileSync(`${here}chart.svg`, chart(results));
-  log(`Wrote bench/RESULTS.md and bench/chart.svg (${Math.round(results.machine.seconds)} s).`);
+  // The README's Performance section, between its markers, so its numbers are this run's.
+  const readme = readFileSync(`${root}README.md`, "utf8");
+  const [begin, end] = ["<!-- bench:begin -->", "<!-- bench:end -->"];
+  const from = readme.indexOf(begin);
+  const to = readme.indexOf(end);
+  if (from >= 0 && to > from) writeFileSync(`${root}README.md`, `${readme.slice(0, from + begin.length)}\n${readmeSection(results)}\n${readme.slice(to)}`);
+  log(`Wrote bench/RESULTS.md, bench/chart.svg and README.md's Performance section (${Math.round(results.machine.seconds)} s).`);
 }
 if (targets.some((t) => !t.met)) log("Some targets were not met: see the table above.");
