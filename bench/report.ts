@@ -35,6 +35,8 @@ export interface Machine {
   pinned: string;
   /** The 1, 5 and 15 minute load averages when the run started. */
   load?: string;
+  /** The same when it ended. */
+  loadEnd?: string;
   commit: string;
   versions: Record<string, string>;
   rounds: number;
@@ -133,7 +135,7 @@ export function markdown(results: Results): string {
   const out: string[] = [];
   out.push("# Benchmark results", "");
   out.push(`Written by \`npm run bench\` (bench/run.ts) on ${m.date}${m.seconds ? `, in ${Math.round(m.seconds)} s` : ""}. Do not edit by hand.`, "");
-  out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.os}; ${m.pinned}${m.load ? `; load average ${m.load} when the run started` : ""}.`);
+  out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.os}; ${m.pinned}${m.load ? `; load average ${m.load} when the run started${m.loadEnd ? `, ${m.loadEnd} when it ended` : ""}` : ""}.`);
   out.push(`- ${runtimes.map((r) => r.runtime).join(", ")}; ${versions}; web-sessions at ${m.commit}.`);
   out.push(
     `- Method: in process through \`app.request()\` on every runtime (inside the worker on workerd), one request at a time, the cookie of each response sent with the next; every answer is checked (the counter one higher, or unchanged on the read-only route, and the nine other fields equal) and the run fails otherwise. Rows are interleaved: every round runs every row for the same slice of time (${m.rounds} rounds of ${m.ms} ms on Node${m.runtimeRounds ? `, ${m.runtimeRounds} of ${m.runtimeMs} ms elsewhere` : ""}); requests/s is the median over rounds, and each ratio is the median of the per-round ratios against the row measured in the same round, so load from other work on the machine cancels out.`,
@@ -211,7 +213,7 @@ export function readmeSection(results: Results): string {
   const { machine: m, runtimes, targets, cache, latency } = results;
   const out: string[] = ["![requests per second on Node, Deno, Bun and workerd, both routes, against the peers](bench/chart.svg)", ""];
   out.push(
-    `Measured by \`npm run bench\` on ${m.date}, one core of a shared ${m.cores}-core ${m.cpu}${m.load ? ` (load average ${m.load} when the run started)` : ""}, web-sessions at ${m.commit}. Every runtime runs the same Hono handlers in process (inside the worker on workerd), with the same 10-field session; the **counter** route reads it, adds one and saves, the **read-only** route reads it and saves nothing. From [bench/RESULTS.md](bench/RESULTS.md), the encrypted \`CookieStore\` against the fastest peer on each runtime and route:`,
+    `Measured by \`npm run bench\` on ${m.date}, one core of a shared ${m.cores}-core ${m.cpu}${m.load ? ` (load average ${m.load} when the run started${m.loadEnd ? `, ${m.loadEnd} when it ended` : ""})` : ""}, web-sessions at ${m.commit}. Every runtime runs the same Hono handlers in process (inside the worker on workerd), with the same 10-field session; the **counter** route reads it, adds one and saves, the **read-only** route reads it and saves nothing. From [bench/RESULTS.md](bench/RESULTS.md), the encrypted \`CookieStore\` against the fastest peer on each runtime and route:`,
     "",
   );
   out.push("| runtime | counter route | read-only route |", "|---|--:|--:|");

@@ -79,11 +79,17 @@ if (process.env.RUNTIMES !== "0" && !only) {
     log(`${name}, ${RUNTIME_ROUNDS} rounds × ${RUNTIME_MS} ms per row:`);
     const child = spawnSync(binary, [...args], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"], maxBuffer: 16 * 2 ** 20 });
     const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "));
-    if (child.status !== 0 || !line) throw new Error(`${name} run failed (exit ${child.status})`);
-    runtimes.push(JSON.parse(line.slice("RESULT ".length)) as RuntimeResult);
+    // A runtime that fails is reported as not run, with why, rather than losing the whole run.
+    if (child.status !== 0 || !line) skipped.push(`${name}: the run failed (exit ${child.status}; its output is above)`);
+    else runtimes.push(JSON.parse(line.slice("RESULT ".length)) as RuntimeResult);
   }
   log(`workerd, ${RUNTIME_ROUNDS} rounds × ${RUNTIME_MS} ms per row:`);
-  runtimes.push(await measureWorkerd({ rounds: RUNTIME_ROUNDS, ms: RUNTIME_MS, warmup: 1000 }));
+  try {
+    runtimes.push(await measureWorkerd({ rounds: RUNTIME_ROUNDS, ms: RUNTIME_MS, warmup: 1000 }));
+  } catch (error) {
+    log(String((error as Error).stack ?? error));
+    skipped.push(`workerd: the run failed (${(error as Error).message.split("\n")[0]})`);
+  }
 }
 
 const targets: Target[] = [];
@@ -151,6 +157,7 @@ const results: Results = {
     node: process.version,
     pinned: process.env.BENCH_PINNED ?? "",
     load,
+    loadEnd: loadavg().map((n) => n.toFixed(2)).join(", "),
     commit: git.status === 0 ? git.stdout.trim() + (dirty ? " (with uncommitted changes)" : "") : "unknown",
     versions: Object.fromEntries(["hono", "iron-session", "hono-sessions", "@hono/session", "@upstash/redis"].map((name) => [name, version(name)])),
     rounds: ROUNDS,
