@@ -10,7 +10,8 @@
  * Formats, where `kid` names the secret that sealed the value (so rotation costs one decrypt)
  * and `exp` is the expiry in Unix seconds, authenticated with the rest:
  *   encrypted: `kid.base64url(iv ‖ AES-GCM(exp ‖ text, aad = cookie name))`, `exp` as 5 bytes big-endian
- *   signed:    `kid.exp.token.base64url(HMAC(cookie name "=" kid "." exp "." token))`
+ *   signed:    `kid.exp.token.base64url(HMAC(purpose ":" cookie name "=" kid "." exp "." token))`,
+ *              the purpose being "id" (a server store's session id) or "data" (a signed cookie)
  * The cookie name is bound in, so a value sealed for one cookie is refused under another. A later
  * format would take its key ids from another HKDF label, so values of this one find no key there.
  *
@@ -109,6 +110,22 @@ async function deriveKeys(secret: string): Promise<Keys> {
   return { kid: encodeBase64url(new Uint8Array(kidBits)), encryption, signing };
 }
 
+// The shapes of the two formats, for a check that costs no crypto. Every value `decrypt` or
+// `verify` can open has its shape: a key id and strict base64url, at least the IV, the expiry and
+// the tag (33 bytes, 44 characters) when encrypted; the four parts with a 32-byte MAC when signed.
+const SEALED_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{44,}$/;
+const SIGNED_SHAPE = /^[A-Za-z0-9_-]+\.\d{1,15}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
+
+/** Whether `value` has the shape of an encrypted value (see `Store.isWellFormed`). */
+export function isSealedShape(value: string): boolean {
+  return SEALED_SHAPE.test(value);
+}
+
+/** Whether `value` has the shape of a signed value (see `Store.isWellFormed`). */
+export function isSignedShape(value: string): boolean {
+  return SIGNED_SHAPE.test(value);
+}
+
 /** Checks secrets as given to a store: one string or an array, newest first, each long enough. */
 export function normalizeSecrets(secrets: string | readonly string[] | undefined, where: string): string[] {
   const list = typeof secrets === "string" ? [secrets] : [...(secrets ?? [])];
@@ -123,12 +140,24 @@ export function normalizeSecrets(secrets: string | readonly string[] | undefined
 }
 
 /**
+/**
+ * What a signed value is for: a server store's session id, or a cookie's data (`CookieStore` with
+ * `encrypt: false`). The two share the format and the secret; the purpose's label, first in the
+ * MAC's input, keeps a value signed for one from verifying as the other.
+ */
+export type CodecPurpose = "id" | "data";
+
+const LABELS: Record<CodecPurpose, string> = { id: "id:", data: "data:" };
+
+/**
  * Seals and opens cookie values with a list of secrets, newest first. `cache` values it sealed or
  * opened are held (see src/value-cache.ts), so the same value opens again without WebCrypto;
  * 0 turns that off. Every server store verifies its signed ids here, so all of them share it.
  */
 export class Codec {
   readonly #secrets: string[];
+  // Neither label is a prefix of the other, so the inputs of the two purposes never coincide.
+  readonly #label: string;
   readonly #cache: ValueCache | undefined;
   #deriving?: Promise<KeyRing>;
   // Set once derived, so each later call reads the keys without an await.
@@ -136,8 +165,9 @@ export class Codec {
   // The bytes of each cookie name (the AES-GCM additional data), encoded once.
   readonly #names = new Map<string, Uint8Array<ArrayBuffer>>();
 
-  constructor(secrets: string[], cache = 1000) {
+  constructor(secrets: string[], purpose: CodecPurpose = "id", cache = 1000) {
     this.#secrets = secrets;
+    this.#label = LABELS[purpose];
     if (cache > 0) this.#cache = new ValueCache(cache);
   }
 
@@ -214,7 +244,7 @@ export class Codec {
   async sign(name: string, token: string, exp: number): Promise<string> {
     const { newest } = this.#keys ?? (await this.#derive());
     const body = `${newest.kid}.${exp}.${token}`;
-    const mac = await crypto.subtle.sign("HMAC", newest.signing, bytes(`${name}=${body}`));
+    const mac = await crypto.subtle.sign("HMAC", newest.signing, bytes(`${this.#label}${name}=${body}`));
     const value = `${body}.${encodeBase64url(new Uint8Array(mac))}`;
     // Held only when verify() would accept the value too.
     if (TOKEN.test(token) && EXP.test(String(exp))) this.#cache?.set(name, value, token, exp * 1000);
@@ -233,7 +263,7 @@ export class Codec {
     if (!candidates) return undefined;
     const mac = decodeBase64url(signature, candidates.length === 1); // see decrypt
     if (!mac || !TOKEN.test(token) || !EXP.test(exp)) return undefined;
-    const signed = bytes(`${name}=${kid}.${exp}.${token}`);
+    const signed = bytes(`${this.#label}${name}=${kid}.${exp}.${token}`);
     for (const keys of candidates) {
       // Constant-time comparison is WebCrypto's job: never compare MACs with ===.
       if (await crypto.subtle.verify("HMAC", keys.signing, mac, signed)) {

@@ -44,6 +44,14 @@ export interface SessionsConfig extends SessionsOptions {
   /** Several sessions, one cookie each (like the seed's `Many`). */
   names?: string[];
   store: Store;
+  /**
+   * Builds the response when the handler (or loading, or saving) throws. It gets the `Set-Cookie`
+   * of the saves and destroys that already happened, so a logout before the error still reaches
+   * the browser. Without it the wrapper rethrows, for the runtime's own error handling (Workers'
+   * `passThroughOnException`, `Deno.serve`'s `onError`, `Bun.serve`'s `error`), and those cookies are lost.
+   * @default undefined
+   */
+  onError?: (error: unknown, request: Request) => Response | Promise<Response>;
 }
 
 /** A validated configuration, built once per middleware. */
@@ -56,7 +64,8 @@ export interface JarSettings extends SessionsOptions {
 
 // Read-only requests refresh a rolling session only after this fraction of maxAge has passed.
 const ROLLING_THRESHOLD = 0.1;
-// The most values of one duplicated cookie name that are tried, so junk cannot cost much work.
+// The most well-formed values of one duplicated cookie name that are tried (each may cost a MAC
+// check), so junk cannot cost much work. Values of the wrong shape are skipped and do not count.
 const MAX_CANDIDATES = 4;
 // RFC 6265 §6.1: browsers keep at least 4096 bytes of name=value per cookie; more may be dropped.
 const MAX_COOKIE_BYTES = 4096;
@@ -143,7 +152,11 @@ export class SessionJar implements SessionOwner {
   async #load(name: string, values: string[] | undefined): Promise<StoredSession | undefined> {
     if (!values) return undefined;
     const { store, absoluteMaxAge, onInvalidCookie } = this.#settings;
-    for (const value of values.slice(0, MAX_CANDIDATES)) {
+    let tried = 0;
+    for (const value of values) {
+      // Junk planted ahead of the real cookie (cookie tossing) costs nothing and cannot push it out.
+      if (store.isWellFormed && !store.isWellFormed(value)) continue;
+      if (tried++ === MAX_CANDIDATES) break;
       let stored: StoredSession | undefined;
       try {
         stored = await store.load(name, value);

@@ -53,19 +53,40 @@ const DEFAULTS: ResolvedCookieOptions = {
 
 const SAME_SITE = { strict: "Strict", lax: "Lax", none: "None" } as const;
 
+// RFC 6265 §4.1.1: path-value is any CHAR (US-ASCII) but CTLs and ";". A ";" or a line break would
+// let a path taken from the request URL write attributes (or headers) of its own.
+const PATH = /^\/[\x20-\x3a\x3c-\x7e]*$/;
+// RFC 6265 §4.1.2.3 / RFC 1123 §2.1: a host name, optionally with the leading dot older browsers
+// wrote: labels of letters, digits and inner hyphens, at most 63 characters each, 253 in all.
+const LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
+const DOMAIN = new RegExp(`^\\.?${LABEL}(?:\\.${LABEL})*$`);
+
+function isPath(path: unknown): boolean {
+  return typeof path === "string" && PATH.test(path);
+}
+
+function isDomain(domain: unknown): boolean {
+  return typeof domain === "string" && domain.replace(/^\./, "").length <= 253 && DOMAIN.test(domain);
+}
+
 /** Checks options given to a store or a middleware, where `maxAge` must be positive. */
 export function checkCookieOptions(options: CookieOptions | undefined, where: string): void {
   if (!options) return;
-  const { maxAge, sameSite, path } = options;
+  const { maxAge, sameSite, path, domain } = options;
   assertConfig(
     maxAge === undefined || (Number.isFinite(maxAge) && maxAge > 0),
     `${where}: cookie.maxAge must be a positive number of seconds (got ${maxAge})`,
   );
   assertConfig(
-    sameSite === undefined || sameSite.toLowerCase() in SAME_SITE,
+    // Own keys only: `in` also finds "constructor" and "__proto__" on Object.prototype.
+    sameSite === undefined || (typeof sameSite === "string" && Object.hasOwn(SAME_SITE, sameSite.toLowerCase())),
     `${where}: cookie.sameSite must be "Strict", "Lax" or "None" (got ${sameSite})`,
   );
-  assertConfig(path === undefined || path.startsWith("/"), `${where}: cookie.path must start with "/"`);
+  assertConfig(
+    path === undefined || isPath(path),
+    `${where}: cookie.path must start with "/" and hold only printable ASCII other than ";"`,
+  );
+  assertConfig(domain === undefined || isDomain(domain), `${where}: cookie.domain must be a host name, like "example.com"`);
 }
 
 /** Lays `layers` over the defaults, later layers winning. */
@@ -84,11 +105,14 @@ export function resolveCookieOptions(...layers: (CookieOptions | undefined)[]): 
 /** Checks a cookie name against the token grammar, its prefix rules and the browser's rules. */
 export function checkCookieName(name: string, options: ResolvedCookieOptions): void {
   assertConfig(isCookieName(name), `"${name}" is not a valid cookie name (RFC 6265 token)`);
-  // RFC 6265bis §4.1.3: prefixed names are only accepted by browsers under these conditions.
-  if (name.startsWith("__Secure-") || name.startsWith("__Host-")) {
+  // RFC 6265bis §4.1.3: prefixed names are only accepted by browsers under these conditions, and
+  // browsers match the prefixes without regard to case.
+  const lower = name.toLowerCase();
+  const host = lower.startsWith("__host-");
+  if (host || lower.startsWith("__secure-")) {
     assertConfig(options.secure, `cookie "${name}": the ${name.slice(0, name.indexOf("-") + 1)} prefix needs secure: true`);
   }
-  if (name.startsWith("__Host-")) {
+  if (host) {
     assertConfig(options.path === "/" && !options.domain, `cookie "${name}": the __Host- prefix needs path "/" and no domain`);
   }
   assertConfig(options.sameSite !== "None" || options.secure, `cookie "${name}": sameSite "None" needs secure: true`);

@@ -5,7 +5,7 @@
  */
 
 import { newSessionId } from "./codec.ts";
-import { assertConfig } from "./errors.ts";
+import { SessionError, assertConfig } from "./errors.ts";
 import { checkCookieOptions } from "./options.ts";
 import type { CookieOptions } from "./options.ts";
 import type { SessionData, StoredSession } from "./store.ts";
@@ -27,6 +27,38 @@ function newFlashId(): string {
 
 /** The default key of flash messages, as in gorilla/sessions. */
 export const FLASH_KEY = "_flash";
+
+/**
+ * The data key under which the path and domain set with `options()` are stored with the session,
+ * so that a later request saves and deletes the cookie where it lives. Kept in the data, every store
+ * persists it as it is; `Session` never shows it and refuses it as a key of the app's.
+ */
+const PLACEMENT_KEY = "web-sessions:cookie";
+
+function reserved(key: string): string {
+  if (key === PLACEMENT_KEY) throw new SessionError("ERR_SESSION_DATA", `"${key}" is a reserved session key`);
+  return key;
+}
+
+/** The path and domain of `options`, or undefined when it sets neither. */
+function placementOf({ path, domain }: CookieOptions): CookieOptions | undefined {
+  if (path === undefined && domain === undefined) return undefined;
+  const placement: CookieOptions = {};
+  if (path !== undefined) placement.path = path;
+  if (domain !== undefined) placement.domain = domain;
+  return placement;
+}
+
+/** The options of a stored placement, if it still passes the checks. */
+function storedPlacement(value: unknown): CookieOptions {
+  const placement = typeof value === "object" && value !== null ? placementOf(value) : undefined;
+  try {
+    checkCookieOptions(placement, "stored session");
+    return placement ?? {};
+  } catch {
+    return {};
+  }
+}
 
 /** What a session's owner (the per-request jar) does when the session is saved or destroyed. */
 export interface SessionOwner {
@@ -61,6 +93,7 @@ export class SessionState {
     this.createdAt = stored?.createdAt ?? Date.now();
     this.expiresAt = stored?.expiresAt ?? 0;
     this.flashIds = stored?.flashIds ?? new Map();
+    if (this.data.has(PLACEMENT_KEY)) this.options = storedPlacement(this.data.get(PLACEMENT_KEY));
   }
 
   set(key: string, value: unknown): void {
@@ -79,7 +112,8 @@ export class SessionState {
   }
 
   clear(): void {
-    if (this.data.size === 0) return;
+    const placement = this.data.get(PLACEMENT_KEY);
+    if (this.data.size === (placement === undefined ? 0 : 1)) return;
     this.data.clear();
     this.changed.clear();
     this.deleted.clear();
@@ -87,6 +121,18 @@ export class SessionState {
     this.flashes.clear();
     this.cleared = true;
     this.modified = true;
+    // The cookie stays where it is: the placement is written again with what is left.
+    if (placement !== undefined) this.#put(PLACEMENT_KEY, placement);
+  }
+
+  /** Overrides cookie options; a path or domain is stored with the session (see `PLACEMENT_KEY`). */
+  setOptions(options: CookieOptions): void {
+    Object.assign(this.options, options);
+    this.modified = true;
+    if (!("path" in options || "domain" in options)) return;
+    const placement = placementOf(this.options);
+    if (placement) this.#put(PLACEMENT_KEY, placement);
+    else this.delete(PLACEMENT_KEY);
   }
 
   addFlash(key: string, value: unknown): void {
@@ -213,17 +259,17 @@ export class Session<Data extends object = SessionData> {
 
   /** The value stored under `key`, or `undefined`. Mutating a returned object changes nothing until `set()`. */
   get<K extends keyof Data & string>(key: K): Data[K] | undefined {
-    return this.#state.data.get(key) as Data[K] | undefined;
+    return key === PLACEMENT_KEY ? undefined : (this.#state.data.get(key) as Data[K] | undefined);
   }
 
   /** Stores a JSON value under `key`. Setting `undefined` deletes the key. */
   set<K extends keyof Data & string>(key: K, value: Data[K]): void {
-    this.#state.set(key, value);
+    this.#state.set(reserved(key), value);
   }
 
   /** Removes `key`. */
   delete(key: keyof Data & string): void {
-    this.#state.delete(key);
+    this.#state.delete(reserved(key));
   }
 
   /** Removes every key. */
@@ -233,12 +279,12 @@ export class Session<Data extends object = SessionData> {
 
   /** Adds a flash message: a value that `flashes()` returns once. */
   addFlash(value: unknown, key: string = FLASH_KEY): void {
-    this.#state.addFlash(key, value);
+    this.#state.addFlash(reserved(key), value);
   }
 
   /** Returns the flash messages under `key` and removes them (save the session to make that stick). */
   flashes<T = unknown>(key: string = FLASH_KEY): T[] {
-    return this.#state.takeFlashes(key) as T[];
+    return this.#state.takeFlashes(reserved(key)) as T[];
   }
 
   /**
@@ -249,8 +295,7 @@ export class Session<Data extends object = SessionData> {
     const { maxAge, ...rest } = options;
     assertConfig(maxAge === undefined || Number.isFinite(maxAge), `session.options: maxAge must be a number of seconds`);
     checkCookieOptions(rest, "session.options");
-    Object.assign(this.#state.options, options);
-    this.#state.modified = true;
+    this.#state.setOptions(options);
   }
 
   /**

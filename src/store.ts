@@ -77,6 +77,13 @@ export interface SessionWrite {
 export interface Store {
   /** Cookie options this store was built with; the middleware's and the session's override them. */
   readonly cookie?: CookieOptions;
+  /**
+   * A cheap check of a cookie value's shape: no crypto, no I/O. It must accept every value `load`
+   * could open. Values it refuses are skipped unread and do not count toward the few values of one
+   * duplicated cookie name that are tried, so junk planted ahead of the real cookie cannot push it
+   * out. Without it, every value is tried and counts.
+   */
+  isWellFormed?(cookieValue: string): boolean;
   /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */
   load(name: string, cookieValue: string): Promise<StoredSession | undefined>;
   /** Persists a session and resolves the cookie value that now identifies it. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { SessionError } from "./errors.ts";
+import { SessionError, assertConfig } from "./errors.ts";
 import { SessionJar, resolveSettings } from "./jar.ts";
 import type { SessionsConfig } from "./jar.ts";
 import type { Session } from "./session.ts";
@@ -93,7 +93,9 @@ export function appendSetCookies(response: Response, cookies: string[]): Respons
 /**
  * Wraps a fetch-style handler so each request gets its sessions: loaded from the `Cookie` header
  * before the handler runs, their `Set-Cookie` headers added to its response.
- * The configuration is checked here, once (`ERR_SESSION_CONFIG`).
+ * The configuration is checked here, once (`ERR_SESSION_CONFIG`). When the handler throws, the
+ * error is rethrown, unless `onError` builds the response: then that response carries the
+ * `Set-Cookie` of the saves and destroys made before the throw.
  *
  * @example
  * ```ts
@@ -113,10 +115,21 @@ export function withSessions<Args extends unknown[]>(
   handler: FetchHandler<Args>,
 ): (request: Request, ...args: Args) => Promise<Response> {
   const settings = resolveSettings(config, "withSessions");
+  const { onError } = config;
+  assertConfig(onError === undefined || typeof onError === "function", "withSessions: onError must be a function");
   return async function sessionsHandler(request: Request, ...args: Args): Promise<Response> {
-    const jar = await SessionJar.open(settings, request.headers.get("Cookie"));
-    attachSessions(request, jar);
-    const response = await handler(request, ...args);
-    return appendSetCookies(response, await jar.commit());
+    let jar: SessionJar | undefined;
+    try {
+      jar = await SessionJar.open(settings, request.headers.get("Cookie"));
+      attachSessions(request, jar);
+      const response = await handler(request, ...args);
+      return appendSetCookies(response, await jar.commit());
+    } catch (error) {
+      if (!onError) throw error;
+      // As with Hono's app.onError: half-done changes are not auto-saved, but the cookies of saves
+      // and destroys that already happened go out with the error response.
+      const cookies = jar ? await jar.commit({ failed: true }) : [];
+      return appendSetCookies(await onError(error, request), cookies);
+    }
   };
 }

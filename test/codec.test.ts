@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { Codec, fromBase64url, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
+import fc from "fast-check";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
 import { SessionError } from "../src/errors.ts";
+import { CookieStore } from "../src/stores/cookie.ts";
+import { MemoryStore } from "../src/stores/memory.ts";
 import { OLD_SECRET, SECRET } from "./support/browser.ts";
 
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
@@ -147,5 +150,68 @@ describe("helpers", () => {
     const ids = new Set(Array.from({ length: 1000 }, newSessionId));
     expect(ids.size).toBe(1000);
     for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});
+
+describe("Codec: purposes", () => {
+  // A server store's signed id and a signed data cookie (CookieStore with encrypt: false) share the
+  // format and the secret: the label in the MAC keeps one from verifying as the other.
+  it("a value signed for one purpose does not verify for the other", async () => {
+    const ids = new Codec([SECRET]);
+    const data = new Codec([SECRET], "data");
+    const exp = inAnHour();
+    const id = await ids.sign("session", newSessionId(), exp);
+    const cookie = await data.sign("session", toBase64url('abc.1{"user":"ada"}'), exp);
+    expect(await data.verify("session", id)).toBeUndefined();
+    expect(await ids.verify("session", cookie)).toBeUndefined();
+    expect((await ids.verify("session", id))?.text).toBe(id.split(".")[2]);
+    expect((await data.verify("session", cookie))?.text).toBe(cookie.split(".")[2]);
+  });
+
+  it("the stores sign for their own purpose", async () => {
+    const write = {
+      id: newSessionId(),
+      previousId: undefined,
+      data: new Map([["k", 1]]),
+      changed: new Set(["k"]),
+      deleted: new Set<string>(),
+      cleared: false,
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 60_000,
+      flashes: new Map(),
+      flashIds: new Map(),
+    };
+    const signedData = await new CookieStore({ secrets: SECRET, encrypt: false }).save("session", write);
+    const signedId = await new MemoryStore({ secrets: SECRET }).save("session", write);
+    expect(await new Codec([SECRET], "data").verify("session", signedData)).toBeDefined();
+    expect(await new Codec([SECRET]).verify("session", signedData)).toBeUndefined();
+    expect(await new Codec([SECRET]).verify("session", signedId)).toBeDefined();
+    expect(await new Codec([SECRET], "data").verify("session", signedId)).toBeUndefined();
+  });
+});
+
+describe("Codec: the shape checks", () => {
+  const codec = new Codec([SECRET]);
+  const text = fc.string({ unit: "binary", maxLength: 300 });
+  const exp = fc.integer({ min: 0, max: 2 ** 40 - 1 });
+
+  // The jar skips values these refuse without trying them: they must accept all the codec writes.
+  it("accept every value the codec seals or signs", async () => {
+    await fc.assert(
+      fc.asyncProperty(text, exp, async (plain, seconds) => {
+        expect(isSealedShape(await codec.encrypt("s", plain, seconds))).toBe(true);
+        expect(isSignedShape(await codec.sign("s", toBase64url(plain) || "A", seconds))).toBe(true);
+      }),
+      { seed: 0x5e55, numRuns: 300 },
+    );
+  });
+
+  it("refuse junk, and each other's format", async () => {
+    const sealed = await codec.encrypt("s", "x", inAnHour());
+    const signed = await codec.sign("s", newSessionId(), inAnHour());
+    for (const junk of ["", "x", "a.b", "x.1.y.z", "0.0.0.0", "a".repeat(3000), `${sealed} `, `"${signed}"`]) {
+      expect([isSealedShape(junk), isSignedShape(junk)]).toEqual([false, false]);
+    }
+    expect([isSealedShape(signed), isSignedShape(sealed)]).toEqual([false, false]);
   });
 });

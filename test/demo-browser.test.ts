@@ -1,7 +1,6 @@
 // The demo in a real browser (Chromium through playwright-core) over real HTTP: what a user does,
 // and what only a browser shows (HttpOnly and SameSite as Chromium stores them, cookie jars per context).
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,12 +9,12 @@ import { MemoryStore } from "../src/index.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import type { Store } from "../src/store.ts";
 import { SECRET } from "./support/browser.ts";
+import { findChromium } from "./support/chromium.ts";
 import { listen } from "./support/http.ts";
 import type { Listening } from "./support/http.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 import type { UpstashEndpoint } from "./support/upstash-endpoint.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
 
 // Each test drives a few pages; on a loaded machine that takes seconds, not the default five.
@@ -24,11 +23,9 @@ const TEST_TIMEOUT = 30_000;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install it with \`apt-get install -y chromium\` (.ci/run does this)`);
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
-}, 30_000);
+  const { executablePath } = await findChromium();
+  browser = await chromium.launch({ executablePath, headless: true, args: ARGS });
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();

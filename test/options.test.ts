@@ -28,9 +28,57 @@ describe("checkCookieOptions", () => {
     (options) => expect(() => checkCookieOptions(options, "T")).toThrow(configError),
   );
 
+  // `in` would find these on Object.prototype, and the Set-Cookie would say SameSite=function Object()...
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty", 1 as unknown as string])("refuses the sameSite %j", (sameSite) => {
+    expect(() => checkCookieOptions({ sameSite: sameSite as "Lax" }, "T")).toThrow(configError);
+  });
+
   it("accepts good options", () => {
     expect(() => checkCookieOptions({ maxAge: 1, sameSite: "strict", path: "/x" }, "T")).not.toThrow();
   });
+
+  // RFC 6265 §4.1.1: path-value is any CHAR but CTLs and ";". Anything else would let a path taken
+  // from the request URL write attributes of its own into the Set-Cookie.
+  it.each([
+    "/a;Domain=example.com;Max-Age=31536000",
+    "/a\r\nSet-Cookie: x=1",
+    "/a\u0000",
+    "/a\u007f",
+    "/caf\u00e9",
+    7 as unknown as string,
+  ])("refuses the path %j", (path) => {
+    expect(() => checkCookieOptions({ path }, "T")).toThrow(configError);
+  });
+
+  it.each(["/", "/app", "/a b/c", "/~user/x.y-z_1", "/%3B", "/a,b=c"])("accepts the path %j", (path) => {
+    expect(() => checkCookieOptions({ path }, "T")).not.toThrow();
+  });
+
+  it.each([
+    "example.com;Max-Age=1",
+    "example.com; Secure",
+    "",
+    " example.com",
+    "exa mple.com",
+    "example..com",
+    "-example.com",
+    "example-.com",
+    "example.com.",
+    "..example.com",
+    "http://example.com",
+    "example.com/a",
+    "ex\u00e4mple.com",
+    `${"a".repeat(64)}.com`,
+    `${"a.".repeat(127)}com`,
+    7 as unknown as string,
+  ])("refuses the domain %j", (domain) => {
+    expect(() => checkCookieOptions({ domain }, "T")).toThrow(configError);
+  });
+
+  it.each(["example.com", ".example.com", "sub.Example.COM", "localhost", "a-b.c1.example", "127.0.0.1", "xn--bcher-kva.example"])(
+    "accepts the domain %j",
+    (domain) => expect(() => checkCookieOptions({ domain }, "T")).not.toThrow(),
+  );
 });
 
 describe("checkCookieName", () => {
@@ -41,6 +89,18 @@ describe("checkCookieName", () => {
     expect(() => checkCookieName("__Host-s", resolveCookieOptions({ domain: "example.com" }))).toThrow(configError);
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ domain: "example.com" }))).not.toThrow();
     expect(() => checkCookieName("__Secure-s", resolveCookieOptions({ secure: false }))).toThrow(configError);
+  });
+
+  // RFC 6265bis §4.1.3: browsers match the prefixes without regard to case.
+  it("enforces the prefix rules whatever the case of the prefix", () => {
+    for (const name of ["__host-s", "__HOST-s", "__HoSt-s"]) {
+      expect(() => checkCookieName(name, resolveCookieOptions({ path: "/app" }))).toThrow(configError);
+      expect(() => checkCookieName(name, resolveCookieOptions({ domain: "example.com" }))).toThrow(configError);
+      expect(() => checkCookieName(name, resolveCookieOptions())).not.toThrow();
+    }
+    for (const name of ["__secure-s", "__SECURE-s", "__host-s"]) {
+      expect(() => checkCookieName(name, resolveCookieOptions({ secure: false }))).toThrow(configError);
+    }
   });
 
   it("refuses names that are not tokens, and what browsers would reject", () => {

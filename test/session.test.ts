@@ -75,6 +75,24 @@ describe("Session change tracking", () => {
     expect(state).toMatchObject({ modified: true, options: { maxAge: 5 } });
   });
 
+  it("options() keeps path and domain with the data, out of sight, through regenerate() and clear()", async () => {
+    const { state, session } = fresh({ a: 1 });
+    session.options({ path: "/app", maxAge: 5 });
+    expect(state.data.get("web-sessions:cookie")).toEqual({ path: "/app" });
+    expect(session.get("web-sessions:cookie")).toBeUndefined();
+    await session.regenerate();
+    expect([...state.changed]).toEqual(["a", "web-sessions:cookie"]);
+    session.clear();
+    expect([...state.data]).toEqual([["web-sessions:cookie", { path: "/app" }]]);
+    session.options({ path: undefined });
+    expect(state.data.has("web-sessions:cookie")).toBe(false);
+    // A later request's state picks the placement up from the stored data.
+    const later = new SessionState("s", { id: "id-2", data: new Map([["web-sessions:cookie", { path: "/app", domain: "example.com" }]]), createdAt: 1, expiresAt: 2 });
+    expect(later.options).toEqual({ path: "/app", domain: "example.com" });
+    const tampered = new SessionState("s", { id: "id-3", data: new Map([["web-sessions:cookie", { path: "/a;Domain=evil" }]]), createdAt: 1, expiresAt: 2 });
+    expect(tampered.options).toEqual({});
+  });
+
   it("regenerate() gives a new id, keeps data, remembers the old id", async () => {
     const { state, session } = fresh({ a: 1 });
     await session.regenerate();

@@ -127,10 +127,31 @@ describe("withSessions", () => {
     ["__Secure- without secure", { name: "__Secure-s", cookie: { secure: false } }],
     ["a zero maxAge", { cookie: { maxAge: 0 } }],
     ["a negative absoluteMaxAge", { absoluteMaxAge: -5 }],
+    ["a path with attributes in it", { cookie: { path: "/a;Domain=example.com" } }],
+    ["a domain with attributes in it", { cookie: { domain: "example.com;Max-Age=31536000" } }],
+    ["an onError that is not a function", { onError: "500" as never }],
   ])("refuses %s when built, with ERR_SESSION_CONFIG", (_, config) => {
     expect(() => withSessions({ store: new MemoryStore({ secrets: SECRET }), ...config }, () => new Response())).toThrow(
       code("ERR_SESSION_CONFIG"),
     );
+  });
+
+  it("refuses a path from the request URL that would inject attributes, in session.options()", async () => {
+    const errors: unknown[] = [];
+    const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {
+      const session = getSession(request);
+      try {
+        session.options({ path: decodeURIComponent(new URL(request.url).pathname) });
+      } catch (error) {
+        errors.push(error);
+      }
+      session.set("k", 1);
+      await session.save();
+      return new Response("ok");
+    });
+    const response = await handler(new Request("http://x/a;Domain=example.com;Max-Age=31536000"));
+    expect(errors).toEqual([code("ERR_SESSION_CONFIG")]);
+    expect(setCookieFor(response, "session")).toMatch(/; Max-Age=2592000; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
   });
 
   it("refuses data that JSON cannot hold, with ERR_SESSION_DATA", async () => {
@@ -235,6 +256,65 @@ describe("store failures are never silent", () => {
   });
 });
 
+describe("a handler that throws", () => {
+  const boom = new Error("boom");
+  // Signs in on /login; /logout destroys the session, /save saves a change, then both throw.
+  function app(config: Partial<SessionsConfig> = {}) {
+    return withSessions({ store: new CookieStore({ secrets: SECRET }), ...config }, async (request) => {
+      const session = getSession<{ user: string; note: string }>(request);
+      const path = new URL(request.url).pathname;
+      if (path === "/login") {
+        session.set("user", "ada");
+        await session.save();
+        return new Response("signed in");
+      }
+      if (path === "/logout") await session.destroy();
+      if (path === "/save") {
+        session.set("note", "saved");
+        await session.save();
+        session.set("note", "half-done");
+      }
+      throw boom;
+    });
+  }
+  const onError = (error: unknown) => new Response(error === boom ? "sorry" : "other", { status: 500 });
+
+  it("sends the deleting cookie of a destroy() made before the throw, on the response onError builds", async () => {
+    const b = new TestBrowser(app({ onError }));
+    await b.fetch("/login");
+    const response = await b.fetch("/logout");
+    expect([response.status, await response.text()]).toEqual([500, "sorry"]);
+    expect(setCookieFor(response, "session")).toMatch(/^session=; Max-Age=0; Path=\/;/);
+    expect(b.cookies.has("session")).toBe(false);
+    // An error page with immutable headers is copied to carry the cookie.
+    const redirecting = new TestBrowser(app({ onError: () => Response.redirect("http://x/oops", 302) }));
+    await redirecting.fetch("/login");
+    expect(setCookieFor(await redirecting.fetch("/logout"), "session")).toMatch(/^session=; Max-Age=0;/);
+  });
+
+  it("sends the cookie of a save() made before the throw, without auto-saving what came after", async () => {
+    const b = new TestBrowser(app({ onError, autoSave: true }));
+    await b.fetch("/save");
+    const check = new TestBrowser(withSessions({ store: new CookieStore({ secrets: SECRET }) }, (request) => Response.json(getSession(request).get("note") ?? null)));
+    check.cookies.set("session", b.cookies.get("session")!);
+    expect(await check.json("/")).toBe("saved");
+  });
+
+  it("hands onError the request, and a load failure too", async () => {
+    const store = new FlakyStore();
+    const seen: unknown[] = [];
+    const handler = withSessions({ store, onError: (error, request) => (seen.push(error, request.url), Response.redirect("http://x/oops", 302)) }, () => new Response("ok"));
+    store.failing = true;
+    const response = await handler(new Request("http://x/a", { headers: { Cookie: "session=x.1.y.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }));
+    expect(response.status).toBe(302);
+    expect(seen).toEqual([code("ERR_SESSION_STORE"), "http://x/a"]);
+  });
+
+  it("without onError rethrows, so the runtime's own error handling sees the error", async () => {
+    await expect(app()(new Request("http://x/logout"))).rejects.toBe(boom);
+  });
+});
+
 describe("expiry", () => {
   afterEach(() => vi.useRealTimers());
   const DAY = 24 * 60 * 60;
@@ -280,6 +360,120 @@ describe("expiry", () => {
     expect(maxAge).toBeLessThanOrEqual(4 * 3600);
     vi.setSystemTime(Date.now() + 4 * 3600 * 1000);
     expect(await b.json("/")).toEqual({ count: 0 });
+  });
+});
+
+describe("duplicated cookies", () => {
+  const stores: [string, () => Store][] = [
+    ["MemoryStore", () => new MemoryStore({ secrets: SECRET })],
+    ["CookieStore", () => new CookieStore({ secrets: SECRET })],
+    ["CookieStore (signed)", () => new CookieStore({ secrets: SECRET, encrypt: false })],
+  ];
+
+  // Cookie tossing: a sibling subdomain (or a script) plants values of the same name, sent ahead of
+  // the real cookie. Values that cannot be one of ours must not use up the candidates tried.
+  it.each(stores)("%s: junk values ahead of the real cookie do not sign the user out", async (_, make) => {
+    const b = new TestBrowser(counter({ store: make() }));
+    await b.json("/incr");
+    const junk = ["x", "", "a.b", "x.1.y.z", "\u00e9", "%00", "a".repeat(3000), "0.0.0.0"].map((value) => `session=${value}`);
+    const response = await b.fetch("/", { headers: { Cookie: `${junk.join("; ")}; ${b.cookieHeader()}` } });
+    expect(await response.json()).toEqual({ count: 1 });
+  });
+
+  it.each(stores)("%s: still bounds the well-formed candidates tried", async (_, make) => {
+    const store = make();
+    const b = new TestBrowser(counter({ store }));
+    await b.json("/incr");
+    const real = b.cookies.get("session")!;
+    // Well-formed but forged: each costs a MAC check, so only four are tried and the fifth is not.
+    const forged = real.slice(0, -2) + (real.endsWith("AA") ? "BA" : "AA");
+    expect(store.isWellFormed?.(forged)).toBe(true);
+    const header = [...Array(4).fill(`session=${forged}`), `session=${real}`].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: header } })).json()).toEqual({ count: 0 });
+    const fewer = [...Array(3).fill(`session=${forged}`), `session=${real}`].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: fewer } })).json()).toEqual({ count: 1 });
+  });
+
+  it("a store without a format check has every value tried and counted", async () => {
+    const loaded: string[] = [];
+    const inner = new MemoryStore({ secrets: SECRET });
+    const store: Store = {
+      load: (name, value) => (loaded.push(value), inner.load(name, value)),
+      save: (name, write) => inner.save(name, write),
+      destroy: (name, id) => inner.destroy(name, id),
+    };
+    const b = new TestBrowser(counter({ store }));
+    await b.json("/incr");
+    await b.fetch("/", { headers: { Cookie: `session=x; session=y; session=z; session=w; ${b.cookieHeader()}` } });
+    expect(loaded).toEqual(["x", "y", "z", "w"]);
+  });
+});
+
+describe("per-session path and domain", () => {
+  const stores: [string, () => Store][] = [
+    ["MemoryStore", () => new MemoryStore({ secrets: SECRET })],
+    ["CookieStore", () => new CookieStore({ secrets: SECRET })],
+    ["CookieStore (signed)", () => new CookieStore({ secrets: SECRET, encrypt: false })],
+  ];
+  const RESERVED = "web-sessions:cookie";
+
+  // /place sets path and domain with options(); later requests save, clear or destroy without them.
+  function placed(store: Store) {
+    const seen: unknown[] = [];
+    const handler = withSessions({ store }, async (request) => {
+      const session = getSession(request);
+      const path = new URL(request.url).pathname;
+      if (path === "/app/place") session.options({ path: "/app", domain: "example.com" });
+      if (path === "/app/place" || path === "/app/bump") session.set("n", ((session.get("n") as number | undefined) ?? 0) + 1);
+      if (path === "/app/clear") session.clear();
+      if (path === "/app/destroy") await session.destroy();
+      else await session.save();
+      seen.push(session.get(RESERVED));
+      return Response.json({ n: session.get("n") ?? null });
+    });
+    return { handler, seen };
+  }
+
+  it.each(stores)("%s: destroy() in a later request deletes the cookie where options() put it", async (_, make) => {
+    const { handler, seen } = placed(make());
+    const b = new TestBrowser(handler);
+    await b.fetch("/app/place");
+    expect(b.lastSetCookies[0]).toMatch(/; Path=\/app; Domain=example.com;/);
+    await b.fetch("/app/destroy");
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=; Max-Age=0; Path=\/app; Domain=example.com;/)]);
+    expect(seen).toEqual([undefined, undefined]);
+  });
+
+  it.each(stores)("%s: later saves, and a clear(), keep the cookie where options() put it", async (_, make) => {
+    const { handler } = placed(make());
+    const b = new TestBrowser(handler);
+    await b.fetch("/app/place");
+    expect(await b.json("/app/bump")).toEqual({ n: 2 });
+    expect(b.lastSetCookies[0]).toMatch(/; Path=\/app; Domain=example.com;/);
+    expect(await b.json("/app/clear")).toEqual({ n: null });
+    expect(b.lastSetCookies[0]).toMatch(/; Path=\/app; Domain=example.com;/);
+    await b.fetch("/app/destroy");
+    expect(b.lastSetCookies[0]).toMatch(/^session=; Max-Age=0; Path=\/app; Domain=example.com;/);
+  });
+
+  it("keeps the stored placement out of the session's data", async () => {
+    const errors: unknown[] = [];
+    const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {
+      const session = getSession(request);
+      session.options({ path: "/app" });
+      for (const attempt of [() => session.set(RESERVED, 1), () => session.delete(RESERVED), () => session.addFlash(1, RESERVED), () => session.flashes(RESERVED)]) {
+        try {
+          attempt();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      const before = session.get(RESERVED);
+      session.clear(); // nothing of the app's to clear: not a change
+      return Response.json({ before: before ?? null });
+    });
+    expect(await (await handler(new Request("http://x/"))).json()).toEqual({ before: null });
+    expect(errors).toEqual(Array(4).fill(code("ERR_SESSION_DATA")));
   });
 });
 

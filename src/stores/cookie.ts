@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Codec, fromBase64url, normalizeSecrets, toBase64url } from "../codec.ts";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
@@ -52,10 +52,14 @@ export class CookieStore implements Store {
 
   constructor({ secrets, encrypt = true, cookie, cache = 1000 }: CookieStoreOptions) {
     assertConfig(Number.isInteger(cache) && cache >= 0, "CookieStore: cache must be a whole number of entries (0 turns it off)");
-    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"), cache);
+    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"), "data", cache);
     checkCookieOptions(cookie, "CookieStore");
     this.#encrypt = encrypt;
     this.cookie = cookie;
+  }
+
+  isWellFormed(cookieValue: string): boolean {
+    return this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Codec, normalizeSecrets } from "../codec.ts";
+import { Codec, isSignedShape, normalizeSecrets } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
@@ -78,6 +78,10 @@ export class MemoryStore implements Store {
   /** How many sessions are held now. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  isWellFormed(cookieValue: string): boolean {
+    return isSignedShape(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {

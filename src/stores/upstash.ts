@@ -16,7 +16,7 @@
 
 // The Cloudflare build is the fetch-only one: it reads no `process.env`, so it runs on every runtime.
 import { Redis } from "@upstash/redis/cloudflare";
-import { Codec, normalizeSecrets } from "../codec.ts";
+import { Codec, isSignedShape, normalizeSecrets } from "../codec.ts";
 import { SessionError, assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
@@ -104,6 +104,10 @@ export class UpstashRedisStore implements Store {
       typeof this.#client.exec === "function" && typeof this.#client.multi === "function",
       "UpstashRedisStore: client must be an @upstash/redis Redis",
     );
+  }
+
+  isWellFormed(cookieValue: string): boolean {
+    return isSignedShape(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
@@ -261,6 +265,15 @@ function redact(error: unknown): unknown {
       const end = property === "stack" ? text.indexOf("\n", at) : -1;
       error[property] = text.slice(0, at) + (end >= 0 ? text.slice(end) : "");
     }
+  }
+  // UpstashJSONParseError quotes up to 200 characters of a response body that is not JSON (a proxy's
+  // page may echo the command), and its cause, JSON.parse's SyntaxError, quotes the body's start.
+  const body = "Unable to parse response body: ";
+  if (error.name === "UpstashJSONParseError" && error.message.startsWith(body)) {
+    const message = `${body}[redacted]`;
+    if (error.stack) error.stack = error.stack.replace(error.message, message);
+    error.message = message;
+    delete error.cause;
   }
   return error;
 }

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Redis as NodeRedis } from "@upstash/redis";
 import { Hono } from "hono";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -221,6 +223,23 @@ describe("UpstashRedisStore keys", () => {
     const { id } = await b.json("/incr", { method: "POST" });
     expect(await endpoint.redis.keys(`${own}*`)).toEqual([`${own}${id}`]);
   });
+
+  it("keeps the path and domain set with options(), so a later destroy() deletes the cookie there", async () => {
+    const placed = new Hono();
+    placed.use(sessions("session", makeStore()));
+    placed.post("/place", async (c) => {
+      getSession(c).options({ path: "/", domain: "example.com" });
+      getSession(c).set("k", 1);
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    placed.post("/logout", async (c) => (await getSession(c).destroy(), c.json(getSession(c).get("web-sessions:cookie") ?? null)));
+    const b = new TestBrowser((request) => placed.fetch(request));
+    await b.fetch("/place", { method: "POST" });
+    expect(b.lastSetCookies[0]).toMatch(/; Domain=example.com;/);
+    await b.fetch("/logout", { method: "POST" });
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=; Max-Age=0; Path=\/; Domain=example.com;/)]);
+  });
 });
 
 describe("UpstashRedisStore values", () => {
@@ -339,6 +358,31 @@ describe("UpstashRedisStore faults", () => {
       expect(`${cause.message}\n${cause.stack}`).not.toContain("s3cr3t-value");
     } finally {
       endpoint.failWith = undefined;
+    }
+  });
+
+  // A proxy or firewall in front of Redis may answer with a page that is not JSON, quoting what it
+  // was sent; @upstash/redis puts up to 200 characters of that body into UpstashJSONParseError.
+  it.each([200, 502])("rejects with ERR_SESSION_STORE on a body that is not JSON (%i), keeping no body in the cause", async (status) => {
+    const server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk));
+      request.on("end", () => response.writeHead(status, { "Content-Type": "text/html" }).end(`<html>blocked: ${body}</html>`));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const proxied = new UpstashRedisStore({ url, token: "t", secrets: SECRET, retries: 0, timeout: 2_000 });
+      const error = await expectStoreError(proxied.save("session", write("x")));
+      const causes: unknown[] = [];
+      for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) causes.push(cause);
+      expect(causes[0]).toMatchObject({ name: "UpstashJSONParseError" });
+      for (const cause of causes as Error[]) {
+        expect(`${cause.message}\n${cause.stack}`).not.toContain("s3cr3t-value");
+        expect(`${cause.message}\n${cause.stack}`).not.toContain("blocked");
+      }
+    } finally {
+      server.close();
     }
   });
 

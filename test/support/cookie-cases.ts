@@ -115,39 +115,61 @@ function mutate(value: string, { op, at, ch }: Extract<Fragment, { kind: "mutate
   return value.slice(0, pos) + ch + value.slice(pos + 1);
 }
 
-// The jar tries at most this many values of one cookie name (MAX_CANDIDATES in src/jar.ts).
+// The jar tries at most this many well-formed values of one cookie name (MAX_CANDIDATES in
+// src/jar.ts); values the store's format check refuses are skipped and do not count.
 const CANDIDATES = 4;
 
-/** Turns a generated case into a header, given the pool's valid values and the foreign values. */
-export function render(generated: HeaderCase, valid: readonly string[], foreign: ForeignValues): Rendered {
+/** A value as the parser hands it to the store: trimmed, and out of its double quotes. */
+function asParsed(value: string): string {
+  const trimmed = value.trim();
+  return trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
+}
+
+/**
+ * Turns a generated case into a header, given the pool's valid values, the foreign values, and the
+ * store's format check (`Store.isWellFormed`; without one every value counts).
+ */
+export function render(
+  generated: HeaderCase,
+  valid: readonly string[],
+  foreign: ForeignValues,
+  wellFormed: (value: string) => boolean = () => true,
+): Rendered {
   if ("raw" in generated) return { header: generated.raw, allowed: new Set(), rightful: undefined, exact: true };
-  const ours: ({ could: number; certain: boolean } | undefined)[] = [];
+  // For each value of ours, in header order: which pool session it could open, whether certainly,
+  // and whether the jar tries it (counts toward CANDIDATES).
+  const ours: { could: number | undefined; certain: boolean; counts: boolean }[] = [];
+  const add = (value: string, could?: number, certain = false) => ours.push({ could, certain, counts: wellFormed(asParsed(value)) });
   const pairs = generated.fragments.map((f) => {
     switch (f.kind) {
       case "valid": {
-        ours.push({ could: f.i, certain: true });
-        const value = f.quote ? `"${valid[f.i]}"` : valid[f.i];
+        const value = f.quote ? `"${valid[f.i]}"` : valid[f.i]!;
+        add(value, f.i, true);
         return `${NAME}=${f.pad}${value}${f.pad}`;
       }
       case "mutated": {
         const value = mutate(valid[f.i]!, f);
         // A mutation may be harmless (the same character, surrounding whitespace, a base64url
         // character differing only in unused low bits): then the rightful session may still open.
-        ours.push({ could: f.i, certain: value === valid[f.i] });
+        add(value, f.i, value === valid[f.i]);
         return `${NAME}=${value}`;
       }
-      case "truncated":
-        ours.push(undefined);
-        return `${NAME}=${valid[f.i]!.slice(0, Math.floor(f.at * valid[f.i]!.length))}`;
+      case "truncated": {
+        const value = valid[f.i]!.slice(0, Math.floor(f.at * valid[f.i]!.length));
+        add(value);
+        return `${NAME}=${value}`;
+      }
       case "foreign":
-        ours.push(undefined);
+        add(foreign[f.set][f.i]!);
         return `${NAME}=${foreign[f.set][f.i]}`;
       case "junk":
-        ours.push(undefined);
+        add(f.value);
         return `${NAME}=${f.value}`;
-      case "huge":
-        ours.push(undefined);
-        return `${NAME}=${f.ch.repeat(Math.ceil(f.length / f.ch.length))}`;
+      case "huge": {
+        const value = f.ch.repeat(Math.ceil(f.length / f.ch.length));
+        add(value);
+        return `${NAME}=${value}`;
+      }
       case "other":
         return `${f.name}=${f.value}`;
       case "otherValid":
@@ -155,11 +177,12 @@ export function render(generated: HeaderCase, valid: readonly string[], foreign:
     }
   });
   const header = pairs.map((pair, i) => pair + generated.separators[i]).join("");
-  const allowed = new Set(ours.flatMap((o) => (o ? [o.could] : [])));
-  const tried = ours.slice(0, CANDIDATES);
-  const first = tried.findIndex((o) => o !== undefined);
+  const allowed = new Set(ours.flatMap((o) => (o.could === undefined ? [] : [o.could])));
+  const counted = ours.filter((o) => o.counts);
+  const tried = counted.slice(0, CANDIDATES);
+  const first = tried.findIndex((o) => o.could !== undefined);
   // Nothing tried can open: a fresh session (certainly so when no later value went untried).
-  if (first < 0) return { header, allowed, rightful: undefined, exact: ours.length <= CANDIDATES };
+  if (first < 0) return { header, allowed, rightful: undefined, exact: counted.length <= CANDIDATES };
   // The first value that can open is certain: nothing before it opens, so it is the rightful one.
   const opener = tried[first]!;
   if (opener.certain) return { header, allowed, rightful: opener.could, exact: true };

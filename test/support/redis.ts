@@ -16,7 +16,7 @@ export interface RedisServer {
 
 const HOW_TO_GET_REDIS =
   "Tests need a real Redis: set REDIS_URL, run one on 127.0.0.1:6379, or install redis-server " +
-  "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis).";
+  "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis; Docker: docker run -p 6379:6379 redis).";
 
 let shared: Promise<RedisServer> | undefined;
 
