@@ -140,7 +140,6 @@ export function normalizeSecrets(secrets: string | readonly string[] | undefined
 }
 
 /**
-/**
  * What a signed value is for: a server store's session id, or a cookie's data (`CookieStore` with
  * `encrypt: false`). The two share the format and the secret; the purpose's label, first in the
  * MAC's input, keeps a value signed for one from verifying as the other.
