@@ -8,7 +8,7 @@
  * 2-core machine unpinned runs swing widely.
  *
  * Environment: ROUNDS (default 7) and MS (default 350) per row and round on Node; RUNTIME_ROUNDS
- * (5) and RUNTIME_MS (300) on the other runtimes; ONLY=id,id to run some rows on Node alone (then
+ * (7) and RUNTIME_MS (250) on the other runtimes; ONLY=id,id to run some rows on Node alone (then
  * no files are written); RUNTIMES=0 to skip Deno, Bun and workerd; STORES=0 to skip the stores.
  */
 
@@ -45,8 +45,8 @@ if (!process.env.BENCH_CHILD) {
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const MS = Number(process.env.MS ?? 350);
-const RUNTIME_ROUNDS = Number(process.env.RUNTIME_ROUNDS ?? 5);
-const RUNTIME_MS = Number(process.env.RUNTIME_MS ?? 300);
+const RUNTIME_ROUNDS = Number(process.env.RUNTIME_ROUNDS ?? 7);
+const RUNTIME_MS = Number(process.env.RUNTIME_MS ?? 250);
 const only = process.env.ONLY?.split(",");
 const log = (line: string) => console.log(line);
 const load = loadavg().map((n) => n.toFixed(2)).join(", ");
