@@ -5,6 +5,7 @@ import type { SessionsOptions } from "../src/jar.ts";
 import type { Store } from "../src/store.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
+import { Codec } from "../src/codec.ts";
 import { ValueCache } from "../src/value-cache.ts";
 import { OLD_SECRET, SECRET, TestBrowser } from "./support/browser.ts";
 
@@ -263,6 +264,25 @@ describe("CookieStore with the opened-value cache", () => {
     const forged = value.slice(0, -2) + (value.endsWith("AA") ? "BB" : "AA");
     for (let i = 0; i < 3; i++) expect((await browser.json("/", { headers: { Cookie: `session=${forged}` } })).isNew).toBe(true);
     expect(subtle.counts.decrypt).toBe(3);
+  });
+});
+
+describe("Codec: a sealed value is held only as what it would open to", () => {
+  const exp = Math.ceil(Date.now() / 1000) + 3600;
+
+  it("text with a lone surrogate opens as UTF-8 leaves it, cached or not", async () => {
+    const codec = new Codec([SECRET], "data");
+    const value = await codec.encrypt("s", "a\uD800b", exp);
+    expect((await codec.decrypt("s", value))?.text).toBe("a\uFFFDb");
+    expect((await new Codec([SECRET], "data", 0).decrypt("s", value))?.text).toBe("a\uFFFDb");
+  });
+
+  it("a signed value verify() would refuse is not held either", async () => {
+    const codec = new Codec([SECRET]);
+    for (const [token, seconds] of [["has.dot", exp], ["ok", exp + 0.5]] as const) {
+      const value = await codec.sign("s", token, seconds);
+      expect(await codec.verify("s", value)).toBeUndefined();
+    }
   });
 });
 
