@@ -11,7 +11,7 @@
 
 import { assertProfile } from "./fixture.ts";
 
-/** What a row answers through: a Hono app's `request()`, or a worker's `dispatchFetch`. */
+/** What a row answers through: the part of a Hono app the client uses. */
 export interface App {
   request(path: string, init?: RequestInit): Response | Promise<Response>;
 }
