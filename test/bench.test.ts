@@ -1,5 +1,7 @@
 // The benchmark (npm run bench) is not timed here: this only proves that every row it measures
 // still round-trips its session intact, and that the harness fails loudly when one does not.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { LOGIN } from "../bench/fixture.ts";
@@ -10,6 +12,9 @@ import { chart, markdown } from "../bench/report.ts";
 import type { Results } from "../bench/report.ts";
 import { VARIANTS } from "../bench/variants.ts";
 import type { Variant } from "../bench/variants.ts";
+import { measureWorkerd } from "../bench/workerd.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
 
 describe("bench rows", () => {
   for (const variant of VARIANTS) {
@@ -28,6 +33,29 @@ describe("bench rows", () => {
       // web-sessions saves nothing on a read.
       if (variant.kind === "ours") expect(client.readSetCookies).toBe(0);
     });
+  }
+
+  // One tiny round on each other runtime: every row of both routes round-trips intact there too.
+  it("runs both routes' rows inside workerd", async () => {
+    const result = await measureWorkerd({ rounds: 1, ms: 5, warmup: 1 });
+    expect(result.counter.rows.map((row) => row.id)).toEqual(VARIANTS.map((v) => v.id));
+    expect(result.read.rows.map((row) => row.id)).toEqual(READ_VARIANTS.map((v) => v.id));
+    expect(result.read.rows.every((row) => row.rps > 0)).toBe(true);
+  }, 60_000);
+
+  for (const [runtime, args] of [
+    ["deno", ["run", "-A", "--no-check", "bench/runtime.ts"]],
+    ["bun", ["bench/runtime.ts"]],
+  ] as const) {
+    it(`runs both routes' rows under ${runtime}`, () => {
+      const env = { ...process.env, ROUNDS: "1", MS: "5", WARMUP: "1", DENO_DIR: process.env.DENO_DIR ?? `${root}node_modules/.deno-dir` };
+      const child = spawnSync(`${root}node_modules/.bin/${runtime}`, [...args], { cwd: root, env, encoding: "utf8" });
+      expect(child.status, child.stderr).toBe(0);
+      const line = child.stdout.split("\n").find((l) => l.startsWith("RESULT "))!;
+      const result = JSON.parse(line.slice("RESULT ".length));
+      expect(result.counter.rows).toHaveLength(VARIANTS.length);
+      expect(result.read.rows).toHaveLength(READ_VARIANTS.length);
+    }, 60_000);
   }
 
   it("fails loudly when a round trip loses the session", async () => {
