@@ -237,8 +237,13 @@ export function readmeSection(results: Results): string {
       "",
     );
   }
+  const withAndWithout = (result: RouteResult | undefined) => {
+    const on = result?.rows.find((row) => row.id === "ws-encrypted");
+    const off = result?.rows.find((row) => row.id === "ws-encrypted-nocache");
+    return on && off ? `${int(on.rps)} against ${int(off.rps)} requests/s` : "—";
+  };
   out.push(
-    `Most of the gain is the opened-value cache: a cookie value the store sealed or opened before opens again without WebCrypto${cache ? ` (${fixed(cache.sealedBytes, 0)} bytes per entry, 1000 entries by default)` : ""}; the \`cache: 0\` rows of bench/RESULTS.md show each table without it.${latency.length ? ` Server stores per request: ${latency.map((row) => `${row.label} ${fixed(row.roundTrips, 0)} round trips, ${fixed(row.storeMedianMs, 2)} ms median and ${fixed(row.storeP90Ms, 2)} ms p90 for load + save`).join("; ")} (over loopback).` : ""} Run it yourself:`,
+    `The opened-value cache makes the difference between the encrypted \`CookieStore\` and its \`cache: 0\` row: a cookie value the store sealed or opened before opens again without WebCrypto${cache ? ` (${fixed(cache.sealedBytes, 0)} bytes per entry, 1000 entries by default)` : ""}; on Node, ${withAndWithout(node?.counter)} on the counter route, ${withAndWithout(node?.read)} on the read-only route.${latency.length ? ` Server stores per request: ${latency.map((row) => `${row.label} ${fixed(row.roundTrips, 0)} round trips, ${fixed(row.storeMedianMs, 2)} ms median and ${fixed(row.storeP90Ms, 2)} ms p90 for load + save`).join("; ")} (over loopback).` : ""} Run it yourself:`,
     "",
   );
   out.push("```sh", "npm run bench          # about four minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "```");
