@@ -30,6 +30,8 @@ export class Client {
   setCookieLines = 0;
   /** Set-Cookie lines received on reads (read route): a library that re-sends its cookie pays for it. */
   readSetCookies = 0;
+  // The cookies held, by name: a chunked session is several.
+  readonly #jar = new Map<string, string>();
 
   constructor(
     readonly label: string,
@@ -42,6 +44,7 @@ export class Client {
   reset(): void {
     this.cookie = "";
     this.count = 0;
+    this.#jar.clear();
   }
 
   /** One request: send the cookie, check the answer is the profile with the counter one higher, keep the new cookie. */
@@ -76,13 +79,29 @@ export class Client {
 
   #keep(res: Response): void {
     const lines = res.headers.getSetCookie();
-    // A browser applies them in order, so the last one wins (hono-sessions sends two on login).
+    // A browser applies them in order, so the last one of a name wins (hono-sessions sends two on login).
     if (lines.length === 0) throw new Error(`${this.label}: no Set-Cookie in answer ${this.count}`);
     this.setCookie = lines[lines.length - 1]!;
     this.setCookieLines = lines.length;
-    const end = this.setCookie.indexOf(";");
-    this.cookie = end < 0 ? this.setCookie : this.setCookie.slice(0, end);
+    if (lines.length === 1 && this.#jar.size <= 1) {
+      // The usual case, kept to the few string operations it took before chunks.
+      const end = this.setCookie.indexOf(";");
+      this.cookie = end < 0 ? this.setCookie : this.setCookie.slice(0, end);
+      return;
+    }
+    this.#bytes = 0;
+    for (const line of lines) {
+      this.#bytes += new TextEncoder().encode(line).length;
+      const end = line.indexOf(";");
+      const pair = end < 0 ? line : line.slice(0, end);
+      const eq = pair.indexOf("=");
+      if (eq === pair.length - 1) this.#jar.delete(pair.slice(0, eq));
+      else this.#jar.set(pair.slice(0, eq), pair.slice(eq + 1));
+    }
+    this.cookie = [...this.#jar].map(([name, value]) => `${name}=${value}`).join("; ");
   }
+
+  #bytes = 0;
 
   /** Requests for about `ms` milliseconds, in batches of 25 between clock reads; returns requests/s. */
   async timed(ms: number): Promise<number> {
@@ -97,9 +116,9 @@ export class Client {
     return (n * 1000) / elapsed;
   }
 
-  /** Bytes of the last Set-Cookie header value (name, value and attributes). */
+  /** Bytes of the last response's Set-Cookie header values (name, value and attributes), all its lines. */
   get setCookieBytes(): number {
-    return new TextEncoder().encode(this.setCookie).length;
+    return this.setCookieLines > 1 ? this.#bytes : new TextEncoder().encode(this.setCookie).length;
   }
 }
 

@@ -193,7 +193,7 @@ export function markdown(results: Results): string {
   if (latency.length) {
     out.push("## Server stores per request", "");
     out.push(
-      `The counter route on Node, ${latency[0]!.requests} requests one after another through each store; the UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) in front of Redis on 127.0.0.1. "load + save" is the time inside the store's two calls; round trips and commands are counted at the backend.`,
+      `The counter route on Node, ${latency[0]!.requests} requests through each store: the MemoryStore in process; UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) over loopback HTTP, and RedisStore over TCP, both in front of Redis on 127.0.0.1, requests alternating between the Redis stores. "load + save" is the time inside the store's two calls; round trips and commands are counted at the backend.`,
       "",
     );
     out.push("| store | reaches its data | round trips per request | commands per request | load + save, median | load + save, p90 | whole request, median |", "|---|---|--:|--:|--:|--:|--:|");
@@ -246,7 +246,7 @@ export function readmeSection(results: Results): string {
     `The opened-value cache makes the difference between the encrypted \`CookieStore\` and its \`cache: 0\` row: a cookie value the store sealed or opened before opens again without WebCrypto${cache ? ` (${fixed(cache.sealedBytes, 0)} bytes per entry, 1000 entries by default)` : ""}; on Node, ${withAndWithout(node?.counter)} on the counter route, ${withAndWithout(node?.read)} on the read-only route.${latency.length ? ` Server stores per request: ${latency.map((row) => `${row.label} ${fixed(row.roundTrips, 0)} round trips, ${fixed(row.storeMedianMs, 2)} ms median and ${fixed(row.storeP90Ms, 2)} ms p90 for load + save`).join("; ")} (over loopback).` : ""} Run it yourself:`,
     "",
   );
-  out.push("```sh", "npm run bench          # about four minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "```");
+  out.push("```sh", "npm run bench          # about four minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "npx tsx bench/redis-stores.ts  # the Redis stores alone, HTTP and TCP (needs Redis on 127.0.0.1:6379)", "```");
   return out.join("\n");
 }
 

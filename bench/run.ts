@@ -10,6 +10,7 @@
  * Environment: ROUNDS (default 7) and MS (default 350) per row and round on Node; RUNTIME_ROUNDS
  * (7) and RUNTIME_MS (250) on the other runtimes; ONLY=id,id to run some rows on Node alone (then
  * no files are written); RUNTIMES=0 to skip Deno, Bun and workerd; STORES=0 to skip the stores.
+ * The Redis stores alone: `npx tsx bench/redis-stores.ts`.
  */
 
 import { spawnSync } from "node:child_process";
@@ -23,7 +24,8 @@ import { measureRoute } from "./measure.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { chart, markdown, readmeSection } from "./report.ts";
 import type { Results, Target } from "./report.ts";
-import { measureMemoryLatency, measureMemoryStore, measureUpstash } from "./stores.ts";
+import { describeRedisResult, measureRedisStores } from "./redis-stores.ts";
+import { measureMemoryLatency, measureMemoryStore } from "./stores.ts";
 import type { StoreLatency } from "./stores.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 import { measureWorkerd } from "./workerd.ts";
@@ -138,11 +140,9 @@ if (process.env.STORES !== "0" && !only) {
     met: b.held <= b.maxEntries,
   });
   latency.push(await measureMemoryLatency(400));
-  const upstash = await measureUpstash(400, log);
-  if (upstash) latency.push(upstash);
-  for (const row of latency) {
-    log(`  ${row.label}: ${row.roundTrips.toFixed(2)} round trips per request, load + save median ${row.storeMedianMs.toFixed(3)} ms, p90 ${row.storeP90Ms.toFixed(3)} ms`);
-  }
+  const redis = await measureRedisStores(400, log);
+  for (const result of redis ?? []) log(describeRedisResult(result));
+  latency.push(...(redis ?? []));
 }
 
 const version = (name: string) => (JSON.parse(readFileSync(new URL(`../node_modules/${name}/package.json`, import.meta.url), "utf8")) as { version: string }).version;
@@ -159,7 +159,7 @@ const results: Results = {
     load,
     loadEnd: loadavg().map((n) => n.toFixed(2)).join(", "),
     commit: git.status === 0 ? git.stdout.trim() + (dirty ? " (with uncommitted changes)" : "") : "unknown",
-    versions: Object.fromEntries(["hono", "iron-session", "hono-sessions", "@hono/session", "@upstash/redis"].map((name) => [name, version(name)])),
+    versions: Object.fromEntries(["hono", "iron-session", "hono-sessions", "@hono/session", "@upstash/redis", "redis", "ioredis"].map((name) => [name, version(name)])),
     rounds: ROUNDS,
     ms: MS,
     runtimeRounds: RUNTIME_ROUNDS,

@@ -1,17 +1,15 @@
 /**
  * Server stores: the MemoryStore at scale (requests/s and heap as sessions pile up, bounded by
- * `maxEntries`), and each store per request (round trips and latency; the UpstashRedisStore over
- * loopback HTTP). A store joins the per-request table with a `measure...` function that hands its
- * store to `timeRequests`.
+ * `maxEntries`), and its row of the per-request table beside the Redis stores (redis-stores.ts).
  */
 
 import { newSessionId } from "../src/codec.ts";
 import { MemoryStore } from "../src/index.ts";
-import type { SessionWrite, Store, StoredSession } from "../src/index.ts";
-import { UpstashRedisStore } from "../src/stores/upstash.ts";
-import { startUpstashEndpoint } from "../test/support/upstash-endpoint.ts";
+import type { SessionWrite } from "../src/index.ts";
 import { LOGIN, SECRET } from "./fixture.ts";
 import { Client, interleave, median, pairedRatio } from "./harness.ts";
+import { TimedStore } from "./redis-stores.ts";
+import type { RedisResults } from "./redis-stores.ts";
 import { webSessionsApp } from "./variants.ts";
 
 export interface ScalePoint {
@@ -33,23 +31,6 @@ export interface MemoryResults {
   bounded: ScalePoint & { maxEntries: number };
   /** Heap bytes per session held, from the growing store's first and last points. */
   bytesPerSession: number;
-}
-
-/** One store's row of the per-request table. */
-export interface StoreLatency {
-  label: string;
-  /** How it reaches its data, e.g. "in process", "HTTP over loopback". */
-  transport: string;
-  requests: number;
-  /** Round trips to the backend per app request (0 for a store in this process). */
-  roundTrips: number;
-  /** Backend commands per app request, where the backend counts them. */
-  commands: number | undefined;
-  /** Milliseconds spent in store.load + store.save per request. */
-  storeMedianMs: number;
-  storeP90Ms: number;
-  /** Milliseconds for the whole app.request(). */
-  requestMedianMs: number;
 }
 
 const now = () => Date.now();
@@ -121,55 +102,14 @@ async function measureGrowing(bare: Client, rounds: number, ms: number, log: (li
   return growing;
 }
 
-/** Wraps a store to time its load and save calls. */
-class TimedStore implements Store {
-  spent = 0;
+/** A row of the per-request table: a Redis store's, or the MemoryStore's (in process). */
+export type StoreLatency = Omit<RedisResults, "transport" | "commands"> & { transport: string; commands: number | undefined };
 
-  constructor(private readonly inner: Store) {}
-
-  get cookie() {
-    return this.inner.cookie;
-  }
-
-  async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
-    const start = performance.now();
-    try {
-      return await this.inner.load(name, cookieValue);
-    } finally {
-      this.spent += performance.now() - start;
-    }
-  }
-
-  async save(name: string, write: SessionWrite): Promise<string> {
-    const start = performance.now();
-    try {
-      return await this.inner.save(name, write);
-    } finally {
-      this.spent += performance.now() - start;
-    }
-  }
-
-  destroy(name: string, id: string): Promise<void> {
-    return this.inner.destroy(name, id);
-  }
-}
-
-/**
- * Sends `requests` requests of the counter route through `store` (after 50 to warm up), timing the
- * store's load + save and the whole request; `roundTrips()` and `commands()` read the backend's
- * counters, `reset()` zeroes them after the warm-up.
- */
-export async function timeRequests(
-  label: string,
-  transport: string,
-  inner: Store,
-  requests: number,
-  counters: { roundTrips(): number; commands(): number | undefined; reset(): void },
-): Promise<StoreLatency> {
-  const store = new TimedStore(inner);
-  const client = new Client(label, webSessionsApp(store));
+/** The MemoryStore per request, measured as the Redis stores are: no backend, so no round trips. */
+export async function measureMemoryLatency(requests: number): Promise<StoreLatency> {
+  const store = new TimedStore(new MemoryStore({ secrets: SECRET }));
+  const client = new Client("MemoryStore", webSessionsApp(store));
   for (let i = 0; i < 50; i++) await client.hit();
-  counters.reset();
   const storeMs: number[] = [];
   const requestMs: number[] = [];
   for (let i = 0; i < requests; i++) {
@@ -180,49 +120,14 @@ export async function timeRequests(
     storeMs.push(store.spent);
   }
   storeMs.sort((a, b) => a - b);
-  const commands = counters.commands();
   return {
-    label,
-    transport,
+    label: "MemoryStore",
+    transport: "in process",
     requests,
-    roundTrips: counters.roundTrips() / requests,
-    commands: commands === undefined ? undefined : commands / requests,
+    roundTrips: 0,
+    commands: undefined,
     storeMedianMs: median(storeMs),
     storeP90Ms: storeMs[Math.floor(requests * 0.9)]!,
     requestMedianMs: median(requestMs),
   };
-}
-
-/** The MemoryStore per request: no backend, so no round trips. */
-export function measureMemoryLatency(requests: number): Promise<StoreLatency> {
-  const none = { roundTrips: () => 0, commands: () => undefined, reset: () => {} };
-  return timeRequests("MemoryStore", "in process", new MemoryStore({ secrets: SECRET }), requests, none);
-}
-
-/**
- * The UpstashRedisStore against the Upstash-compatible test endpoint (in this process, in front of
- * the Redis on 127.0.0.1:6379) over loopback HTTP. Returns undefined, with the reason logged, when
- * no Redis can be found.
- */
-export async function measureUpstash(requests: number, log: (line: string) => void): Promise<StoreLatency | undefined> {
-  let endpoint: Awaited<ReturnType<typeof startUpstashEndpoint>>;
-  try {
-    endpoint = await startUpstashEndpoint();
-  } catch (error) {
-    log(`  UpstashRedisStore skipped: ${(error as Error).message}`);
-    return undefined;
-  }
-  const prefix = `bench:${newSessionId()}:`;
-  try {
-    const store = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix });
-    return await timeRequests("UpstashRedisStore", "HTTP over loopback", store, requests, {
-      roundTrips: () => endpoint.requests,
-      commands: () => endpoint.commands.length,
-      reset: () => endpoint.resetCounts(),
-    });
-  } finally {
-    const keys = await endpoint.redis.keys(`${prefix}*`);
-    if (keys.length) await endpoint.redis.del(...keys);
-    await endpoint.close();
-  }
 }

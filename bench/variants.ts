@@ -13,8 +13,9 @@ import { getIronSession } from "iron-session";
 import { getSession, sessions } from "../adapters/hono.ts";
 import { decodeBase64url, encodeBase64url } from "../src/base64url.ts";
 import { CookieStore, MemoryStore } from "../src/index.ts";
+import "../src/jwt/index.ts";
 import type { SessionWrite, Store, StoredSession } from "../src/index.ts";
-import { HEX_SECRET, LOGIN, PROFILE_KEYS, SECRET } from "./fixture.ts";
+import { HEX_SECRET, LOGIN, NOTES_9K, PROFILE_KEYS, SECRET } from "./fixture.ts";
 import type { Profile } from "./fixture.ts";
 
 /** Where a row sits in the table and the chart. */
@@ -122,13 +123,16 @@ async function floorHmac(): Promise<Hono> {
 // ---------------------------------------------------------------------------------------------
 // web-sessions
 
-/** web-sessions through its Hono adapter, as in the README's quick start. */
-export function webSessionsApp(store: Store): Hono {
+/** web-sessions through its Hono adapter, as in the README's quick start; `extra` joins the profile at login. */
+export function webSessionsApp(store: Store, extra: Record<string, unknown> = {}): Hono {
   const app = new Hono();
   app.use(sessions("session", store));
   app.get("/", async (c) => {
     const session = getSession<Profile>(c);
-    if (session.isNew) for (const key of PROFILE_KEYS) session.set(key, LOGIN[key]);
+    if (session.isNew) {
+      for (const key of PROFILE_KEYS) session.set(key, LOGIN[key]);
+      for (const [key, value] of Object.entries(extra)) (session as unknown as { set(key: string, value: unknown): void }).set(key, value);
+    }
     const profile = {} as Record<string, unknown>;
     for (const key of PROFILE_KEYS) profile[key] = session.get(key);
     const count = (session.get("count") ?? 0) + 1;
@@ -270,6 +274,34 @@ export const VARIANTS: Variant[] = [
     kind: "ours",
     setsCookie: true,
     make: () => webSessionsApp(new MemoryStore({ secrets: SECRET })),
+  },
+  {
+    id: "ws-jwt",
+    label: 'web-sessions CookieStore (format: "jwt")',
+    kind: "ours",
+    setsCookie: true,
+    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, format: "jwt" })),
+  },
+  {
+    id: "ws-jwt-signed",
+    label: 'web-sessions CookieStore (format: "jwt", encrypt: false)',
+    kind: "ours",
+    setsCookie: true,
+    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, format: "jwt", encrypt: false })),
+  },
+  {
+    id: "ws-chunked-9k",
+    label: "web-sessions CookieStore (9 KB session, chunks: 3)",
+    kind: "ours",
+    setsCookie: true,
+    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, chunks: 3 }), { notes: NOTES_9K }),
+  },
+  {
+    id: "ws-memory-9k",
+    label: "web-sessions MemoryStore (the same 9 KB session)",
+    kind: "ours",
+    setsCookie: true,
+    make: () => webSessionsApp(new MemoryStore({ secrets: SECRET }), { notes: NOTES_9K }),
   },
   { id: "iron-session", label: "iron-session", kind: "peer", setsCookie: true, make: ironSessionApp },
   { id: "hono-sessions", label: "hono-sessions (CookieStore)", kind: "peer", setsCookie: true, make: honoSessionsApp },

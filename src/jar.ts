@@ -5,6 +5,7 @@
  * @module
  */
 
+import { chunkCookies, chunkName, chunkNames, joinChunks } from "./chunks.ts";
 import { parseCookies, serializeCookie, serializeDeletion } from "./cookie.ts";
 import { SessionError, assertConfig } from "./errors.ts";
 import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./options.ts";
@@ -57,7 +58,10 @@ export interface SessionsConfig extends SessionsOptions {
 /** A validated configuration, built once per middleware. */
 export interface JarSettings extends SessionsOptions {
   names: string[];
+  /** The cookie names to read: the session names and, with chunks, their chunks' names. */
   nameSet: ReadonlySet<string>;
+  /** How many cookies one session may take (the store's `chunks`). */
+  chunks: number;
   store: Store;
   cookie: ResolvedCookieOptions;
 }
@@ -84,7 +88,10 @@ export function resolveSettings(config: SessionsConfig, where: string): JarSetti
   );
   const resolved = resolveCookieOptions(store.cookie, cookie);
   for (const each of list) checkCookieName(each, resolved);
-  return { ...config, names: list, nameSet: new Set(list), store, cookie: resolved };
+  const chunks = store.chunks ?? 1;
+  const cookieNames = list.flatMap((each) => chunkNames(each, chunks));
+  assertConfig(new Set(cookieNames).size === cookieNames.length, `${where}: a session name is also another session's chunk name (name.1, name.2, ...)`);
+  return { ...config, names: list, nameSet: new Set(cookieNames), chunks, store, cookie: resolved };
 }
 
 function storeError(action: string, cause: unknown): SessionError {
@@ -99,6 +106,7 @@ export class SessionJar implements SessionOwner {
   readonly #cookies: Map<string, string[]>;
   readonly #loading = new Map<string, Promise<Session>>();
   readonly #loaded = new Map<string, Session>();
+  // Set-Cookie lines by cookie name (a chunked session has one per chunk).
   readonly #setCookies = new Map<string, string>();
 
   private constructor(settings: JarSettings, cookieHeader: string | null) {
@@ -142,7 +150,9 @@ export class SessionJar implements SessionOwner {
   }
 
   async #open(name: string): Promise<Session> {
-    const state = new SessionState(name, await this.#load(name, this.#cookies.get(name)));
+    const { chunks } = this.#settings;
+    const values = chunks > 1 ? joinChunks(this.#cookies, name, chunks) : this.#cookies.get(name);
+    const state = new SessionState(name, await this.#load(name, values));
     const session = new Session(state, this);
     this.#states.push(state);
     this.#loaded.set(name, session);
@@ -209,23 +219,62 @@ export class SessionJar implements SessionOwner {
       expiresAt,
       flashes: state.flashes,
       flashIds: state.flashIds,
+      // A session the store held may be updated, never created again: destroy() stays final.
+      mustExist: state.stored,
     };
-    let value: string;
+    let value: string | undefined;
     try {
       value = await store.save(state.name, write);
     } catch (error) {
       throw storeError("save", error);
     }
-    const cookie = serializeCookie(state.name, value, { ...options, maxAge: (expiresAt - now) / 1000 });
-    const size = state.name.length + 1 + value.length;
-    if (size > MAX_COOKIE_BYTES) {
+    if (value === undefined) return this.#gone(state);
+    const lived = { ...options, maxAge: (expiresAt - now) / 1000 };
+    if (this.#settings.chunks > 1) {
+      this.#setChunks(state, value, lived);
+    } else {
+      const size = state.name.length + 1 + value.length;
+      if (size > MAX_COOKIE_BYTES) {
+        throw new SessionError(
+          "ERR_SESSION_COOKIE_TOO_LARGE",
+          `the "${state.name}" cookie would be ${size} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in it or use a server-side store`,
+        );
+      }
+      this.#setCookies.set(state.name, serializeCookie(state.name, value, lived));
+    }
+    state.markSaved(expiresAt);
+  }
+
+  /** Records a chunked session's lines, then deletes the chunks it no longer needs. */
+  #setChunks(state: SessionState, value: string, options: ResolvedCookieOptions): void {
+    const { chunks } = this.#settings;
+    const lines = chunkCookies(state.name, value, options, chunks);
+    if (!lines) {
       throw new SessionError(
         "ERR_SESSION_COOKIE_TOO_LARGE",
-        `the "${state.name}" cookie would be ${size} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in it or use a server-side store`,
+        `the "${state.name}" session is ${value.length} bytes sealed, more than ${chunks} cookies of 4096 bytes hold; store less in it or use a server-side store`,
       );
     }
-    this.#setCookies.set(state.name, cookie);
-    state.markSaved(expiresAt);
+    for (const [index, line] of lines.entries()) this.#setCookies.set(chunkName(state.name, index), line);
+    this.#deleteChunks(state, lines.length, options);
+  }
+
+  /** Deletes the chunks from `from` on that the browser sent or this response set. */
+  #deleteChunks(state: SessionState, from: number, options: ResolvedCookieOptions): void {
+    for (let index = Math.max(from, 1); index < this.#settings.chunks; index++) {
+      const name = chunkName(state.name, index);
+      if (this.#cookies.has(name) || this.#setCookies.has(name)) this.#setCookies.set(name, serializeDeletion(name, options));
+    }
+  }
+
+  /**
+   * The store no longer holds a session this request loaded (another request destroyed or
+   * regenerated it meanwhile): nothing was written, no cookie goes out that would bring it back,
+   * and what the request holds now is a new, empty session.
+   */
+  #gone(state: SessionState): void {
+    this.#setCookies.delete(state.name);
+    state.reset();
   }
 
   async destroy(state: SessionState): Promise<void> {
@@ -235,7 +284,9 @@ export class SessionJar implements SessionOwner {
     } catch (error) {
       throw storeError("destroy", error);
     }
-    this.#setCookies.set(state.name, serializeDeletion(state.name, this.#cookieOptions(state)));
+    const options = this.#cookieOptions(state);
+    this.#setCookies.set(state.name, serializeDeletion(state.name, options));
+    this.#deleteChunks(state, 1, options);
     state.reset();
   }
 

@@ -60,10 +60,34 @@ export interface SessionWrite {
   flashes: ReadonlyMap<string, FlashWrite>;
   /** The id of each flash held now, by key, in order (see `StoredSession.flashIds`). */
   flashIds: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The store held an entry under `id` when this request began (or already wrote it): the write
+   * may update that entry but never create it. If it is gone (destroyed by another request or by
+   * `destroyAll`, expired, evicted), a server store writes nothing and resolves `undefined`, so a
+   * late save cannot bring a logged-out session back. Absent means `false`: new sessions and
+   * regenerated ids are written whether or not anything is stored under them.
+   */
+  mustExist?: boolean;
+}
+
+/** One live session of an owner, as `list(owner)` reports it. */
+export interface SessionInfo {
+  id: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/** What `destroyAll(owner, options)` spares. */
+export interface DestroyAllOptions {
+  /** The id of a session to keep (usually the current one: "sign out everywhere else"). */
+  except?: string;
 }
 
 /**
- * Where sessions are kept. Implemented by `CookieStore`, `MemoryStore` and `UpstashRedisStore`.
+ * Where sessions are kept. Implemented by `CookieStore`, `MemoryStore`, `UpstashRedisStore` and
+ * `RedisStore`.
  *
  * @example
  * ```ts
@@ -77,6 +101,8 @@ export interface SessionWrite {
 export interface Store {
   /** Cookie options this store was built with; the middleware's and the session's override them. */
   readonly cookie?: CookieOptions;
+  /** How many cookies one session may be split over (see `CookieStore`'s `chunks`). @default 1 */
+  readonly chunks?: number;
   /**
    * A cheap check of a cookie value's shape: no crypto, no I/O. It must accept every value `load`
    * could open. Values it refuses are skipped unread and do not count toward the few values of one
@@ -86,8 +112,38 @@ export interface Store {
   isWellFormed?(cookieValue: string): boolean;
   /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */
   load(name: string, cookieValue: string): Promise<StoredSession | undefined>;
-  /** Persists a session and resolves the cookie value that now identifies it. */
-  save(name: string, write: SessionWrite): Promise<string>;
+  /**
+   * Persists a session and resolves the cookie value that now identifies it, or `undefined` when
+   * the write was `mustExist` and the session no longer exists (nothing was written).
+   */
+  save(name: string, write: SessionWrite): Promise<string | undefined>;
   /** Deletes a session (a no-op for stores that keep nothing server-side). */
   destroy(name: string, id: string): Promise<void>;
+}
+
+/**
+ * A store that keeps sessions server-side and, with its `owner` option, an index owner → sessions
+ * (`MemoryStore`, `UpstashRedisStore`, `RedisStore`).
+ *
+ * @example
+ * ```ts
+ * import type { ServerSessionStore } from "web-sessions";
+ *
+ * async function signOutEverywhereElse(store: ServerSessionStore, userId: string, currentId: string) {
+ *   return store.destroyAll(userId, { except: currentId });
+ * }
+ * ```
+ */
+export interface ServerSessionStore extends Store {
+  /**
+   * The live sessions of `owner` (any order). Throws `ERR_SESSION_CONFIG` when the store was built
+   * without `owner`.
+   */
+  list(owner: string): Promise<SessionInfo[]>;
+  /**
+   * Destroys every session of `owner` but `except`, and resolves how many were destroyed. Final:
+   * a request that loaded one of them earlier cannot save it back. Throws `ERR_SESSION_CONFIG`
+   * when the store was built without `owner`.
+   */
+  destroyAll(owner: string, options?: DestroyAllOptions): Promise<number>;
 }

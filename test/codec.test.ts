@@ -182,7 +182,7 @@ describe("Codec: purposes", () => {
       flashIds: new Map(),
     };
     const signedData = await new CookieStore({ secrets: SECRET, encrypt: false }).save("session", write);
-    const signedId = await new MemoryStore({ secrets: SECRET }).save("session", write);
+    const signedId = (await new MemoryStore({ secrets: SECRET }).save("session", write))!;
     expect(await new Codec([SECRET], "data").verify("session", signedData)).toBeDefined();
     expect(await new Codec([SECRET]).verify("session", signedData)).toBeUndefined();
     expect(await new Codec([SECRET]).verify("session", signedId)).toBeDefined();

@@ -13,6 +13,7 @@ import type { SessionsOptions } from "../src/jar.ts";
 import type { Store } from "../src/store.ts";
 import { assert, assertIncludes, manualClock } from "./support/assert.ts";
 import { OLD_SECRET, SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
+import { serverStoreCases } from "./conformance-server.ts";
 
 /** The two functions of a test framework the suite needs (vitest's, or thin wrappers of Deno's and Bun's). */
 export interface SuiteRunner {
@@ -21,8 +22,11 @@ export interface SuiteRunner {
 }
 
 export interface StoreUnderTest {
-  /** A new store with these secrets. Stores made by one factory share their backend, if they have one. */
-  make(secrets?: string[]): Store | Promise<Store>;
+  /**
+   * A new store with these secrets (and, for server stores, `owner`). Stores made by one factory
+   * share their backend, if they have one.
+   */
+  make(secrets?: string[], options?: { owner?: string }): Store | Promise<Store>;
   /** Whether data lives server-side, so a deleted session's old cookie stops working. */
   serverSide: boolean;
   /** Whether two instances made by `make` see the same sessions (true for cookies and Redis). */
@@ -120,6 +124,8 @@ export function storeConformance({ describe, it }: SuiteRunner, label: string, s
       assert.deepEqual((await b.json("/flashes", { method: "POST" })).flashes, ["one", "two"]);
       assert.deepEqual((await b.json("/flashes", { method: "POST" })).flashes, []);
     });
+
+    if (subject.serverSide) serverStoreCases(it, (options) => subject.make(undefined, options));
 
     if (subject.serverSide) {
       it("does not bring back a flash that one request took while another added one", async () => {

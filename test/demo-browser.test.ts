@@ -136,6 +136,41 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       expect(attacker.page.url()).toBe(`${base}/login`);
     }, TEST_TIMEOUT);
 
+    it("lists the user's sessions in each browser and signs out everywhere else", async () => {
+      const { base } = server;
+      const laptop = await newPage();
+      const phone = await newPage();
+      const other = await newPage();
+      await signIn(laptop.page, base, "grace");
+      await signIn(phone.page, base, "grace");
+      await signIn(other.page, base, "linus");
+
+      await laptop.page.click("text=Your sessions");
+      expect(laptop.page.url()).toBe(`${base}/sessions`);
+      expect(await laptop.page.textContent("#session-count")).toBe("2");
+      const rows = laptop.page.locator("tbody tr");
+      expect(await rows.count()).toBe(2);
+      // "This browser" marks the laptop's own session, whose id is the one in its cookie.
+      const laptopId = idOf((await sessionCookie(laptop.context, base))!.value);
+      expect(await laptop.page.getAttribute("tr:has(.current)", "data-session")).toBe(laptopId.slice(0, 8));
+      expect(await laptop.page.locator(".current").count()).toBe(1);
+      expect(await laptop.page.content()).not.toContain("linus");
+
+      await Promise.all([laptop.page.waitForURL(`${base}/sessions`), laptop.page.click("text=Sign out everywhere else")]);
+      expect(await laptop.page.textContent("p[role=status]")).toBe("Signed out 1 other session.");
+      expect(await rows.count()).toBe(1);
+      expect(await laptop.page.textContent("#session-count")).toBe("1");
+
+      // The phone is signed out, though it still holds its cookie; the laptop and the other user are not.
+      expect(await sessionCookie(phone.context, base)).toBeDefined();
+      await phone.page.goto(`${base}/`);
+      expect(phone.page.url()).toBe(`${base}/login`);
+      await laptop.page.goto(`${base}/`);
+      expect(await laptop.page.textContent("strong")).toBe("grace");
+      await other.page.goto(`${base}/`);
+      expect(await other.page.textContent("strong")).toBe("linus");
+    }, TEST_TIMEOUT);
+
     it("signs out: the cookie is gone, and a copy of it taken before opens nothing", async () => {
       const { base } = server;
       const { context, page } = await newPage();
@@ -155,7 +190,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
   });
 }
 
-describeDemoInBrowser("MemoryStore", () => new MemoryStore({ secrets: SECRET }));
+describeDemoInBrowser("MemoryStore", () => new MemoryStore({ secrets: SECRET, owner: "user" }));
 
 // The same through the Upstash REST protocol, in front of a real Redis; this run's keys are removed after.
 let endpoint: UpstashEndpoint | undefined;
@@ -168,5 +203,5 @@ afterAll(async () => {
 });
 describeDemoInBrowser("UpstashRedisStore", async () => {
   endpoint = await startUpstashEndpoint();
-  return new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix });
+  return new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, owner: "user" });
 });

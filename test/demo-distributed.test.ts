@@ -48,4 +48,28 @@ describe("distributed demo", () => {
     expect(afterLogout.status).toBe(302);
     expect(afterLogout.headers.get("Location")).toBe("/login");
   });
+
+  it("lists a user's sessions from both instances and signs out everywhere else from either", async () => {
+    const [a, b] = demo.urls;
+    // The demo's Redis keys outlive the run: a user of this run's own keeps earlier runs out of the list.
+    const username = `ada-${crypto.randomUUID()}`;
+    const signIn = async (base: string) => {
+      const response = await fetch(`${base}/login`, {
+        method: "POST",
+        body: new URLSearchParams({ username, password: "password" }),
+        redirect: "manual",
+      });
+      return sessionCookie(response)!;
+    };
+    const onA = await signIn(a);
+    const onB = await signIn(b);
+
+    const list = await (await fetch(`${a}/sessions`, { headers: { Cookie: onA }, redirect: "manual" })).text();
+    expect(list.match(/<tr data-session=/g)).toHaveLength(2);
+
+    const signOut = await fetch(`${b}/sessions/sign-out-others`, { method: "POST", headers: { Cookie: onB }, redirect: "manual" });
+    expect(signOut.status).toBe(302);
+    expect((await fetch(`${a}/`, { headers: { Cookie: onA }, redirect: "manual" })).headers.get("Location")).toBe("/login");
+    expect((await fetch(`${a}/`, { headers: { Cookie: onB }, redirect: "manual" })).status).toBe(200);
+  });
 });

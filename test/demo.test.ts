@@ -2,7 +2,7 @@
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { MemoryStore } from "../src/index.ts";
+import { CookieStore, MemoryStore } from "../src/index.ts";
 import { createApp } from "../examples/demo/app.ts";
 import { app as serverApp } from "../examples/demo/server.ts";
 
@@ -24,7 +24,7 @@ function form(fields: Record<string, string>): { method: string; body: URLSearch
 }
 
 function setup(options?: Parameters<typeof createApp>[1]) {
-  const store = new MemoryStore({ secrets: SECRET });
+  const store = new MemoryStore({ secrets: SECRET, owner: "user" });
   const app = createApp(store, options);
   const get = (path: string, cookie?: string) => app.request(path, { headers: cookie ? { Cookie: cookie } : {} });
   const post = (path: string, fields: Record<string, string>, cookie?: string) =>
@@ -173,6 +173,48 @@ describe("demo: signed in", () => {
     const after = await get("/", cookie);
     expect(after.status).toBe(302);
     expect(after.headers.get("Location")).toBe("/login");
+  });
+});
+
+describe("demo: your sessions", () => {
+  it("lists the user's sessions, marks this browser, and signs out everywhere else", async () => {
+    const { get, post, login } = setup();
+    const laptop = await login("alice");
+    const phone = await login("alice");
+    const bob = await login("bob");
+
+    const short = (cookie: string) => idOf(cookie)!.slice(0, 8);
+    const page = await (await get("/sessions", laptop)).text();
+    expect(page.match(/<tr data-session=/g)).toHaveLength(2);
+    expect(page).toContain(`<tr data-session="${short(phone)}">`);
+    expect(page).not.toContain(short(bob));
+    expect(page.match(/this browser/g)).toHaveLength(1);
+    expect(page).toMatch(new RegExp(`<tr data-session="${short(laptop)}">.*this browser`));
+
+    const signOut = await post("/sessions/sign-out-others", {}, laptop);
+    expect(signOut.status).toBe(302);
+    expect(signOut.headers.get("Location")).toBe("/sessions");
+    const after = await (await get("/sessions", sessionCookie(signOut) ?? laptop)).text();
+    expect(after).toContain("Signed out 1 other session.");
+    expect(after.match(/<tr data-session=/g)).toHaveLength(1);
+
+    expect((await get("/", phone)).headers.get("Location")).toBe("/login");
+    expect((await get("/", laptop)).status).toBe(200);
+    expect((await get("/", bob)).status).toBe(200);
+  });
+
+  it("sends a signed-out visitor to /login", async () => {
+    const { get, post } = setup();
+    expect((await get("/sessions")).headers.get("Location")).toBe("/login");
+    expect((await post("/sessions/sign-out-others", {})).headers.get("Location")).toBe("/login");
+  });
+
+  it("has no sessions page on a store without an owner index", async () => {
+    const app = createApp(new CookieStore({ secrets: SECRET }));
+    const login = await app.request("/login", form({ username: "alice", password: "password" }));
+    const cookie = sessionCookie(login)!;
+    expect(await (await app.request("/", { headers: { Cookie: cookie } })).text()).not.toContain("/sessions");
+    expect((await app.request("/sessions", { headers: { Cookie: cookie } })).status).toBe(404);
   });
 });
 

@@ -6,6 +6,7 @@ import { Codec } from "../src/codec.ts";
 import { parseCookies } from "../src/cookie.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
+import "../src/jwt/index.ts";
 import { OLD_SECRET, SECRET } from "./support/browser.ts";
 import { headerString } from "./support/cookie-cases.ts";
 import { describeMiddlewareFuzz } from "./support/middleware-fuzz.ts";
@@ -110,5 +111,9 @@ describe("Codec under generated input", () => {
 
 describeMiddlewareFuzz("CookieStore (encrypted)", { make: (secrets) => new CookieStore({ secrets }), serverSide: false });
 describeMiddlewareFuzz("CookieStore (signed)", { make: (secrets) => new CookieStore({ secrets, encrypt: false }), serverSide: false });
+describeMiddlewareFuzz("CookieStore (encrypted, chunks: 4)", { make: (secrets) => new CookieStore({ secrets, chunks: 4 }), serverSide: false, chunks: 4 });
+describeMiddlewareFuzz("CookieStore (signed, chunks: 4)", { make: (secrets) => new CookieStore({ secrets, encrypt: false, chunks: 4 }), serverSide: false, chunks: 4, headers: 3_000, writes: 500 });
+describeMiddlewareFuzz("CookieStore (jwt)", { make: (secrets) => new CookieStore({ secrets, format: "jwt" }), serverSide: false, headers: 3_000, writes: 500 });
+describeMiddlewareFuzz("CookieStore (jwt, signed, chunks: 5)", { make: (secrets) => new CookieStore({ secrets, format: "jwt", encrypt: false, chunks: 5 }), serverSide: false, chunks: 5, headers: 3_000, writes: 500 });
 describeMiddlewareFuzz("MemoryStore", { make: (secrets) => new MemoryStore({ secrets }), serverSide: true });
 describeMiddlewareFuzz("MemoryStore", { make: (secrets) => new MemoryStore({ secrets }), serverSide: true, lazy: true });

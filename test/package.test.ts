@@ -18,11 +18,14 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/deno": ["getSession", "loadSession", "withSessions"],
   "web-sessions/bun": ["getSession", "loadSession", "withSessions"],
   "web-sessions/upstash": ["UpstashRedisStore"],
+  "web-sessions/redis": ["RedisStore"],
+  "web-sessions/jwt": ["deriveJwtKey", "fromHonoSession"],
 };
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
-// with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then
+// with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then the
+// Workers wrapper with a chunked JWT-format CookieStore (web-sessions/jwt loads jose), then
 // through the Workers wrapper with a lazy UpstashRedisStore session talking to the test endpoint.
-const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2] };
+const PROBE = { exports: EXPORTS, counts: [1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2] };
 
 interface Packed {
   filename: string;
@@ -62,11 +65,11 @@ beforeAll(async () => {
   app = join(dir, "app");
   mkdirSync(app);
   [packed] = (await pack([])) as [Packed]; // prepack builds dist/ first
-  // The optional peers (hono; @upstash/redis and its own dependency) are packed from this
-  // checkout's node_modules, so the install needs no registry. The package has no dependencies.
+  // The package's one dependency (jose) and the optional peers (hono; @upstash/redis and its own
+  // dependency) are packed from this checkout's node_modules, so the install needs no registry.
   // They are packed as installed, without their own build scripts.
   const deps = await pack(
-    ["hono", "@upstash/redis", "uncrypto"].map((name) => join(REPO, "node_modules", name)),
+    ["jose", "hono", "@upstash/redis", "uncrypto"].map((name) => join(REPO, "node_modules", name)),
     ["--ignore-scripts"],
   );
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));

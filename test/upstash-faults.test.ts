@@ -62,7 +62,7 @@ interface Visitor {
 
 describe("UpstashRedisStore faults, through the demo over HTTP", () => {
   it("answers 503 while the endpoint is down, then has every session whose save succeeded", async () => {
-    const store = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, timeout: 1_000 });
+    const store = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, owner: "user", timeout: 1_000 });
     const { app, errors } = demo(store);
     const server: Listening = await listen(app);
     const statuses = new Map<string, number>();
@@ -154,7 +154,7 @@ describe("UpstashRedisStore faults, through the demo over HTTP", () => {
   }, 30_000);
 
   it("answers within the timeout when the endpoint is slow, and recovers when it is fast again", async () => {
-    const store = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, timeout: TIMEOUT });
+    const store = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, owner: "user", timeout: TIMEOUT });
     const { app, errors } = demo(store);
     const server = await listen(app);
     try {

@@ -60,7 +60,7 @@ describe(`workerd ${workerdVersion} (Miniflare)`, () => {
       // Four requests: the two that carried a cookie loaded it; all four saved.
       const names = endpoint.commands.map(([name]) => name);
       expect(names.filter((name) => name === "hgetall")).toHaveLength(2);
-      expect(names.filter((name) => name === "hset")).toHaveLength(4);
+      expect(names.filter((name) => name === "evalsha")).toHaveLength(4);
       expect(endpoint.requests).toBe(6);
     } finally {
       await endpoint.close();

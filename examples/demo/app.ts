@@ -1,21 +1,30 @@
 /**
- * The click-through demo: sign in, watch a visit counter rise, see a flash message once, sign out.
- * It follows the seed's "Distributed Session" walkthrough (login stores the user, `/` checks it,
- * logout ends it) and adds what a real login needs: `regenerate()` against session fixation and
- * `destroy()` so a copied cookie is worthless after logout.
+ * The click-through demo: sign in, watch a visit counter rise, see a flash message once, list the
+ * browsers you are signed in on and sign out everywhere else, sign out. It follows the seed's
+ * "Distributed Session" walkthrough (login stores the user, `/` checks it, logout ends it) and adds
+ * what a real login needs: `regenerate()` against session fixation, `destroy()` so a copied cookie
+ * is worthless after logout, and the store's owner index (`owner: "user"`) for "sign out everywhere".
  *
  * @module
  */
 
 import { Hono } from "hono";
 import type { Context } from "hono";
-import type { Store } from "../../src/index.ts";
+import type { MemoryStore, Store } from "../../src/index.ts";
 import { getSession, sessions } from "../../adapters/hono.ts";
+import { homePage, loginPage, sessionsPage } from "./views.ts";
 
 /** What the demo keeps in its session. */
 export interface DemoData {
   user: string;
   visits: number;
+}
+
+/** A server store built with `owner: "user"` keeps an index of each user's sessions. */
+type OwnerIndex = Pick<MemoryStore, "list" | "destroyAll">;
+
+function hasOwnerIndex(store: Store): store is Store & OwnerIndex {
+  return typeof (store as Partial<OwnerIndex>).list === "function";
 }
 
 /** Options of {@link createApp}. */
@@ -28,38 +37,14 @@ export interface DemoOptions {
 
 const PASSWORD = "password";
 
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Escapes text for HTML content and quoted attributes: user names come from the form. */
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]!);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>${escapeHtml(title)} · web-sessions demo</title></head>
-<body>
-<h1>${escapeHtml(title)}</h1>
-${body}
-</body>
-</html>`;
-}
-
-function loginPage(c: Context, { error, username = "" }: { error?: string; username?: string } = {}) {
-  const body = `${error ? `<p role="alert"><strong>${escapeHtml(error)}</strong></p>` : ""}
-<form method="post" action="/login">
-  <p><label>Username <input name="username" value="${escapeHtml(username)}" required autofocus></label></p>
-  <p><label>Password <input name="password" type="password" required></label></p>
-  <p><button type="submit">Sign in</button></p>
-</form>
-<p>Any non-empty username works; the password is <code>${PASSWORD}</code>.</p>`;
-  return c.html(page("Sign in", body), error ? 401 : 200);
-}
-
 function field(form: Record<string, unknown>, name: string): string {
   const value = form[name];
   return typeof value === "string" ? value : "";
+}
+
+/** The signed-in user, or undefined. */
+function signedIn(c: Context): string | undefined {
+  return getSession<DemoData>(c).get("user");
 }
 
 /**
@@ -69,7 +54,7 @@ function field(form: Record<string, unknown>, name: string): string {
  * ```ts
  * import { MemoryStore } from "web-sessions";
  *
- * const app = createApp(new MemoryStore({ secrets: process.env.SESSION_SECRET! }));
+ * const app = createApp(new MemoryStore({ secrets: process.env.SESSION_SECRET!, owner: "user" }));
  * ```
  */
 export function createApp(store: Store, { secureCookies = true, instance }: DemoOptions = {}): Hono {
@@ -92,22 +77,17 @@ export function createApp(store: Store, { secureCookies = true, instance }: Demo
     session.set("visits", visits);
     const flashes = session.flashes<string>();
     await session.save();
-
-    const body = `${flashes.map((flash) => `<p role="status">${escapeHtml(flash)}</p>`).join("\n")}
-<p>Signed in as <strong>${escapeHtml(user)}</strong>.</p>
-<p>Visits in this session: <strong id="visits">${visits}</strong></p>
-<form method="post" action="/logout"><button type="submit">Sign out</button></form>`;
-    return c.html(page("Home", body));
+    return c.html(homePage({ user, visits, flashes, sessionsPage: hasOwnerIndex(store) }));
   });
 
-  app.get("/login", (c) => loginPage(c));
+  app.get("/login", (c) => c.html(loginPage({ password: PASSWORD })));
 
   app.post("/login", async (c) => {
     const form = await c.req.parseBody();
     const username = field(form, "username").trim();
     const password = field(form, "password");
     if (!username || password !== PASSWORD) {
-      return loginPage(c, { error: "Wrong username or password.", username });
+      return c.html(loginPage({ error: "Wrong username or password.", username, password: PASSWORD }), 401);
     }
 
     const session = getSession<DemoData>(c);
@@ -119,6 +99,8 @@ export function createApp(store: Store, { secureCookies = true, instance }: Demo
     return c.redirect("/", 302);
   });
 
+  if (hasOwnerIndex(store)) listSessions(app, store);
+
   // POST only (and SameSite=Lax): a cross-site link or image cannot sign anyone out.
   app.post("/logout", async (c) => {
     await getSession<DemoData>(c).destroy();
@@ -126,4 +108,30 @@ export function createApp(store: Store, { secureCookies = true, instance }: Demo
   });
 
   return app;
+}
+
+/** "Your sessions": the signed-in user's sessions in every browser, and "Sign out everywhere else". */
+function listSessions(app: Hono, store: OwnerIndex): void {
+  app.get("/sessions", async (c) => {
+    const user = signedIn(c);
+    if (user === undefined) return c.redirect("/login", 302);
+    const session = getSession<DemoData>(c);
+    const flashes = session.flashes<string>();
+    await session.save();
+    const rows = (await store.list(user))
+      .map((info) => ({ ...info, current: info.id === session.id }))
+      .sort((a, b) => Number(b.current) - Number(a.current) || a.createdAt - b.createdAt);
+    return c.html(sessionsPage({ user, rows, flashes }));
+  });
+
+  // POST only, like logout: a cross-site page cannot trigger it.
+  app.post("/sessions/sign-out-others", async (c) => {
+    const user = signedIn(c);
+    if (user === undefined) return c.redirect("/login", 302);
+    const session = getSession<DemoData>(c);
+    const count = await store.destroyAll(user, { except: session.id });
+    session.addFlash(`Signed out ${count} other session${count === 1 ? "" : "s"}.`);
+    await session.save();
+    return c.redirect("/sessions", 302);
+  });
 }

@@ -17,8 +17,8 @@ import { createApp } from "./app.ts";
 function demoStore(): Store {
   const url = process.env.UPSTASH_REDIS_REST_URL;
   const token = process.env.UPSTASH_REDIS_REST_TOKEN;
-  if (url && token) return new UpstashRedisStore({ url, token, secrets: exampleSecret() });
-  return new MemoryStore({ secrets: exampleSecret() });
+  if (url && token) return new UpstashRedisStore({ url, token, secrets: exampleSecret(), owner: "user" });
+  return new MemoryStore({ secrets: exampleSecret(), owner: "user" });
 }
 
 export const app = createApp(demoStore(), {

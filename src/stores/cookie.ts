@@ -4,11 +4,14 @@
  * @module
  */
 
+import { MAX_CHUNKS } from "../chunks.ts";
 import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
 import type { SessionWrite, Store, StoredSession } from "../store.ts";
+import { registeredCookieFormat } from "./cookie-format.ts";
+import type { CookieFormat, CookieReader } from "./cookie-format.ts";
 import { decodeJson, encodeJson, toSeconds } from "./json.ts";
 
 // What the cookie holds: `id "." created data`, with `created` in Unix seconds and the data a JSON
@@ -25,6 +28,21 @@ export interface CookieStoreOptions {
   /** Cookie options for sessions in this store. */
   cookie?: CookieOptions;
   /**
+   * Split a session too large for one cookie over up to this many: `session`, `session.1`, ...,
+   * each whole `Set-Cookie` line within 4096 bytes. Past them `save()` still rejects with
+   * `ERR_SESSION_COOKIE_TOO_LARGE`. At most 10. @default 1
+   */
+  chunks?: number;
+  /**
+   * `"compact"`: this library's own format, the shortest and fastest. `"jwt"`: a standard JWT any
+   * JOSE library reads (a JWE `dir`/`A256GCM`, or a JWS `HS256` with `encrypt: false`), with the key
+   * from `deriveJwtKey`; needs `import "web-sessions/jwt"` (which loads jose) somewhere in the app.
+   * @default "compact"
+   */
+  format?: "compact" | "jwt";
+  /** Readers of other libraries' cookies, tried in order when a value does not open in this format. */
+  migrateFrom?: readonly CookieReader[];
+  /**
    * How many cookie values this store sealed or opened it keeps opened in memory (least recently
    * used dropped first), so a request carrying one of them skips the decrypt or verify: about
    * 0.8 KB each for a 10-field session (bench/RESULTS.md). `0` turns it off. @default 1000
@@ -34,9 +52,9 @@ export interface CookieStoreOptions {
 
 /**
  * Keeps all session data in the cookie itself: no server state, so any instance can serve any
- * request. The cookie (name and value) must stay within 4096 bytes, or `save()` rejects with
- * `ERR_SESSION_COOKIE_TOO_LARGE`. A session cannot be revoked before it expires: use a server
- * store where logout must end the session everywhere.
+ * request. The cookie (name and value) must stay within 4096 bytes, or within `chunks` cookies,
+ * else `save()` rejects with `ERR_SESSION_COOKIE_TOO_LARGE`. A session cannot be revoked before it
+ * expires: use a server store where logout must end the session everywhere.
  *
  * @example
  * ```ts
@@ -47,22 +65,49 @@ export interface CookieStoreOptions {
  */
 export class CookieStore implements Store {
   readonly cookie: CookieOptions | undefined;
+  readonly chunks: number;
   readonly #codec: Codec;
   readonly #encrypt: boolean;
+  // Set for format "jwt"; the compact format is the code below.
+  readonly #format: CookieFormat | undefined;
+  readonly #readers: readonly CookieReader[];
 
-  constructor({ secrets, encrypt = true, cookie, cache = 1000 }: CookieStoreOptions) {
+  constructor({ secrets, encrypt = true, cookie, chunks = 1, format = "compact", migrateFrom = [], cache = 1000 }: CookieStoreOptions) {
     assertConfig(Number.isInteger(cache) && cache >= 0, "CookieStore: cache must be a whole number of entries (0 turns it off)");
-    this.#codec = new Codec(normalizeSecrets(secrets, "CookieStore"), "data", cache);
+    const list = normalizeSecrets(secrets, "CookieStore");
+    this.#codec = new Codec(list, "data", cache);
     checkCookieOptions(cookie, "CookieStore");
+    assertConfig(Number.isInteger(chunks) && chunks >= 1 && chunks <= MAX_CHUNKS, `CookieStore: chunks must be an integer from 1 to ${MAX_CHUNKS}`);
+    assertConfig(format === "compact" || format === "jwt", `CookieStore: format must be "compact" or "jwt"`);
+    if (format === "jwt") {
+      const factory = registeredCookieFormat("jwt");
+      assertConfig(factory, `CookieStore: format "jwt" needs jose: import "web-sessions/jwt" once in the app`);
+      this.#format = factory({ secrets: list, encrypt });
+    }
     this.#encrypt = encrypt;
+    assertConfig(migrateFrom.every((reader) => typeof reader?.read === "function"), "CookieStore: migrateFrom takes readers such as fromHonoSession() from web-sessions/jwt");
+    this.#readers = [...migrateFrom];
     this.cookie = cookie;
+    this.chunks = chunks;
   }
 
   isWellFormed(cookieValue: string): boolean {
-    return this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue);
+    if (this.#format ? this.#format.isWellFormed(cookieValue) : this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) return true;
+    return this.#readers.some((reader) => reader.isWellFormed?.(cookieValue) ?? true);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
+    const opened = this.#format ? await this.#format.open(name, cookieValue) : await this.#open(name, cookieValue);
+    if (opened || this.#readers.length === 0) return opened;
+    for (const reader of this.#readers) {
+      const foreign = await reader.read(name, cookieValue);
+      if (foreign) return foreign;
+    }
+    return undefined;
+  }
+
+  /** Opens a value of the compact format. */
+  async #open(name: string, cookieValue: string): Promise<StoredSession | undefined> {
     const opened = this.#encrypt
       ? await this.#codec.decrypt(name, cookieValue)
       : await this.#codec.verify(name, cookieValue);
@@ -80,6 +125,7 @@ export class CookieStore implements Store {
   }
 
   async save(name: string, write: SessionWrite): Promise<string> {
+    if (this.#format) return this.#format.seal(name, { id: write.id, createdAt: write.createdAt, expiresAt: write.expiresAt, data: toObject(write.data) });
     const text = `${write.id}.${Math.floor(write.createdAt / 1000)}${encodeJson(toObject(write.data))}`;
     const exp = toSeconds(write.expiresAt);
     return this.#encrypt ? this.#codec.encrypt(name, text, exp) : this.#codec.sign(name, toBase64url(text), exp);

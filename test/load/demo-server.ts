@@ -11,7 +11,9 @@ import { CookieStore, MemoryStore } from "../../src/index.ts";
 const SECRET = "load-test-secret-that-is-long-enough-0001";
 const kind = process.env.STORE ?? "memory";
 const store =
-  kind === "cookie" ? new CookieStore({ secrets: SECRET }) : new MemoryStore({ secrets: SECRET, maxEntries: Number(process.env.MAX_ENTRIES ?? 10_000) });
+  kind === "cookie"
+    ? new CookieStore({ secrets: SECRET })
+    : new MemoryStore({ secrets: SECRET, owner: "user", maxEntries: Number(process.env.MAX_ENTRIES ?? 10_000) });
 const app = createApp(store, { secureCookies: false });
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {

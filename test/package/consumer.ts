@@ -6,6 +6,10 @@ import { getSession as workersSession, loadSession as workersLoad, withSessions 
 import { getSession as denoSession, withSessions as denoSessions } from "web-sessions/deno";
 import { getSession as bunSession, withSessions as bunSessions } from "web-sessions/bun";
 import { UpstashRedisStore } from "web-sessions/upstash";
+import { RedisStore } from "web-sessions/redis";
+import type { RedisClientLike } from "web-sessions/redis";
+import { deriveJwtKey, fromHonoSession } from "web-sessions/jwt";
+import type { CookieReader } from "web-sessions";
 
 const store: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars" });
 const memory: Store = new MemoryStore({ secrets: "a-package-test-secret-at-least-32-chars" });
@@ -34,3 +38,9 @@ export const middlewares = [sessions("s", store), manySessions(["a", "b"], store
 export const pick = honoSession;
 export const upstash: Store = new UpstashRedisStore({ url: "https://example.upstash.io", token: "t", secrets: "a-package-test-secret-at-least-32-chars", prefix: "app:" });
 export const isSessionError = (error: unknown): boolean => error instanceof SessionError && error.code === "ERR_SESSION_STORE";
+const tcpClient: RedisClientLike = { sendCommand: async (args: string[]) => args.length };
+export const tcp: Store = new RedisStore({ client: tcpClient, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
+export const others = (redisStore: RedisStore): Promise<number> => redisStore.destroyAll("ada", { except: "id" });
+const readers: CookieReader[] = [fromHonoSession({ secret: "the-secret-hono-session-was-given" })];
+export const jwtStore: Store = new CookieStore({ secrets: "a-package-test-secret-at-least-32-chars", format: "jwt", chunks: 3, migrateFrom: readers });
+export const jwtKey: Promise<Uint8Array<ArrayBuffer>> = deriveJwtKey("a-package-test-secret-at-least-32-chars");

@@ -7,6 +7,8 @@ import * as workers from "web-sessions/workers";
 import * as deno from "web-sessions/deno";
 import * as bun from "web-sessions/bun";
 import * as upstash from "web-sessions/upstash";
+import * as redis from "web-sessions/redis";
+import * as jwt from "web-sessions/jwt";
 
 const modules = {
   "web-sessions": core,
@@ -15,6 +17,8 @@ const modules = {
   "web-sessions/deno": deno,
   "web-sessions/bun": bun,
   "web-sessions/upstash": upstash,
+  "web-sessions/redis": redis,
+  "web-sessions/jwt": jwt,
 };
 
 const SECRET = "a-package-test-secret-at-least-32-chars";
@@ -53,7 +57,8 @@ async function twiceWithHono(store) {
 }
 
 /**
- * Each subpath's exports, then the counts of `twice` through every wrapper and Hono with a CookieStore and,
+ * Each subpath's exports, then the counts of `twice` through every wrapper and Hono with a CookieStore,
+ * through the Workers one with a JWT-format CookieStore and,
  * given the URL and token of an Upstash endpoint, through the Workers one with a lazy
  * UpstashRedisStore session.
  */
@@ -63,6 +68,7 @@ export async function probe(upstashAccess) {
   const counts = [];
   for (const adapter of [workers, deno, bun, core]) counts.push(...(await twice(adapter, store)));
   counts.push(...(await twiceWithHono(store)));
+  counts.push(...(await twice(workers, new core.CookieStore({ secrets: SECRET, format: "jwt", chunks: 2 }))));
   if (upstashAccess) {
     const prefix = `test:package:${crypto.randomUUID()}:`;
     counts.push(...(await twice(workers, new upstash.UpstashRedisStore({ ...upstashAccess, secrets: SECRET, prefix }), true)));

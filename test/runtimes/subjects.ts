@@ -5,7 +5,10 @@
  */
 import type { StoreUnderTest } from "../conformance-suite.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
+import "../../src/jwt/index.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
+import { RedisStore } from "../../src/stores/redis.ts";
+import type { RedisClientLike } from "../../src/stores/redis.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
 import { SECRET } from "../support/browser.ts";
 
@@ -17,6 +20,16 @@ export interface UpstashAccess {
 /** The environment variables that carry an `UpstashAccess` to a child process. */
 export const UPSTASH_ENV = { url: "WEB_SESSIONS_UPSTASH_URL", token: "WEB_SESSIONS_UPSTASH_TOKEN" } as const;
 
+/** The environment variable that carries the test Redis's `redis://` URL to a child process. */
+export const REDIS_ENV = "WEB_SESSIONS_REDIS_URL";
+
+/** A runtime's own Redis client over TCP, for the RedisStore's conformance run. */
+export interface TcpRedis {
+  /** What the client is, for the suite's label. */
+  label: string;
+  client: () => RedisClientLike;
+}
+
 /** Reads an `UpstashAccess` from a runtime's environment variables, if they are there. */
 export function upstashFromEnv(env: Record<string, string | undefined>): UpstashAccess | undefined {
   const url = env[UPSTASH_ENV.url];
@@ -24,7 +37,7 @@ export function upstashFromEnv(env: Record<string, string | undefined>): Upstash
   return url && token ? { url, token } : undefined;
 }
 
-export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest> {
+export function subjects(upstash?: UpstashAccess, redis?: TcpRedis): Record<string, StoreUnderTest> {
   const all: Record<string, StoreUnderTest> = {
     "CookieStore (encrypted)": {
       make: (secrets = [SECRET]) => new CookieStore({ secrets }),
@@ -36,8 +49,13 @@ export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest
       serverSide: false,
       sharedBackend: true,
     },
+    "CookieStore (format: jwt, chunks: 3)": {
+      make: (secrets = [SECRET]) => new CookieStore({ secrets, format: "jwt", chunks: 3 }),
+      serverSide: false,
+      sharedBackend: true,
+    },
     MemoryStore: {
-      make: (secrets = [SECRET]) => new MemoryStore({ secrets }),
+      make: (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options }),
       serverSide: true,
       sharedBackend: false,
     },
@@ -46,7 +64,15 @@ export function subjects(upstash?: UpstashAccess): Record<string, StoreUnderTest
     // One prefix per run, shared by the stores it makes, as instances of one app share Redis.
     const prefix = `test:runtime:${crypto.randomUUID()}:`;
     all["UpstashRedisStore (url and token)"] = {
-      make: (secrets = [SECRET]) => new UpstashRedisStore({ ...upstash, secrets, prefix }),
+      make: (secrets = [SECRET], options) => new UpstashRedisStore({ ...upstash, secrets, prefix, ...options }),
+      serverSide: true,
+      sharedBackend: true,
+    };
+  }
+  if (redis) {
+    const prefix = `test:runtime:${crypto.randomUUID()}:`;
+    all[`RedisStore (${redis.label})`] = {
+      make: (secrets = [SECRET], options) => new RedisStore({ client: redis.client(), secrets, prefix, ...options }),
       serverSide: true,
       sharedBackend: true,
     };

@@ -18,6 +18,12 @@ describeStoreConformance("CookieStore (signed only)", {
   sharedBackend: true,
 });
 
+describeStoreConformance("CookieStore (chunks: 3)", {
+  make: (secrets = [SECRET]) => new CookieStore({ secrets, chunks: 3 }),
+  serverSide: false,
+  sharedBackend: true,
+});
+
 function profileApp(store: CookieStore, fill: (set: (key: string, value: unknown) => void) => void) {
   const app = new Hono();
   app.use(sessions("session", store));
@@ -36,6 +42,11 @@ describe("CookieStore", () => {
     expect(() => new CookieStore({ secrets: SECRET, cookie: { maxAge: 0 } })).toThrow(
       expect.objectContaining({ code: "ERR_SESSION_CONFIG" }),
     );
+  });
+
+  it('refuses format "jwt" until web-sessions/jwt is imported (this file never imports it), and unknown formats', () => {
+    expect(() => new CookieStore({ secrets: SECRET, format: "jwt" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG", message: expect.stringContaining('import "web-sessions/jwt"') }));
+    expect(() => new CookieStore({ secrets: SECRET, format: "jose" as "jwt" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
   });
 
   it("keeps encrypted contents unreadable, signed-only contents readable", async () => {

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { describeStoreConformance } from "../conformance.ts";
+import { manualClock } from "../support/assert.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 
 describeStoreConformance("MemoryStore", {
-  make: (secrets = [SECRET]) => new MemoryStore({ secrets }),
+  make: (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options }),
   serverSide: true,
   sharedBackend: false,
 });
@@ -49,6 +50,60 @@ describe("MemoryStore", () => {
     expect(await browsers[1]!.json("/keys")).toEqual([]);
     expect(await browsers[2]!.json("/keys")).toEqual(["start"]);
     expect(await browsers[3]!.json("/keys")).toEqual(["start"]);
+  });
+
+  it("with owner, 100 anonymous saves do not evict a signed-in user from maxEntries: 100", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 100, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login", async (c) => {
+      getSession(c).set("userId", "ada");
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.post("/csrf", async (c) => {
+      getSession(c).set("csrf", crypto.randomUUID());
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const user = new TestBrowser((request) => app.fetch(request));
+    await user.fetch("/login", { method: "POST" });
+    for (let i = 0; i < 100; i++) await app.request("/csrf", { method: "POST" });
+    expect(store.size).toBe(100);
+    expect(await user.json("/me")).toBe("ada");
+    // Signed-in sessions still make room for each other, least recently used first.
+    const others = Array.from({ length: 100 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const b of others) await b.fetch("/login", { method: "POST" });
+    expect(store.size).toBe(100);
+    expect(await user.json("/me")).toBeNull();
+    expect(await others[99]!.json("/me")).toBe("ada");
+  });
+
+  it("evicts an expired entry before the least recently used live one", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 2 });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/:seconds", async (c) => {
+      getSession(c).options({ maxAge: Number(c.req.param("seconds")) });
+      getSession(c).set("k", "v");
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.get("/", (c) => c.json(getSession(c).get("k") ?? null));
+    const [long, short, latest] = Array.from({ length: 3 }, () => new TestBrowser((request) => app.fetch(request)));
+    await long!.fetch("/600", { method: "POST" });
+    await short!.fetch("/1", { method: "POST" });
+    const clock = manualClock();
+    try {
+      clock.advance(2_000);
+      await latest!.fetch("/600", { method: "POST" });
+      expect(store.size).toBe(2);
+      expect(await long!.json("/")).toBe("v");
+      expect(await latest!.json("/")).toBe("v");
+    } finally {
+      clock.restore();
+    }
   });
 
   it("evicts expired entries as new sessions arrive", async () => {

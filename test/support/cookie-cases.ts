@@ -12,19 +12,19 @@ import fc from "fast-check";
 export const NAME = "session";
 
 // Header values are ByteStrings without NUL, CR and LF (fetch spec); everything else is fair game.
-const HEADER_CHAR = fc
+export const HEADER_CHAR = fc
   .integer({ min: 0x01, max: 0xff })
   .filter((code) => code !== 0x0a && code !== 0x0d)
   .map((code) => String.fromCharCode(code));
 const BINARY_CHAR = fc.integer({ min: 0x80, max: 0xff }).map((code) => String.fromCharCode(code));
 // What sealed values are made of, so mutations stay close to something the codec might accept.
-const SEAL_CHAR = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=\" ");
+export const SEAL_CHAR = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=\" ");
 
 /** Any legal header value. */
 export const headerString = (maxLength = 200) => fc.string({ unit: HEADER_CHAR, maxLength });
-const binaryString = fc.string({ unit: BINARY_CHAR, minLength: 1, maxLength: 200 });
+export const binaryString = fc.string({ unit: BINARY_CHAR, minLength: 1, maxLength: 200 });
 // A junk value inside one fragment: no ';', so it cannot smuggle in more pairs of our name.
-const junkValue = fc.oneof(
+export const junkValue = fc.oneof(
   fc.string({ unit: HEADER_CHAR, maxLength: 120 }).map((s) => s.replaceAll(";", "")),
   fc.string({ unit: SEAL_CHAR, maxLength: 120 }),
   binaryString,
@@ -54,7 +54,7 @@ export type HeaderCase = { raw: string } | { fragments: Fragment[]; separators: 
 
 const index = (pool: number) => fc.nat(pool - 1);
 // Other cookie names, none of which trims to NAME (that would make it one of ours).
-const otherName = fc.oneof(
+export const otherName = fc.oneof(
   fc.constantFrom("Session", "sessions", "session_", "_session", "other", "theme", "__Host-session", "sid", "s\u00e9ssion", ""),
   fc.string({ unit: SEAL_CHAR, maxLength: 12 }),
 ).filter((name) => name.trim() !== NAME && !name.includes(";") && !name.includes("="));
@@ -81,7 +81,7 @@ function fragment(pool: number, foreignPool: number): fc.Arbitrary<Fragment> {
   );
 }
 
-const SEPARATOR = fc.constantFrom("; ", ";", " ; ", ";;", "; ;", ";\t");
+export const SEPARATOR = fc.constantFrom("; ", ";", " ; ", ";;", "; ;", ";\t");
 
 /**
  * Cookie headers around a pool of `pool` valid cookie values (and `foreignPool` of each kind of
@@ -120,7 +120,7 @@ function mutate(value: string, { op, at, ch }: Extract<Fragment, { kind: "mutate
 const CANDIDATES = 4;
 
 /** A value as the parser hands it to the store: trimmed, and out of its double quotes. */
-function asParsed(value: string): string {
+export function asParsed(value: string): string {
   const trimmed = value.trim();
   return trimmed.length > 1 && trimmed.startsWith('"') && trimmed.endsWith('"') ? trimmed.slice(1, -1) : trimmed;
 }

@@ -12,7 +12,9 @@ import { getSession, loadSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import type { Store } from "../../src/store.ts";
 import { NAME, headerCase, render, sessionEntries } from "./cookie-cases.ts";
-import type { ForeignValues, Rendered } from "./cookie-cases.ts";
+import type { Rendered } from "./cookie-cases.ts";
+import { chunkHeaderCase, renderChunks } from "./chunk-cases.ts";
+import type { ChunkRendered, ForeignParts, Parts } from "./chunk-cases.ts";
 import { OLD_SECRET, SECRET } from "./browser.ts";
 
 export interface FuzzTarget {
@@ -30,6 +32,11 @@ export interface FuzzTarget {
   roundTrips?: () => number;
   /** Run the middleware with `lazy: true`, the routes reaching the session through `loadSession`. */
   lazy?: boolean;
+  /**
+   * The store's `chunks`: then the pool's sessions are padded to span one to several chunks, the
+   * headers are chunked ones (chunk-cases.ts), and each save must delete the chunks it no longer needs.
+   */
+  chunks?: number;
 }
 
 // Fixed seeds: a failure is reproducible, and CI runs the same cases as a developer's machine.
@@ -121,15 +128,33 @@ function expectExactly(actual: unknown[], expected: unknown[]): void {
   expect(sameJson(actual, expected), "the same JSON values, exactly").toBe(true);
 }
 
-function cookieOf(response: Response, name = NAME): string {
-  const line = response.headers.getSetCookie().find((each) => each.startsWith(`${name}=`));
-  expect(line, `a Set-Cookie for ${name}`).toBeDefined();
-  return line!.slice(name.length + 1, line!.indexOf(";"));
+/** The chunks a response set for the session `name` (one for an unchunked cookie), in chunk order. */
+function partsOf(response: Response, name = NAME): string[] {
+  const values = new Map<string, string>();
+  for (const line of response.headers.getSetCookie()) {
+    // Every whole line fits where browsers and servers keep it.
+    expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(4096);
+    const eq = line.indexOf("=");
+    const value = line.slice(eq + 1, line.indexOf(";"));
+    if (value !== "") values.set(line.slice(0, eq), value);
+  }
+  const parts: string[] = [];
+  for (let k = 0; values.has(k === 0 ? name : `${name}.${k}`); k++) parts.push(values.get(k === 0 ? name : `${name}.${k}`)!);
+  expect(parts.length, `a Set-Cookie for ${name}`).toBeGreaterThan(0);
+  expect(values.size, "no cookie but the session's chunks").toBe(parts.length);
+  return parts;
 }
+
+/** The Cookie header that sends a session's chunks back. */
+const cookieHeader = (parts: Parts, name = NAME) => parts.map((part, k) => `${k === 0 ? name : `${name}.${k}`}=${part}`).join("; ");
+
+/** A random-looking padding of `length` characters (no compression applies, so size follows it). */
+const padding = (length: number, seed: number) => fc.sample(fc.string({ unit: fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"), minLength: length, maxLength: length }), { seed, numRuns: 1 })[0]!;
 
 /** Runs the generated-input properties against a store. */
 export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void {
-  const { headers = 10_000, writes = 1_000, contents = 300 } = target;
+  const { headers = 10_000, writes = 1_000, contents = 300, chunks = 1 } = target;
+  const cases = chunks > 1 ? chunkHeaderCase(POOL, FOREIGN, chunks) : headerCase(POOL, FOREIGN);
 
   describe(`${label}: generated input through the Hono middleware${target.lazy ? " (lazy)" : ""}`, () => {
     let spies: MockInstance[] = [];
@@ -146,36 +171,53 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
     // A pool of valid sessions with generated contents, and values that must never open one.
     async function setup() {
       const store = await target.make([SECRET, OLD_SECRET]);
-      const data = fc.sample(sessionEntries, { seed: SEED, numRuns: POOL }).map((entries, i) => [["who", i], ...entries.filter(([key]) => key !== "who" && key !== "n")] as [string, unknown][]);
+      const data = fc.sample(sessionEntries, { seed: SEED, numRuns: POOL }).map((entries, i) => {
+        const own = [["who", i], ...entries.filter(([key]) => key !== "who" && key !== "n" && key !== "pad")] as [string, unknown][];
+        // Chunked: session i spans about i / 2 + 1 chunks.
+        return chunks > 1 ? [...own, ["pad", padding(i * 1400, i)]] as [string, unknown][] : own;
+      });
       const keys = [...new Set(data.flatMap((entries) => entries.map(([key]) => key)))];
       const main = fuzzApp(store, () => keys, NAME, target.lazy);
       const mint = async (app: ReturnType<typeof fuzzApp>, entries: [string, unknown][]) => {
         app.put(entries);
         const response = await app.app.request("/put", { method: "POST" });
         expect(response.status).toBe(200);
-        return { value: cookieOf(response, app.name), id: ((await response.json()) as { id: string }).id };
+        return { parts: partsOf(response, app.name), id: ((await response.json()) as { id: string }).id };
       };
       // One at a time: the app hands the entries to its route through a shared variable.
-      const pool: { value: string; id: string }[] = [];
+      const pool: { parts: string[]; id: string }[] = [];
       for (const entries of data) pool.push(await mint(main, entries));
+      // Chunked: the pool holds one-cookie sessions and sessions over three chunks or more.
+      if (chunks > 1) expect([pool.some((each) => each.parts.length === 1), pool.some((each) => each.parts.length >= 3)]).toEqual([true, true]);
       const expected = data.map((entries) => keys.map((key) => entries.find(([k]) => k === key)?.[1]));
 
       const otherName = fuzzApp(store, () => keys, "other");
       const otherSecret = fuzzApp(await target.make(["a-different-secret-that-is-long-enough-03"]), () => keys);
-      const foreign: ForeignValues = { otherName: [], otherSecret: [], expired: [] };
-      for (let i = 0; i < FOREIGN; i++) {
-        foreign.otherName.push((await mint(otherName, data[i]!)).value);
-        foreign.otherSecret.push((await mint(otherSecret, data[i]!)).value);
+      // The foreign cookies of the larger sessions, so chunked ones are among them.
+      const foreign: ForeignParts = { otherName: [], otherSecret: [], expired: [] };
+      for (let i = POOL - FOREIGN; i < POOL; i++) {
+        foreign.otherName.push((await mint(otherName, data[i]!)).parts);
+        foreign.otherSecret.push((await mint(otherSecret, data[i]!)).parts);
       }
       // Sealed 40 days ago with the default 30-day lifetime: expired now, in the cookie and in the store.
       vi.useFakeTimers({ toFake: ["Date"] });
       try {
         vi.setSystemTime(Date.now() - 40 * DAY);
-        for (let i = 0; i < FOREIGN; i++) foreign.expired.push((await mint(main, data[i]!)).value);
+        for (let i = POOL - FOREIGN; i < POOL; i++) foreign.expired.push((await mint(main, data[i]!)).parts);
       } finally {
         vi.useRealTimers();
       }
       return { store, main, pool, expected, foreign, ids: new Set(pool.map((each) => each.id)) };
+    }
+
+    function renderCase(generated: Parameters<typeof renderChunks>[0], env: Awaited<ReturnType<typeof setup>>): Rendered & Partial<ChunkRendered> {
+      const valid = env.pool.map((each) => each.parts);
+      const wellFormed = (value: string) => env.store.isWellFormed?.(value) ?? true;
+      if (chunks > 1) return renderChunks(generated, valid, env.foreign, chunks, wellFormed);
+      const first = (list: Parts[]) => list.map((parts) => parts[0]!);
+      const { otherName, otherSecret, expired } = env.foreign;
+      const foreign = { otherName: first(otherName), otherSecret: first(otherSecret), expired: first(expired) };
+      return render(generated as Parameters<typeof render>[0], valid.map((parts) => parts[0]!), foreign, wellFormed);
     }
 
     function expectSession(seen: Seen, rendered: Rendered, env: Awaited<ReturnType<typeof setup>>) {
@@ -196,8 +238,8 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
       const env = await setup();
       let opened = 0;
       await fc.assert(
-        fc.asyncProperty(headerCase(POOL, FOREIGN), async (generated) => {
-          const rendered = render(generated, env.pool.map((each) => each.value), env.foreign, (value) => env.store.isWellFormed?.(value) ?? true);
+        fc.asyncProperty(cases, async (generated) => {
+          const rendered = renderCase(generated, env);
           const invalidBefore = env.main.invalidCount();
           const tripsBefore = target.roundTrips?.();
           const response = await env.main.app.request("/whoami", { headers: { Cookie: rendered.header } });
@@ -226,12 +268,19 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
       const env = await setup();
       const bumps = new Map<number, number>();
       await fc.assert(
-        fc.asyncProperty(headerCase(POOL, FOREIGN), async (generated) => {
-          const rendered = render(generated, env.pool.map((each) => each.value), env.foreign, (value) => env.store.isWellFormed?.(value) ?? true);
+        fc.asyncProperty(cases, async (generated) => {
+          const rendered = renderCase(generated, env);
           const response = await env.main.app.request("/bump", { method: "POST", headers: { Cookie: rendered.header } });
           expect(response.status).toBe(200);
           const { id, n } = (await response.json()) as { id: string; n: number };
           const seen = env.main.take();
+          const parts = partsOf(response);
+          if (chunks > 1) {
+            // Chunks the browser sent that this session no longer needs are deleted, and nothing else.
+            const deleted = response.headers.getSetCookie().filter((line) => /^[^=]*=;/.test(line)).map((line) => line.slice(0, line.indexOf("=")));
+            const stale = [...rendered.present!].filter((k) => k >= parts.length).sort((a, b) => a - b);
+            expect(deleted).toEqual(stale.map((k) => `${NAME}.${k}`));
+          }
           expectSession(seen, rendered, env);
           expect(id).toBe(seen.id);
           if (seen.isNew) {
@@ -243,7 +292,7 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
             expect(n).toBe(before + 1);
             bumps.set(index, before + 1);
           }
-          const again = await env.main.app.request("/whoami", { headers: { Cookie: `${NAME}=${cookieOf(response)}` } });
+          const again = await env.main.app.request("/whoami", { headers: { Cookie: cookieHeader(parts) } });
           expect(again.status).toBe(200);
           const reread = env.main.take();
           expect(reread).toMatchObject({ id, isNew: false, n });
@@ -256,8 +305,13 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
     it(`round-trips ${contents} generated session contents exactly (unicode, nesting, numbers to 2^53-1, JSON-looking strings)`, async () => {
       const store = await target.make([SECRET]);
       let tooLarge = 0;
+      // Chunked: padded so the contents also come back through several chunks.
+      const contentCases =
+        chunks > 1
+          ? fc.tuple(sessionEntries, fc.nat(10_000)).map(([entries, pad]) => [...entries.filter(([key]) => key !== "pad"), ["pad", "p".repeat(pad)]] as [string, unknown][])
+          : sessionEntries;
       await fc.assert(
-        fc.asyncProperty(sessionEntries, async (generated) => {
+        fc.asyncProperty(contentCases, async (generated) => {
           // "n" is the key /bump changes.
           const entries = generated.filter(([key]) => key !== "n");
           const keys = entries.map(([key]) => key);
@@ -267,12 +321,12 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
           if (saved.status === 413) {
             // Only a cookie store refuses, and only when the sealed data really passes 4096 bytes.
             expect(target.serverSide).toBe(false);
-            expect(new TextEncoder().encode(JSON.stringify(Object.fromEntries(entries))).length).toBeGreaterThan(2_000);
+            expect(new TextEncoder().encode(JSON.stringify(Object.fromEntries(entries))).length).toBeGreaterThan(2_000 * chunks);
             tooLarge++;
             return;
           }
           expect(saved.status).toBe(200);
-          let cookie = `${NAME}=${cookieOf(saved)}`;
+          let cookie = cookieHeader(partsOf(saved));
           const original = entries.map(([, value]) => value);
 
           expect((await app.app.request("/whoami", { headers: { Cookie: cookie } })).status).toBe(200);
@@ -284,7 +338,7 @@ export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void 
           const bumped = await app.app.request("/bump", { method: "POST", headers: { Cookie: cookie } });
           expect(bumped.status).toBe(200);
           app.take();
-          cookie = `${NAME}=${cookieOf(bumped)}`;
+          cookie = cookieHeader(partsOf(bumped));
           expect((await app.app.request("/whoami", { headers: { Cookie: cookie } })).status).toBe(200);
           const reloaded = app.take();
           expectExactly(reloaded.values, original);

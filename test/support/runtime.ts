@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { storeConformance } from "../conformance-suite.ts";
 import { subjects } from "../runtimes/subjects.ts";
-import type { UpstashAccess } from "../runtimes/subjects.ts";
+import type { TcpRedis, UpstashAccess } from "../runtimes/subjects.ts";
 
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -53,9 +53,9 @@ export function run(file: string, args: string[], env: Record<string, string> = 
 }
 
 /** How many cases the conformance suite declares over the stores of test/runtimes/subjects.ts. */
-export function conformanceCaseCount(upstash?: UpstashAccess): number {
+export function conformanceCaseCount(upstash?: UpstashAccess, redis?: TcpRedis): number {
   let count = 0;
   const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++ };
-  for (const [label, subject] of Object.entries(subjects(upstash))) storeConformance(runner, label, subject);
+  for (const [label, subject] of Object.entries(subjects(upstash, redis))) storeConformance(runner, label, subject);
   return count;
 }

@@ -1,0 +1,88 @@
+/**
+ * `RedisStore`: sessions in Redis over TCP, for Node and Bun servers, through the client the app
+ * already has (node-redis, ioredis, or Bun's `RedisClient`). The same keys, fields and scripts as
+ * `UpstashRedisStore`: with the same prefix and secrets, a Worker on Upstash and a Node server on
+ * TCP share sessions through one Redis.
+ *
+ * @module
+ */
+
+import { SessionError, assertConfig } from "../errors.ts";
+import { RedisDriver } from "../server-store/redis/driver.ts";
+import type { RedisCommand } from "../server-store/redis/script.ts";
+import { ServerStore } from "../server-store/server-store.ts";
+import type { ServerStoreOptions } from "../server-store/server-store.ts";
+
+/** A node-redis client (`createClient()` from `redis`, connected): it has `sendCommand`. */
+export interface NodeRedisLike {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** An ioredis client (`new Redis()` from `ioredis`): it has `call`. */
+export interface IoRedisLike {
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/** Bun's built-in client (`new RedisClient()` from `bun`): it has `send`. */
+export interface BunRedisLike {
+  send(command: string, args: string[]): Promise<unknown>;
+}
+
+/** Any client `RedisStore` can talk through, told apart by shape. */
+export type RedisClientLike = NodeRedisLike | IoRedisLike | BunRedisLike;
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions extends ServerStoreOptions {
+  /** A connected node-redis client, an ioredis client, or Bun's `RedisClient`. */
+  client: RedisClientLike;
+  /** Prepended to every Redis key. @default "session:" */
+  prefix?: string;
+  /** Milliseconds one call may take before it rejects with `ERR_SESSION_STORE`. @default 5000 */
+  timeout?: number;
+}
+
+/**
+ * Sessions in Redis over TCP. One round trip to load a session, one to save it (one atomic
+ * script: fields, TTL, owner index), none for a request without a valid signed cookie. A refused
+ * connection, a timeout or a Redis error rejects with `ERR_SESSION_STORE`.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "redis";
+ * import { RedisStore } from "web-sessions/redis";
+ *
+ * const client = await createClient({ url: process.env.REDIS_URL }).connect();
+ * const store = new RedisStore({ client, secrets: process.env.SESSION_SECRET!, owner: "userId" });
+ * ```
+ */
+export class RedisStore extends ServerStore {
+  protected readonly driver: RedisDriver;
+
+  constructor(options: RedisStoreOptions) {
+    super(options, "RedisStore");
+    const { client, prefix = "session:", timeout = 5000 } = options;
+    assertConfig(typeof prefix === "string", "RedisStore: prefix must be a string");
+    assertConfig(Number.isFinite(timeout) && timeout > 0, "RedisStore: timeout must be a positive number of milliseconds");
+    this.driver = new RedisDriver({ send: commandOf(client), prefix, timeout, redact });
+  }
+}
+
+/** How to send one command through `client`. ioredis also has a `sendCommand` of its own: `call` first. */
+function commandOf(client: RedisClientLike): RedisCommand {
+  const any = client as Partial<NodeRedisLike & IoRedisLike & BunRedisLike> | undefined;
+  if (typeof any?.call === "function") return ([name, ...args]) => any.call!(name!, ...args);
+  if (typeof any?.send === "function") return ([name, ...args]) => any.send!(name!, args);
+  if (typeof any?.sendCommand === "function") return (args) => any.sendCommand!(args);
+  throw new SessionError("ERR_SESSION_CONFIG", "RedisStore: client must be a node-redis, ioredis or Bun RedisClient");
+}
+
+/**
+ * Clients keep the command, session data included, on their errors (ioredis's `command.args`):
+ * the cause keeps only the error's name and message.
+ */
+function redact(error: unknown): unknown {
+  if (!(error instanceof Error)) return new Error(String(error));
+  const copy = new Error(error.message);
+  copy.name = error.name;
+  return copy;
+}

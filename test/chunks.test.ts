@@ -1,0 +1,226 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { getSession, manySessions, sessions } from "../adapters/hono.ts";
+import * as bun from "../adapters/bun.ts";
+import * as deno from "../adapters/deno.ts";
+import * as workers from "../adapters/workers.ts";
+import { MAX_LINE_BYTES, chunkCookies, chunkName, joinChunks } from "../src/chunks.ts";
+import { resolveCookieOptions } from "../src/options.ts";
+import * as core from "../src/index.ts";
+import { CookieStore } from "../src/stores/cookie.ts";
+import type { CookieStoreOptions } from "../src/stores/cookie.ts";
+import { OLD_SECRET, SECRET, TestBrowser } from "./support/browser.ts";
+
+const bytes = (text: string) => new TextEncoder().encode(text).length;
+// Random-looking text: nothing in the format compresses, so the sealed size follows the data.
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const blob = (size: number) => Array.from({ length: size }, (_, i) => ALPHABET[(i * 7919) % 62]).join("");
+
+/** A Hono app over one chunked store: POST /?size=N stores N characters, GET / reads them back. */
+function chunkedApp(options: Partial<CookieStoreOptions> = {}, name = "session", cookie = {}) {
+  const invalid: string[] = [];
+  const app = new Hono();
+  app.use(sessions(name, new CookieStore({ secrets: SECRET, chunks: 4, ...options }), { cookie, onInvalidCookie: (n) => void invalid.push(n) }));
+  app.post("/", async (c) => {
+    const session = getSession(c);
+    session.set("blob", blob(Number(c.req.query("size"))));
+    try {
+      await session.save();
+    } catch (error) {
+      return c.text((error as core.SessionError).code, 413);
+    }
+    return c.text("saved");
+  });
+  app.get("/", (c) => c.json({ isNew: getSession(c).isNew, length: (getSession(c).get("blob") as string | undefined)?.length ?? 0 }));
+  app.post("/logout", async (c) => {
+    await getSession(c).destroy();
+    return c.text("bye");
+  });
+  return { app, invalid };
+}
+
+const namesOf = (lines: string[]) => lines.map((line) => line.slice(0, line.indexOf("=")));
+
+describe("chunkCookies and joinChunks", () => {
+  const options = resolveCookieOptions({ domain: "a-rather-long-subdomain.example.com", path: "/some/longer/path" });
+
+  it("splits into whole Set-Cookie lines of at most 4096 bytes that join back to the value", () => {
+    const value = "x".repeat(10_000);
+    const lines = chunkCookies("session", value, options, 4)!;
+    expect(namesOf(lines)).toEqual(["session", "session.1", "session.2"]);
+    for (const line of lines) expect(bytes(line)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    expect(bytes(lines[0]!)).toBe(MAX_LINE_BYTES); // filled to the byte, attributes counted
+    const cookies = new Map(lines.map((line) => [line.slice(0, line.indexOf("=")), [line.slice(line.indexOf("=") + 1, line.indexOf(";"))]]));
+    expect(joinChunks(cookies, "session", 4)).toEqual([value]);
+  });
+
+  it("returns undefined when the value needs more chunks than allowed", () => {
+    expect(chunkCookies("session", "x".repeat(8_100), options, 2)).toBeUndefined();
+    expect(chunkCookies("session", "x".repeat(7_900), options, 2)).toHaveLength(2);
+  });
+
+  it("pairs duplicated names by position and stops at the first chunk name that is missing", () => {
+    const cookies = new Map([
+      ["s", ["a0", "b0"]],
+      ["s.1", ["a1"]],
+      ["s.3", ["a3"]],
+    ]);
+    expect(joinChunks(cookies, "s", 4)).toEqual(["a0a1", "b0"]);
+    expect(joinChunks(new Map(), "s", 4)).toBeUndefined();
+    expect(chunkName("__Host-s", 2)).toBe("__Host-s.2");
+  });
+});
+
+describe("CookieStore with chunks", () => {
+  it("keeps a 9 KB session (6.7 KB of data, sealed) in three cookies, each whole line within 4096 bytes, and reads it back", async () => {
+    const { app } = chunkedApp();
+    const b = new TestBrowser((request) => app.fetch(request));
+    expect(await (await b.fetch("/?size=6700", { method: "POST" })).text()).toBe("saved");
+    expect(namesOf(b.lastSetCookies)).toEqual(["session", "session.1", "session.2"]);
+    for (const line of b.lastSetCookies) expect(bytes(line)).toBeLessThanOrEqual(4096);
+    expect(await b.json("/")).toEqual({ isNew: false, length: 6700 });
+  });
+
+  it("sends one ordinary cookie for a session that fits, and deletes the chunks a shrinking session no longer needs", async () => {
+    const { app } = chunkedApp();
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/?size=100", { method: "POST" });
+    expect(namesOf(b.lastSetCookies)).toEqual(["session"]);
+    await b.fetch("/?size=6700", { method: "POST" });
+    expect([...b.cookies.keys()]).toEqual(["session", "session.1", "session.2"]);
+    await b.fetch("/?size=4000", { method: "POST" });
+    expect(namesOf(b.lastSetCookies)).toEqual(["session", "session.1", "session.2"]);
+    expect(b.lastSetCookies[2]).toMatch(/^session\.2=; Max-Age=0;/);
+    expect([...b.cookies.keys()]).toEqual(["session", "session.1"]);
+    expect(await b.json("/")).toEqual({ isNew: false, length: 4000 });
+    await b.fetch("/?size=10", { method: "POST" });
+    expect([...b.cookies.keys()]).toEqual(["session"]);
+    expect(await b.json("/")).toEqual({ isNew: false, length: 10 });
+  });
+
+  it("opens nothing from a missing, extra, reordered or mixed chunk, and never fails the request", async () => {
+    const { app, invalid } = chunkedApp();
+    const mint = async (size: number) => {
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch(`/?size=${size}`, { method: "POST" });
+      return Object.fromEntries(b.cookies);
+    };
+    const one = await mint(6700);
+    const other = await mint(6700);
+    const small = await mint(100);
+    const headers = [
+      { session: one.session, "session.2": one["session.2"] }, // missing the middle
+      { session: one.session, "session.1": one["session.1"] }, // missing the last
+      { ...one, "session.3": other["session.2"] }, // extra
+      { ...small, "session.1": one["session.1"] }, // extra behind a whole small session
+      { session: one.session, "session.1": one["session.2"], "session.2": one["session.1"] }, // reordered
+      { ...one, "session.1": other["session.1"] }, // mixed
+    ];
+    for (const cookies of headers) {
+      const header = Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join("; ");
+      const response = await app.request("/", { headers: { Cookie: header } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ isNew: true, length: 0 });
+    }
+    expect(invalid).toHaveLength(headers.length);
+    // The order of the names in the header does not matter, only which value each name has.
+    const reversed = Object.entries(one).reverse().map(([name, value]) => `${name}=${value}`).join("; ");
+    expect(await (await app.request("/", { headers: { Cookie: reversed } })).json()).toEqual({ isNew: false, length: 6700 });
+  });
+
+  it("rejects a session past all its chunks with ERR_SESSION_COOKIE_TOO_LARGE and sends no Set-Cookie", async () => {
+    const { app } = chunkedApp({ chunks: 2 });
+    const response = await app.request("/?size=7000", { method: "POST" });
+    expect(response.status).toBe(413);
+    expect(await response.text()).toBe("ERR_SESSION_COOKIE_TOO_LARGE");
+    expect(response.headers.getSetCookie()).toEqual([]);
+    expect(await (await app.request("/?size=5000", { method: "POST" })).text()).toBe("saved");
+  });
+
+  it("opens chunks sealed with an older secret and re-seals them with the newest at the next save", async () => {
+    const old = chunkedApp({ secrets: [OLD_SECRET] }).app;
+    const rotated = chunkedApp({ secrets: [SECRET, OLD_SECRET] }).app;
+    const newOnly = chunkedApp({ secrets: [SECRET] }).app;
+    const b = new TestBrowser((request) => old.fetch(request));
+    await b.fetch("/?size=6700", { method: "POST" });
+    const sealedOld = b.cookieHeader();
+    expect(await (await newOnly.request("/", { headers: { Cookie: sealedOld } })).json()).toEqual({ isNew: true, length: 0 });
+    expect(await (await rotated.request("/", { headers: { Cookie: sealedOld } })).json()).toEqual({ isNew: false, length: 6700 });
+    const resealed = new TestBrowser((request) => rotated.fetch(request));
+    resealed.cookies.clear();
+    for (const pair of sealedOld.split("; ")) resealed.cookies.set(pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1));
+    await resealed.fetch("/?size=6700", { method: "POST" });
+    expect(await (await newOnly.request("/", { headers: { Cookie: resealed.cookieHeader() } })).json()).toEqual({ isNew: false, length: 6700 });
+  });
+
+  it("destroy() deletes the session and every chunk the browser holds", async () => {
+    const { app } = chunkedApp();
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/?size=6700", { method: "POST" });
+    await b.fetch("/logout", { method: "POST" });
+    expect(namesOf(b.lastSetCookies)).toEqual(["session", "session.1", "session.2"]);
+    for (const line of b.lastSetCookies) expect(line).toMatch(/=; Max-Age=0;/);
+    expect(b.cookies.size).toBe(0);
+  });
+
+  it("keeps several named sessions apart, each with its own chunks", async () => {
+    const store = new CookieStore({ secrets: SECRET, chunks: 3 });
+    const app = new Hono();
+    app.use(manySessions(["a", "b"], store));
+    app.post("/", async (c) => {
+      for (const [name, size] of [["a", 4000], ["b", 300]] as const) {
+        getSession(c, name).set("blob", blob(size) + name);
+        await getSession(c, name).save();
+      }
+      return c.text("saved");
+    });
+    app.get("/", (c) => c.json(["a", "b"].map((name) => (getSession(c, name).get("blob") as string | undefined)?.slice(-1))));
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/", { method: "POST" });
+    expect(namesOf(b.lastSetCookies)).toEqual(["a", "a.1", "b"]);
+    expect(await b.json("/")).toEqual(["a", "b"]);
+    expect(() => manySessions(["a", "a.1"], store)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+  });
+
+  it("keeps a __Host- prefix on every chunk, and counts long attributes in each line", async () => {
+    const { app } = chunkedApp({}, "__Host-s", { path: "/" });
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/?size=6700", { method: "POST" });
+    expect(namesOf(b.lastSetCookies)).toEqual(["__Host-s", "__Host-s.1", "__Host-s.2"]);
+    for (const line of b.lastSetCookies) expect(line).toMatch(/; Path=\/; HttpOnly; Secure;/);
+    const long = chunkedApp({}, "session", { domain: `${"sub.".repeat(60)}example.com`, path: `/${"p".repeat(300)}` }).app;
+    const response = await long.request("/?size=6700", { method: "POST" });
+    expect(response.headers.getSetCookie().length).toBe(3);
+    for (const line of response.headers.getSetCookie()) expect(bytes(line)).toBeLessThanOrEqual(4096);
+  });
+
+  it("refuses chunks that are not an integer from 1 to 10 when the store is built", () => {
+    for (const chunks of [0, 11, 1.5, Number.NaN]) {
+      expect(() => new CookieStore({ secrets: SECRET, chunks })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
+  it("works through every adapter's withSessions", async () => {
+    const store = new CookieStore({ secrets: SECRET, chunks: 4 });
+    type Adapter = {
+      withSessions(config: core.SessionsConfig, handler: (request: Request) => Promise<Response>): (request: Request, ...rest: unknown[]) => Promise<Response>;
+      getSession(request: Request): core.Session;
+    };
+    for (const adapter of [core, workers, deno, bun] as unknown as Adapter[]) {
+      const handler = adapter.withSessions({ store }, async (request: Request) => {
+        const session = adapter.getSession(request);
+        const before = (session.get("blob") as string | undefined)?.length ?? 0;
+        session.set("blob", blob(before + 4000));
+        await session.save();
+        return new Response(String(before));
+      });
+      const call = (cookie?: string) => handler(new Request("http://localhost/", { headers: cookie ? { Cookie: cookie } : {} }), {}, {});
+      const first = await call();
+      const cookie = first.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ");
+      expect(first.headers.getSetCookie()).toHaveLength(2);
+      const second = await call(cookie);
+      expect(await second.text()).toBe("4000");
+      expect(second.headers.getSetCookie()).toHaveLength(3);
+    }
+  });
+});

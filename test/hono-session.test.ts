@@ -1,0 +1,118 @@
+// migrateFrom: [fromHonoSession({ secret })]: cookies minted by @hono/session 0.2 itself, running
+// in a Hono app, open as sessions and are re-sealed in our format at their next save.
+import { useSession } from "@hono/session";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { getSession, sessions } from "../adapters/hono.ts";
+import { fromHonoSession } from "../src/jwt/index.ts";
+import { CookieStore } from "../src/stores/cookie.ts";
+import { SECRET, TestBrowser } from "./support/browser.ts";
+
+const HONO_SECRET = "the-secret-the-app-gave-hono-session";
+
+interface HonoSessionVar {
+  session: { get(): Promise<Record<string, unknown> | null>; update(data: Record<string, unknown>): Promise<void> };
+}
+
+/** An app on @hono/session: POST /login stores the JSON body as the session's data. */
+function honoSessionApp(options: { duration?: { absolute: number } } = {}) {
+  const app = new Hono();
+  app.use(useSession({ secret: HONO_SECRET, ...options }));
+  app.post("/login", async (c) => {
+    await (c.var as unknown as HonoSessionVar).session.update(await c.req.json());
+    return c.text("ok");
+  });
+  return app;
+}
+
+async function mintHonoCookie(data: Record<string, unknown>, options?: { duration?: { absolute: number } }): Promise<string> {
+  const response = await honoSessionApp(options).request("/login", { method: "POST", body: JSON.stringify(data) });
+  const line = response.headers.getSetCookie().find((each) => each.startsWith("sid="));
+  expect(line, "@hono/session set its cookie").toBeDefined();
+  return line!.split(";")[0]!;
+}
+
+/** The same app moved to web-sessions: GET / reads the session, POST /visit changes it. */
+function migratedApp(secret = HONO_SECRET) {
+  const store = new CookieStore({ secrets: SECRET, migrateFrom: [fromHonoSession({ secret })] });
+  const app = new Hono();
+  app.use(sessions("sid", store));
+  app.get("/", (c) => {
+    const session = getSession(c);
+    return c.json({ id: session.id, isNew: session.isNew, userId: session.get("userId") ?? null, name: session.get("name") ?? null, visits: session.get("visits") ?? 0 });
+  });
+  app.post("/visit", async (c) => {
+    const session = getSession(c);
+    session.set("visits", ((session.get("visits") as number | undefined) ?? 0) + 1);
+    await session.save();
+    return c.text("ok");
+  });
+  return app;
+}
+
+describe("migrateFrom: [fromHonoSession({ secret })]", () => {
+  it("opens a cookie @hono/session sealed, with its data and isNew false, and sends nothing until a save", async () => {
+    const cookie = await mintHonoCookie({ userId: 42, name: "Ada" });
+    const response = await migratedApp().request("/", { headers: { Cookie: cookie } });
+    expect(await response.json()).toMatchObject({ isNew: false, userId: 42, name: "Ada", visits: 0 });
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("keeps the session's id stable while the old cookie is still in use", async () => {
+    const cookie = await mintHonoCookie({ userId: 1 });
+    const app = migratedApp();
+    const first = (await (await app.request("/", { headers: { Cookie: cookie } })).json()) as { id: string };
+    const second = (await (await app.request("/", { headers: { Cookie: cookie } })).json()) as { id: string };
+    expect(first.id).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+    expect(second.id).toBe(first.id);
+  });
+
+  it("re-seals the session in our format at its next save: a store without migrateFrom then opens it", async () => {
+    const app = migratedApp();
+    const b = new TestBrowser((request) => app.fetch(request));
+    const [name, value] = (await mintHonoCookie({ userId: 7, name: "Grace" }, { duration: { absolute: 3600 } })).split("=") as [string, string];
+    b.cookies.set(name, value);
+    const { id } = await b.json("/");
+    await b.fetch("/visit", { method: "POST" });
+    const resealed = b.cookies.get("sid")!;
+    expect(resealed).not.toBe(value);
+    expect(resealed.split(".")).toHaveLength(2); // the compact format: kid.sealed
+    const plain = new Hono();
+    plain.use(sessions("sid", new CookieStore({ secrets: SECRET })));
+    plain.get("/", (c) => c.json({ id: getSession(c).id, isNew: getSession(c).isNew, userId: getSession(c).get("userId"), visits: getSession(c).get("visits") }));
+    expect(await (await plain.request("/", { headers: { Cookie: b.cookieHeader() } })).json()).toEqual({ id, isNew: false, userId: 7, visits: 1 });
+  });
+
+  it("opens nothing from a cookie under another secret, an expired one, a tampered one or junk: a fresh session", async () => {
+    const app = migratedApp("a-different-hono-session-secret");
+    const valid = await mintHonoCookie({ userId: 1 });
+    expect(await (await app.request("/", { headers: { Cookie: valid } })).json()).toMatchObject({ isNew: true, userId: null });
+    const ours = migratedApp();
+    const expired = await mintHonoCookie({ userId: 2 }, { duration: { absolute: -10 } });
+    const tampered = valid.slice(0, -3) + (valid.endsWith("AAA") ? "BBB" : "AAA");
+    for (const cookie of [expired, tampered, "sid=junk", "sid=a.b.c.d.e", `sid=${"x".repeat(5000)}`]) {
+      const response = await ours.request("/", { headers: { Cookie: cookie } });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ isNew: true, userId: null });
+    }
+  });
+
+  it("with rolling: true, re-seals a cookie that had no exp on the first read", async () => {
+    const store = new CookieStore({ secrets: SECRET, migrateFrom: [fromHonoSession({ secret: HONO_SECRET })] });
+    const app = new Hono();
+    app.use(sessions("sid", store, { rolling: true }));
+    app.get("/", (c) => c.json({ userId: getSession(c).get("userId") }));
+    const response = await app.request("/", { headers: { Cookie: await mintHonoCookie({ userId: 9 }) } });
+    expect(await response.json()).toEqual({ userId: 9 });
+    const resealed = response.headers.getSetCookie()[0]!.split(";")[0]!;
+    const plain = new Hono();
+    plain.use(sessions("sid", new CookieStore({ secrets: SECRET })));
+    plain.get("/", (c) => c.json({ userId: getSession(c).get("userId") }));
+    expect(await (await plain.request("/", { headers: { Cookie: resealed } })).json()).toEqual({ userId: 9 });
+  });
+
+  it("refuses an empty secret, and migrateFrom entries that are not readers, when built", () => {
+    expect(() => fromHonoSession({ secret: "" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    expect(() => new CookieStore({ secrets: SECRET, migrateFrom: [{} as never] })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+  });
+});

@@ -1,0 +1,240 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import type { Server, Socket } from "node:net";
+import { Hono } from "hono";
+import { Redis as IoRedis } from "ioredis";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getSession, sessions } from "../../adapters/hono.ts";
+import { SessionError } from "../../src/errors.ts";
+import { RedisScript } from "../../src/server-store/redis/script.ts";
+import type { SessionWrite, Store } from "../../src/store.ts";
+import { RedisStore } from "../../src/stores/redis.ts";
+import type { RedisStoreOptions } from "../../src/stores/redis.ts";
+import { UpstashRedisStore } from "../../src/stores/upstash.ts";
+import { describeStoreConformance } from "../conformance.ts";
+import { SECRET, TestBrowser } from "../support/browser.ts";
+import { freePort } from "../support/free-port.ts";
+import { ensureRedis } from "../support/redis.ts";
+import { startUpstashEndpoint } from "../support/upstash-endpoint.ts";
+
+const { url } = await ensureRedis();
+const nodeRedis = await createClient({ url }).connect();
+const ioredis = new IoRedis(url);
+const endpoint = await startUpstashEndpoint({ redisUrl: url });
+afterAll(async () => {
+  nodeRedis.destroy();
+  ioredis.disconnect();
+  await endpoint.close();
+});
+
+const prefix = () => `test:tcp:${randomBytes(6).toString("hex")}:`;
+
+for (const [label, client] of [["node-redis", nodeRedis], ["ioredis", ioredis]] as const) {
+  // One prefix per factory: the stores it makes are instances of one app sharing Redis.
+  const shared = prefix();
+  describeStoreConformance(`RedisStore (${label})`, {
+    make: (secrets = [SECRET], options) => new RedisStore({ client, secrets, prefix: shared, ...options }),
+    serverSide: true,
+    sharedBackend: true,
+  });
+}
+
+/** A node-redis client that counts the commands sent through it. */
+function counted() {
+  const counter = { commands: [] as string[], client: { sendCommand: (args: string[]) => (counter.commands.push(args[0]!), nodeRedis.sendCommand(args)) } };
+  return counter;
+}
+
+function counterApp(store: Store) {
+  const app = new Hono();
+  app.use(sessions("session", store));
+  app.get("/read", (c) => c.json(getSession(c).get("count") ?? null));
+  app.post("/incr", async (c) => {
+    getSession(c).set("count", ((getSession(c).get("count") as number) ?? 0) + 1);
+    await getSession(c).save();
+    return c.json(getSession(c).get("count"));
+  });
+  app.post("/logout", async (c) => {
+    await getSession(c).destroy();
+    return c.text("bye");
+  });
+  return app;
+}
+
+describe("RedisStore round trips", () => {
+  it("loads with one command and saves with one (EVALSHA: fields, TTL and owner index)", async () => {
+    const counter = counted();
+    const app = counterApp(new RedisStore({ client: counter.client, secrets: SECRET, prefix: prefix(), owner: "userId" }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.json("/incr", { method: "POST" });
+    expect(counter.commands).toEqual(["EVALSHA"]);
+    counter.commands.length = 0;
+    expect(await b.json("/incr", { method: "POST" })).toBe(2);
+    expect(counter.commands).toEqual(["HGETALL", "EVALSHA"]);
+    counter.commands.length = 0;
+    await b.json("/read");
+    await app.request("/read", { headers: { Cookie: "session=forged.value" } });
+    expect(counter.commands).toEqual(["HGETALL"]);
+  });
+
+  it("loads a script Redis does not have yet with EVAL, then runs it by EVALSHA", async () => {
+    const counter = counted();
+    // A script no one has run: its text is new to this Redis.
+    const script = new RedisScript("probe", `return ARGV[1] -- ${randomBytes(8).toString("hex")}`);
+    const send = (args: string[]) => counter.client.sendCommand(args);
+    expect(await script.run(send, [], ["one"])).toBe("one");
+    expect(counter.commands).toEqual(["EVALSHA", "EVAL"]);
+    expect(await script.run(send, [], ["two"])).toBe("two");
+    expect(counter.commands).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
+  });
+});
+
+describe("RedisStore and UpstashRedisStore share sessions through one Redis", () => {
+  it("a session written over HTTP is read, changed and destroyed over TCP, and back", async () => {
+    const shared = { secrets: SECRET, prefix: prefix(), owner: "userId" };
+    const http = new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, ...shared });
+    const tcp = new RedisStore({ client: ioredis, ...shared });
+    const overHttp = counterApp(http);
+    const overTcp = counterApp(tcp);
+    const b = new TestBrowser((request) => overHttp.fetch(request));
+    expect(await b.json("/incr", { method: "POST" })).toBe(1);
+    const cookie = b.cookieHeader();
+    expect(await (await overTcp.request("/read", { headers: { Cookie: cookie } })).json()).toBe(1);
+    expect(await (await overTcp.request("/incr", { method: "POST", headers: { Cookie: cookie } })).json()).toBe(2);
+    expect(await b.json("/read")).toBe(2);
+
+    // The owner index too: a session signed in over TCP is listed and destroyed over HTTP.
+    const login = new Hono();
+    login.use(sessions("session", tcp));
+    login.post("/", async (c) => {
+      getSession(c).set("userId", "ada");
+      await getSession(c).save();
+      return c.json(getSession(c).id);
+    });
+    const tcpBrowser = new TestBrowser((request) => login.fetch(request));
+    const id = await tcpBrowser.json("/", { method: "POST" });
+    expect((await http.list("ada")).map((info) => info.id)).toEqual([id]);
+    expect(await http.destroyAll("ada")).toBe(1);
+    expect(await tcp.list("ada")).toEqual([]);
+
+    await (await overTcp.request("/logout", { method: "POST", headers: { Cookie: cookie } })).text();
+    expect(await b.json("/read")).toBeNull();
+  });
+});
+
+/** A save that sets one key, as the jar would hand it to the store. */
+function write(id: string): SessionWrite {
+  const now = Date.now();
+  return {
+    id,
+    previousId: undefined,
+    data: new Map([["secret", "s3cr3t-value"]]),
+    changed: new Set(["secret"]),
+    deleted: new Set(),
+    cleared: false,
+    createdAt: now,
+    expiresAt: now + 60_000,
+    flashes: new Map(),
+    flashIds: new Map(),
+  };
+}
+
+async function storeError(promise: Promise<unknown>): Promise<SessionError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SessionError);
+  expect((error as SessionError).code).toBe("ERR_SESSION_STORE");
+  const cause = (error as SessionError).cause as Error;
+  expect(`${(error as Error).message}\n${cause?.message}\n${cause?.stack}\n${JSON.stringify(cause)}`).not.toContain("s3cr3t-value");
+  return error as SessionError;
+}
+
+describe("RedisStore keys", () => {
+  it("keeps an owner's index as a sorted set that expires with its longest-lived session", async () => {
+    const keys = prefix();
+    const store = new RedisStore({ client: nodeRedis, secrets: SECRET, prefix: keys, owner: "userId", cookie: { maxAge: 60 } });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/", async (c) => {
+      getSession(c).set("userId", "ada");
+      await getSession(c).save();
+      return c.json(getSession(c).id);
+    });
+    const id = await new TestBrowser((request) => app.fetch(request)).json("/", { method: "POST" });
+    const index = `${keys}owner:ada`;
+    expect(await ioredis.type(index)).toBe("zset");
+    expect(await ioredis.zrange(index, "0", "-1")).toEqual([id]);
+    const ttl = await ioredis.pttl(index);
+    expect(ttl).toBeGreaterThan(55_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+    expect(await ioredis.hget(`${keys}${id}`, "m:o")).toBe("=ada");
+  });
+});
+
+describe("RedisStore faults", () => {
+  let cookieValue = "";
+  beforeAll(async () => {
+    // A valid cookie of a session that lives in the test Redis, to load through broken clients.
+    const store = new RedisStore({ client: nodeRedis, secrets: SECRET, prefix: "test:tcp:faults:" });
+    cookieValue = (await store.save("session", write(randomBytes(16).toString("base64url"))))!;
+  });
+
+  async function expectBothFail(store: RedisStore): Promise<SessionError> {
+    await storeError(store.load("session", cookieValue));
+    return storeError(store.save("session", write(randomBytes(16).toString("base64url"))));
+  }
+
+  it("rejects with ERR_SESSION_STORE when the connection is refused (node-redis and ioredis)", async () => {
+    const port = await freePort();
+    const closed = createClient({ url: `redis://127.0.0.1:${port}` }); // never connected
+    await expectBothFail(new RedisStore({ client: closed, secrets: SECRET, prefix: "test:tcp:faults:" }));
+    const refused = new IoRedis(port, "127.0.0.1", { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await expectBothFail(new RedisStore({ client: refused, secrets: SECRET, prefix: "test:tcp:faults:" }));
+    refused.disconnect();
+  });
+
+  it("rejects with ERR_SESSION_STORE when Redis does not answer within the timeout", async () => {
+    // A server that accepts connections and never answers.
+    const sockets = new Set<Socket>();
+    const silent: Server = createServer((socket) => sockets.add(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => silent.listen(port, "127.0.0.1", resolve));
+    const client = new IoRedis(port, "127.0.0.1", { enableReadyCheck: false, maxRetriesPerRequest: 0 });
+    try {
+      const started = Date.now();
+      const error = await expectBothFail(new RedisStore({ client, secrets: SECRET, prefix: "test:tcp:faults:", timeout: 200 }));
+      expect(error.message).toMatch(/within 200 ms/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      client.disconnect();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it("rejects with ERR_SESSION_STORE on a Redis error, without the command's data in the cause", async () => {
+    const store = new RedisStore({ client: ioredis, secrets: SECRET, prefix: prefix() });
+    const id = randomBytes(16).toString("base64url");
+    const value = (await store.save("session", write(id)))!;
+    const [key] = await ioredis.keys(`*${id}`);
+    await ioredis.set(key!, "not a hash", "PX", 60_000);
+    await storeError(store.load("session", value));
+    const error = await storeError(store.save("session", write(id)));
+    expect((error.cause as Error).message).toMatch(/WRONGTYPE/);
+  });
+});
+
+describe("RedisStore configuration", () => {
+  it.each([
+    ["no client", { secrets: SECRET }],
+    ["a client that is not one", { client: {}, secrets: SECRET }],
+    ["a short secret", { client: nodeRedis, secrets: "short" }],
+    ["a timeout of 0", { client: nodeRedis, secrets: SECRET, timeout: 0 }],
+    ["an empty owner key", { client: nodeRedis, secrets: SECRET, owner: "" }],
+  ])("throws ERR_SESSION_CONFIG for %s", (_label, options) => {
+    expect(() => new RedisStore(options as unknown as RedisStoreOptions)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+  });
+});
