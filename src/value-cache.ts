@@ -31,6 +31,13 @@ export interface CachedValue {
   expiresAt: number;
 }
 
+// Entries are found by the value's last characters, then the whole value is compared: hashing a
+// 400-character cookie value on every lookup cost about 1 µs of a 30 µs request (Node 20). The end
+// of every value this cache holds is a GCM tag or an HMAC, so tails of different values coincide
+// only by chance (132 bits); a value with a held value's tail but not its body is a miss.
+const TAIL = 22;
+const tail = (value: string) => (value.length > TAIL ? value.slice(-TAIL) : value);
+
 /**
  * A least-recently-used map from cookie value to opened text, at most `maxEntries` long.
  *
@@ -67,8 +74,8 @@ export class ValueCache {
    * An expired entry is dropped; the caller then takes the full path, which refuses it too.
    */
   get(name: string, value: string, now: number = Date.now()): CachedValue | undefined {
-    const entry = this.#entries.get(value);
-    if (!entry || entry.name !== name) return undefined;
+    const entry = this.#entries.get(tail(value));
+    if (!entry || entry.value !== value || entry.name !== name) return undefined;
     if (entry.expiresAt <= now) {
       this.#remove(entry);
       return undefined;
@@ -79,21 +86,22 @@ export class ValueCache {
 
   /** Holds `value` (sealed or authenticated here for the cookie `name`) with the text it opens to. */
   set(name: string, value: string, text: string, expiresAt: number): void {
-    let entry = this.#entries.get(value);
+    let entry = this.#entries.get(tail(value));
     if (entry) {
+      entry.value = value;
       entry.name = name;
       entry.text = text;
       entry.expiresAt = expiresAt;
     } else {
       entry = { value, name, text, expiresAt, older: undefined, newer: undefined };
-      this.#entries.set(value, entry);
+      this.#entries.set(tail(value), entry);
       if (this.#entries.size > this.#maxEntries) this.#remove(this.#oldest!);
     }
     this.#touch(entry);
   }
 
   #remove(entry: Entry): void {
-    this.#entries.delete(entry.value);
+    this.#entries.delete(tail(entry.value));
     const { older, newer } = entry;
     if (older) older.newer = newer;
     else this.#oldest = newer;

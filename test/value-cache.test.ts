@@ -316,3 +316,16 @@ describe("server stores: the verified signed id is cached the same way", () => {
     expect(subtle.counts.verify).toBe(3);
   });
 });
+
+describe("ValueCache: values that end alike", () => {
+  it("hands back only the exact value, and one value's entry replaces another's with the same end", () => {
+    const cache = new ValueCache(10);
+    const end = "x".repeat(40);
+    cache.set("s", `a${end}`, "a", LATER);
+    expect(cache.get("s", `b${end}`)).toBeUndefined();
+    cache.set("s", `b${end}`, "b", LATER);
+    expect(cache.get("s", `a${end}`)).toBeUndefined();
+    expect(cache.get("s", `b${end}`)?.text).toBe("b");
+    expect(cache.size).toBe(1);
+  });
+});
