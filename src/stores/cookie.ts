@@ -45,7 +45,8 @@ export interface CookieStoreOptions {
   /**
    * How many cookie values this store sealed or opened it keeps opened in memory (least recently
    * used dropped first), so a request carrying one of them skips the decrypt or verify: about
-   * 0.8 KB each for a 10-field session (bench/RESULTS.md). `0` turns it off. @default 1000
+   * 0.8 KB each for a 10-field session (bench/RESULTS.md). `0` turns it off. The compact format
+   * only: `format: "jwt"` values are opened by jose every time. @default 1000
    */
   cache?: number;
 }
