@@ -171,6 +171,23 @@ describe("CookieStore with the opened-value cache", () => {
     expect(subtle.counts.decrypt).toBe(1);
   });
 
+  it("opens a chunked session from the cache too: the chunks join into the value it sealed", async () => {
+    const store = new CookieStore({ secrets: SECRET, chunks: 3 });
+    const hono = new Hono();
+    hono.use(sessions("session", store));
+    hono.post("/login", async (c) => {
+      getSession(c).set("notes", "n".repeat(6000));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    hono.get("/", (c) => c.json({ length: (getSession(c).get("notes") as string | undefined)?.length ?? 0 }));
+    const browser = new TestBrowser((request) => hono.fetch(request));
+    await browser.fetch("/login", { method: "POST" });
+    expect(browser.cookies.size).toBeGreaterThan(1);
+    for (let i = 0; i < 3; i++) expect(await browser.json("/")).toEqual({ length: 6000 });
+    expect(subtle.counts.decrypt).toBe(0);
+  });
+
   it("gives each request its own copy of the data", async () => {
     const browser = app(new CookieStore({ secrets: SECRET }));
     await browser.fetch("/login", { method: "POST" });
