@@ -9,8 +9,18 @@
  * call, not per round.
  */
 
-import type { Hono } from "hono";
 import { assertProfile } from "./fixture.ts";
+
+/** What a row answers through: the part of a Hono app the client uses. */
+export interface App {
+  request(path: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+/**
+ * Which route a client drives. `counter`: GET / reads the profile, adds one to the counter and
+ * saves. `read`: POST /login once, then GET / reads the profile and saves nothing.
+ */
+export type Route = "counter" | "read";
 
 /** One benchmark row's app with the cookie a browser would hold for it. Checks every response. */
 export class Client {
@@ -18,13 +28,16 @@ export class Client {
   count = 0;
   setCookie = "";
   setCookieLines = 0;
+  /** Set-Cookie lines received on reads (read route): a library that re-sends its cookie pays for it. */
+  readSetCookies = 0;
   // The cookies held, by name: a chunked session is several.
   readonly #jar = new Map<string, string>();
 
   constructor(
     readonly label: string,
-    readonly app: Hono,
+    readonly app: App,
     readonly setsCookie = true,
+    readonly route: Route = "counter",
   ) {}
 
   /** Forgets the cookie: the next request starts a new session (logs in again). */
@@ -36,10 +49,35 @@ export class Client {
 
   /** One request: send the cookie, check the answer is the profile with the counter one higher, keep the new cookie. */
   async hit(): Promise<void> {
+    if (this.route === "read") return this.#read();
     const res = await this.app.request("/", this.cookie ? { headers: { Cookie: this.cookie } } : undefined);
     if (res.status !== 200) throw new Error(`${this.label}: status ${res.status}: ${await res.text()}`);
     assertProfile(this.label, await res.json(), ++this.count);
     if (!this.setsCookie) return;
+    this.#keep(res);
+  }
+
+  /** Read route: log in once (the profile with count 1), then each request reads it back unchanged. */
+  async #read(): Promise<void> {
+    if (this.setsCookie && !this.cookie) {
+      const login = await this.app.request("/login", { method: "POST" });
+      if (login.status !== 200) throw new Error(`${this.label}: login status ${login.status}: ${await login.text()}`);
+      await login.body?.cancel();
+      this.#keep(login);
+    }
+    const res = await this.app.request("/", this.cookie ? { headers: { Cookie: this.cookie } } : undefined);
+    if (res.status !== 200) throw new Error(`${this.label}: status ${res.status}: ${await res.text()}`);
+    assertProfile(this.label, await res.json(), 1);
+    this.count++;
+    // A library that sends its cookie again on a read is followed as a browser would follow it.
+    const lines = res.headers.getSetCookie();
+    if (lines.length > 0) {
+      this.readSetCookies += lines.length;
+      this.#keep(res);
+    }
+  }
+
+  #keep(res: Response): void {
     const lines = res.headers.getSetCookie();
     // A browser applies them in order, so the last one of a name wins (hono-sessions sends two on login).
     if (lines.length === 0) throw new Error(`${this.label}: no Set-Cookie in answer ${this.count}`);
@@ -114,8 +152,8 @@ export async function interleave(clients: readonly Client[], rounds: number, ms:
 }
 
 /** Checks that `requests` round trips through a fresh client come back intact (throws otherwise). */
-export async function checkRoundTrips(label: string, app: Hono, setsCookie: boolean, requests: number): Promise<Client> {
-  const client = new Client(label, app, setsCookie);
+export async function checkRoundTrips(label: string, app: App, setsCookie: boolean, requests: number, route: Route = "counter"): Promise<Client> {
+  const client = new Client(label, app, setsCookie, route);
   for (let i = 0; i < requests; i++) await client.hit();
   if (setsCookie && !client.cookie) throw new Error(`${label}: no cookie after ${requests} requests`);
   return client;

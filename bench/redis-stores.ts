@@ -33,7 +33,7 @@ export interface RedisResults {
 }
 
 /** Wraps a store to time its load and save calls. */
-class TimedStore implements Store {
+export class TimedStore implements Store {
   spent = 0;
 
   constructor(private readonly inner: Store) {}

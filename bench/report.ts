@@ -3,10 +3,11 @@
  * SVG string: two bar panels need no chart library.
  */
 
+import type { CacheMemory } from "./cache-memory.ts";
+import type { MemoryResults, StoreLatency } from "./stores.ts";
 import type { Kind } from "./variants.ts";
-import type { RedisResults } from "./redis-stores.ts";
+import type { RouteResult, RuntimeResult } from "./measure.ts";
 import type { DurableObjectResults } from "./durable-objects.ts";
-import type { MemoryResults } from "./stores.ts";
 
 export interface Row {
   id: string;
@@ -18,8 +19,12 @@ export interface Row {
   vsBare: number;
   /** The same against the floor app (bare Hono + one AES-GCM round trip of the same bytes). */
   vsFloor: number;
+  /** The same against the fastest peer of each round. */
+  vsFastestPeer?: number;
   /** Bytes of the Set-Cookie header, or undefined for rows that set none. */
   setCookieBytes: number | undefined;
+  /** Read route: Set-Cookie lines sent per read (a library that re-sends its cookie on reads). */
+  setCookiesPerRead?: number;
 }
 
 export interface Machine {
@@ -29,10 +34,16 @@ export interface Machine {
   os: string;
   node: string;
   pinned: string;
+  /** The 1, 5 and 15 minute load averages when the run started. */
+  load?: string;
+  /** The same when it ended. */
+  loadEnd?: string;
   commit: string;
   versions: Record<string, string>;
   rounds: number;
   ms: number;
+  runtimeRounds?: number;
+  runtimeMs?: number;
   seconds?: number;
 }
 
@@ -45,75 +56,121 @@ export interface Target {
 
 export interface Results {
   machine: Machine;
-  rows: Row[];
+  /** Node first, then the other runtimes that ran. */
+  runtimes: RuntimeResult[];
+  /** Runtimes left out, with the reason. */
+  skipped: string[];
   targets: Target[];
+  cache: CacheMemory | undefined;
   memory: MemoryResults | undefined;
-  redis: RedisResults[] | undefined;
+  /** The per-request table of the server stores. */
+  latency: StoreLatency[];
   durableObjects?: DurableObjectResults | undefined;
 }
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
-const fixed = (n: number, digits: number) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
+const fixed = (n: number | undefined, digits: number) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : "—");
 
-/** The main table, as Markdown. */
+/** A route's table, as Markdown. */
 export function mainTable(rows: readonly Row[], only?: (row: Row) => boolean): string {
+  const read = rows.some((row) => row.setCookiesPerRead !== undefined);
   const lines = [
-    "| | requests/s | µs/request | × bare | × floor app | Set-Cookie bytes |",
-    "|---|--:|--:|--:|--:|--:|",
+    `| | requests/s | µs/request | × bare | × floor app | × fastest peer | ${read ? "Set-Cookie per read" : "Set-Cookie bytes"} |`,
+    "|---|--:|--:|--:|--:|--:|--:|",
   ];
   for (const row of rows.filter(only ?? (() => true))) {
     const label = row.kind === "ours" ? `**${row.label}**` : row.label;
-    const bytes = row.setCookieBytes === undefined ? "—" : String(row.setCookieBytes);
-    lines.push(`| ${label} | ${int(row.rps)} | ${fixed(1e6 / row.rps, 1)} | ${fixed(row.vsBare, 2)} | ${fixed(row.vsFloor, 2)} | ${bytes} |`);
+    const last = read ? fixed(row.setCookiesPerRead, 2) : row.setCookieBytes === undefined ? "—" : String(row.setCookieBytes);
+    lines.push(`| ${label} | ${int(row.rps)} | ${fixed(1e6 / row.rps, 1)} | ${fixed(row.vsBare, 2)} | ${fixed(row.vsFloor, 2)} | ${fixed(row.vsFastestPeer, 2)} | ${last} |`);
   }
   return lines.join("\n");
 }
 
+/** web-sessions' encrypted CookieStore against the fastest peer, per runtime and route. */
+export function standing(runtimes: readonly RuntimeResult[]): string {
+  const lines = [
+    "| runtime | route | web-sessions CookieStore (encrypted), requests/s | × bare Hono | fastest peer | its requests/s | web-sessions × fastest peer | bare Hono × fastest peer (the ceiling) |",
+    "|---|---|--:|--:|---|--:|--:|--:|",
+  ];
+  for (const r of runtimes) {
+    for (const result of [r.counter, r.read]) {
+      const ours = result.rows.find((row) => row.id === "ws-encrypted");
+      const peer = result.rows.find((row) => row.label === result.fastestPeer);
+      const bare = result.rows.find((row) => row.id === "bare");
+      if (!ours) continue;
+      const route = result.route === "counter" ? "counter (read, +1, save)" : "read-only";
+      lines.push(`| ${r.runtime} | ${route} | ${int(ours.rps)} | ${fixed(ours.vsBare, 2)} | ${result.fastestPeer ?? "—"} | ${peer ? int(peer.rps) : "—"} | **${fixed(ours.vsFastestPeer, 2)}×** | ${fixed(bare?.vsFastestPeer, 2)}× |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+function timeSteps(rows: readonly Row[]): string[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  if (!["bare", "empty-middleware", "ws-null", "floor-aes", "ws-encrypted"].every((id) => byId.has(id))) return [];
+  const us = (id: string) => 1e6 / byId.get(id)!.rps;
+  const out: string[] = ["### Where the time goes, counter route (µs per request, this run)", ""];
+  const bare = us("bare");
+  const steps: [string, number][] = [
+    ["bare Hono, app.request() and reading the JSON answer", bare],
+    ["a middleware at all (Hono's compose, one more async step)", us("empty-middleware") - bare],
+    ["web-sessions' own machinery (cookie parsing, jar, Session, Set-Cookie) — null-store row", us("ws-null") - us("empty-middleware")],
+    ["the CookieStore's work (one encrypt, a cache hit instead of the decrypt, JSON, base64url)", us("ws-encrypted") - us("ws-null")],
+  ];
+  out.push("| step | µs |", "|---|--:|");
+  for (const [what, value] of steps) out.push(`| ${what} | ${fixed(value, 1)} |`);
+  out.push(`| **web-sessions CookieStore (encrypted), total** | **${fixed(us("ws-encrypted"), 1)}** |`);
+  out.push(`| the floor app, for comparison (bare Hono ${fixed(bare, 1)} + ${fixed(us("floor-aes") - bare, 1)}) | ${fixed(us("floor-aes"), 1)} |`);
+  out.push("");
+  out.push(
+    "Steps are differences between rows of this run. `npm run bench:profile` splits the time by function and by where the code lives (bench/PROFILE.md).",
+    "",
+  );
+  return out;
+}
+
 export function markdown(results: Results): string {
-  const { machine: m, rows, targets, memory, redis, durableObjects: d } = results;
+  const { machine: m, runtimes, skipped, targets, cache, memory, latency, durableObjects: d } = results;
   const versions = Object.entries(m.versions)
     .map(([name, version]) => `${name} ${version}`)
     .join(", ");
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  const us = (id: string) => 1e6 / byId.get(id)!.rps;
   const out: string[] = [];
   out.push("# Benchmark results", "");
   out.push(`Written by \`npm run bench\` (bench/run.ts) on ${m.date}${m.seconds ? `, in ${Math.round(m.seconds)} s` : ""}. Do not edit by hand.`, "");
-  out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.os}; ${m.pinned}.`);
-  out.push(`- Node ${m.node}; ${versions}; web-sessions at ${m.commit}.`);
+  out.push(`- Machine: ${m.cpu}, ${m.cores} cores, ${m.os}; ${m.pinned}${m.load ? `; load average ${m.load} when the run started${m.loadEnd ? `, ${m.loadEnd} when it ended` : ""}` : ""}.`);
+  out.push(`- ${runtimes.map((r) => r.runtime).join(", ")}; ${versions}; web-sessions at ${m.commit}.`);
   out.push(
-    `- Method: in process through \`app.request()\`, one request at a time, the cookie of each response sent with the next; every answer is checked (the counter one higher, the nine other fields equal) and the run fails otherwise. ${m.rounds} interleaved rounds of ${m.ms} ms per row; requests/s is the median over rounds, and each ratio is the median of the per-round ratios against the row measured in the same round, so load from other work on the machine cancels out.`,
+    `- Method: in process through \`app.request()\` on every runtime (inside the worker on workerd), one request at a time, the cookie of each response sent with the next; every answer is checked (the counter one higher, or unchanged on the read-only route, and the nine other fields equal) and the run fails otherwise. Rows are interleaved: every round runs every row for the same slice of time (${m.rounds} rounds of ${m.ms} ms on Node${m.runtimeRounds ? `, ${m.runtimeRounds} of ${m.runtimeMs} ms elsewhere` : ""}); requests/s is the median over rounds, and each ratio is the median of the per-round ratios against the row measured in the same round, so load from other work on the machine cancels out.`,
   );
   out.push(
-    "- Work per request, the same for every row: read a counter and nine profile fields (user id, name, email, two roles, locale, theme, plan, verified, last login: the 10-field session of test/stores/cookie.test.ts), add one to the counter, save, answer the fields as JSON.",
+    "- Two routes, the same 10-field session (user id, name, email, two roles, locale, theme, plan, verified, last login and a counter: the session of test/stores/cookie.test.ts). **Counter**: read the fields, add one to the counter, save. **Read-only**: sign in once, then read the fields and save nothing; each peer is read the way its README shows.",
     "",
   );
-  out.push("## Cookie sessions", "");
-  out.push(mainTable(rows), "");
-  out.push(
-    "Floors: bare Hono plus what any cookie session must do with the same JSON bytes — base64url alone; an HMAC-SHA-256 sign and verify; an AES-256-GCM encrypt and decrypt, keys imported once, Node's native base64url, IVs drawn from a pool. **The floor app** is the AES-GCM one. The null-store row runs web-sessions with a store that does nothing (no crypto, no JSON), to show the cost of the middleware itself.",
-    "",
-  );
-  out.push("### Targets", "");
+  out.push("## Where web-sessions stands", "");
+  out.push(standing(runtimes), "");
+  out.push("The last column is bare Hono, with no session at all, against the same peer: no session library can pass it.", "");
+  if (skipped.length) out.push(`Not run: ${skipped.join("; ")}.`, "");
+  out.push("### Targets (Node)", "");
   out.push("| target | measured | goal | |", "|---|--:|--:|---|");
   for (const t of targets) out.push(`| ${t.what} | ${t.value} | ${t.goal} | ${t.met ? "met" : "**not met**"} |`);
   out.push("");
-  if (byId.has("ws-null") && byId.has("floor-aes") && byId.has("ws-encrypted")) {
-    out.push("### Where the time goes (µs per request, this run)", "");
-    const bare = us("bare");
-    const steps: [string, number][] = [
-      ["bare Hono, app.request() and reading the JSON answer", bare],
-      ["a middleware at all (Hono's compose, one more async step)", us("empty-middleware") - bare],
-      ["web-sessions' own machinery (cookie parsing, jar, Session, Set-Cookie) — null-store row", us("ws-null") - us("empty-middleware")],
-      ["the CookieStore's work (two WebCrypto calls, JSON, base64url, payload)", us("ws-encrypted") - us("ws-null")],
-    ];
-    out.push("| step | µs |", "|---|--:|");
-    for (const [what, value] of steps) out.push(`| ${what} | ${fixed(value, 1)} |`);
-    out.push(`| **web-sessions CookieStore (encrypted), total** | **${fixed(us("ws-encrypted"), 1)}** |`);
-    out.push(`| the floor app, for comparison (bare Hono ${fixed(bare, 1)} + ${fixed(us("floor-aes") - bare, 1)}) | ${fixed(us("floor-aes"), 1)} |`);
-    out.push(`| **above the floor app** | **${fixed(us("ws-encrypted") - us("floor-aes"), 1)}** |`, "");
+  for (const [i, r] of runtimes.entries()) {
+    out.push(`## ${r.runtime}`, "");
+    out.push(`Measured ${r.method}.`, "");
+    out.push("### Counter route", "", mainTable(r.counter.rows), "");
+    out.push("### Read-only route", "", mainTable(r.read.rows), "");
+    if (i === 0) {
+      out.push(
+        "Floors: bare Hono plus what any cookie session must do with the same JSON bytes — base64url alone; an HMAC-SHA-256 sign and verify; an AES-256-GCM encrypt and decrypt (on the read-only route, one decrypt), keys imported once, the runtime's native base64url, IVs drawn from a pool. **The floor app** is the AES-GCM one. The null-store row runs web-sessions with a store that does nothing (no crypto, no JSON), to show the cost of the middleware itself; the `cache: 0` rows show the CookieStore without its opened-value cache.",
+        "",
+      );
+      out.push(...timeSteps(r.counter.rows));
+    }
+  }
+  if (cache) {
+    out.push("## The opened-value cache", "");
     out.push(
-      "Steps are differences between rows of this run. `npm run bench:profile` splits the time above the floor by function and by where the code lives (bench/PROFILE.md).",
+      `Heap per entry for the 10-field session, after a GC (the heap a store with \`cache: ${int(cache.entries)}\` frees when dropped, over its ${int(cache.entries)} entries; median of three): **${fixed(cache.sealedBytes, 0)} bytes** per value the store sealed, **${fixed(cache.openedBytes, 0)} bytes** per value it opened from a request. The default \`cache: 1000\` holds about ${fixed((Math.max(cache.sealedBytes, cache.openedBytes) * 1000) / 2 ** 20, 1)} MB at most.`,
       "",
     );
   }
@@ -135,15 +192,17 @@ export function markdown(results: Results): string {
       "",
     );
   }
-  if (redis?.length) {
-    out.push("## Redis stores over loopback", "");
+  if (latency.length) {
+    out.push("## Server stores per request", "");
     out.push(
-      `UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) over loopback HTTP, and RedisStore over TCP, both in front of Redis on 127.0.0.1; ${redis[0]!.requests} requests of the same handler each, alternating between the stores:`,
+      `The counter route on Node, ${latency[0]!.requests} requests through each store: the MemoryStore in process; UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) over loopback HTTP, and RedisStore over TCP, both in front of Redis on 127.0.0.1, requests alternating between the Redis stores. "load + save" is the time inside the store's two calls; round trips and commands are counted at the backend.`,
       "",
     );
-    out.push("| store | transport | round trips per request | Redis commands per request | load + save, median | load + save, p90 | whole request, median |", "|---|---|--:|--:|--:|--:|--:|");
-    for (const r of redis) {
-      out.push(`| ${r.label} | ${r.transport} | ${fixed(r.roundTrips, 2)} | ${fixed(r.commands, 2)} | ${fixed(r.storeMedianMs, 2)} ms | ${fixed(r.storeP90Ms, 2)} ms | ${fixed(r.requestMedianMs, 2)} ms |`);
+    out.push("| store | reaches its data | round trips per request | commands per request | load + save, median | load + save, p90 | whole request, median |", "|---|---|--:|--:|--:|--:|--:|");
+    for (const row of latency) {
+      out.push(
+        `| ${row.label} | ${row.transport} | ${fixed(row.roundTrips, 2)} | ${fixed(row.commands, 2)} | ${fixed(row.storeMedianMs, 3)} ms | ${fixed(row.storeP90Ms, 3)} ms | ${fixed(row.requestMedianMs, 3)} ms |`,
+      );
     }
     out.push("");
   }
@@ -158,7 +217,49 @@ export function markdown(results: Results): string {
       "",
     );
   }
-  out.push("![requests per second and Set-Cookie bytes](chart.svg)", "");
+  out.push("![requests per second on every runtime, both routes](chart.svg)", "");
+  return out.join("\n");
+}
+
+/** The README's Performance section: the chart and where web-sessions stands, from this run. */
+export function readmeSection(results: Results): string {
+  const { machine: m, runtimes, targets, cache, latency } = results;
+  const out: string[] = ["![requests per second on Node, Deno, Bun and workerd, both routes, against the peers](bench/chart.svg)", ""];
+  out.push(
+    `Measured by \`npm run bench\` on ${m.date}, one core of a shared ${m.cores}-core ${m.cpu}${m.load ? ` (load average ${m.load} when the run started${m.loadEnd ? `, ${m.loadEnd} when it ended` : ""})` : ""}, web-sessions at ${m.commit}. Every runtime runs the same Hono handlers in process (inside the worker on workerd), with the same 10-field session; the **counter** route reads it, adds one and saves, the **read-only** route reads it and saves nothing. From [bench/RESULTS.md](bench/RESULTS.md), the encrypted \`CookieStore\` against the fastest peer on each runtime and route:`,
+    "",
+  );
+  out.push("| runtime | counter route | read-only route |", "|---|--:|--:|");
+  for (const r of runtimes) {
+    const cell = (result: RouteResult) => {
+      const ours = result.rows.find((row) => row.id === "ws-encrypted");
+      return ours ? `${int(ours.rps)}/s, **${fixed(ours.vsFastestPeer, 2)}×** ${result.fastestPeer ?? "—"}` : "—";
+    };
+    out.push(`| ${r.runtime} | ${cell(r.counter)} | ${cell(r.read)} |`);
+  }
+  out.push("");
+  const target = (start: string) => targets.find((t) => t.what.startsWith(start));
+  const counter = target("counter route: encrypted CookieStore vs the fastest peer");
+  const read = target("read-only route: encrypted CookieStore vs the fastest peer");
+  const bytes = target("Set-Cookie");
+  const node = runtimes[0];
+  const ceiling = node?.read.rows.find((row) => row.id === "bare")?.vsFastestPeer;
+  if (counter && read) {
+    out.push(
+      `Targets on Node: counter route ≥ 4× the fastest peer: ${counter.value}, ${counter.met ? "met" : "**not met**"}; read-only route ≥ 6×: ${read.value}, ${read.met ? "met" : "**not met**"} (bare Hono with no session at all reaches ${fixed(ceiling, 2)}× that peer in the same run, the ceiling for any session library).${bytes ? ` Set-Cookie for the session: ${bytes.value}.` : ""}`,
+      "",
+    );
+  }
+  const withAndWithout = (result: RouteResult | undefined) => {
+    const on = result?.rows.find((row) => row.id === "ws-encrypted");
+    const off = result?.rows.find((row) => row.id === "ws-encrypted-nocache");
+    return on && off ? `${int(on.rps)} against ${int(off.rps)} requests/s` : "—";
+  };
+  out.push(
+    `The opened-value cache makes the difference between the encrypted \`CookieStore\` and its \`cache: 0\` row: a cookie value the store sealed or opened before opens again without WebCrypto${cache ? ` (${fixed(cache.sealedBytes, 0)} bytes per entry, 1000 entries by default)` : ""}; on Node, ${withAndWithout(node?.counter)} on the counter route, ${withAndWithout(node?.read)} on the read-only route.${latency.length ? ` Server stores per request: ${latency.map((row) => `${row.label} ${fixed(row.roundTrips, 0)} round trips, ${fixed(row.storeMedianMs, 2)} ms median and ${fixed(row.storeP90Ms, 2)} ms p90 for load + save`).join("; ")} (over loopback).` : ""} Run it yourself:`,
+    "",
+  );
+  out.push("```sh", "npm run bench          # about four minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "npx tsx bench/redis-stores.ts  # the Redis stores alone, HTTP and TCP (needs Redis on 127.0.0.1:6379)", "```");
   return out.join("\n");
 }
 
@@ -168,61 +269,84 @@ function escape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Two horizontal bar panels: requests/s of every row, and Set-Cookie bytes of the rows that set one. */
+// The chart leaves out the ablation rows (they stay in the tables).
+// Bold and the legend say which rows are web-sessions': the chart's labels leave the name out.
+const chartLabel = (row: Row) => row.label.replace(/^web-sessions /, "").replace("(encrypted, cache: 0)", "(no cache)");
+const CHART_ROWS = ["bare", "floor-aes", "ws-encrypted", "ws-encrypted-nocache", "ws-memory", "iron-session", "hono-sessions", "hono-session"];
+
+/**
+ * Per runtime, both routes side by side: each row's requests/s as a bar scaled to bare Hono on that
+ * runtime and route (so runtimes compare), then Set-Cookie bytes on Node.
+ */
 export function chart(results: Results): string {
-  const { machine } = results;
-  // The ablation rows (empty middleware, null store) stay in the tables; the chart shows the rest.
-  const order: Kind[] = ["baseline", "floor", "ours", "peer"];
-  const rows = results.rows
-    .filter((row) => row.id !== "empty-middleware" && row.id !== "ws-null")
-    .sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-  const width = 900;
-  const labelWidth = 320;
-  const barMax = width - labelWidth - 190;
-  const rowHeight = 24;
+  const { machine, runtimes } = results;
+  const width = 1040;
+  const column = width / 2;
+  const labelWidth = 215;
+  const barMax = column - labelWidth - 150;
+  const rowHeight = 20;
   const parts: string[] = [];
   let y = 0;
   const text = (x: number, ty: number, content: string, attrs = "") => parts.push(`<text x="${x}" y="${ty}"${attrs}>${escape(content)}</text>`);
+  const bar = (x: number, by: number, w: number, kind: Kind) =>
+    parts.push(`<rect x="${x}" y="${by - rowHeight + 5}" width="${Math.max(1, w).toFixed(1)}" height="${rowHeight - 7}" fill="${COLORS[kind]}" rx="2"/>`);
 
   y += 28;
-  text(16, y, "Cookie session round trip: requests per second (higher is better)", ' font-weight="bold" font-size="15"');
+  text(16, y, "Cookie sessions: requests per second, as a share of bare Hono on the same runtime (longer is better)", ' font-weight="bold" font-size="15"');
   y += 18;
-  text(16, y, `10-field session, read + increment + save; Node ${machine.node}, one core, ${machine.date.slice(0, 10)}`, ' fill="#555"');
-  y += 14;
-  const maxRps = Math.max(...rows.map((r) => r.rps));
-  for (const row of rows) {
-    y += rowHeight;
-    const w = Math.max(1, (row.rps / maxRps) * barMax);
-    text(labelWidth - 8, y - 7, row.label, ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
-    parts.push(`<rect x="${labelWidth}" y="${y - rowHeight + 5}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${COLORS[row.kind]}" rx="2"/>`);
-    text(labelWidth + w + 6, y - 7, `${int(row.rps)}/s · ${fixed(1e6 / row.rps, 0)} µs · ${fixed(row.vsFloor, 2)}× floor`, ' fill="#333"');
+  text(16, y, `10-field session; one core of ${machine.cpu}; ${machine.date.slice(0, 10)}. Left: read, +1, save. Right: read only.`, ' fill="#555"');
+  for (const r of runtimes) {
+    y += 30;
+    text(16, y, r.runtime, ' font-weight="bold" font-size="13"');
+    const top = y;
+    let bottom = y;
+    for (const [c, result] of [r.counter, r.read].entries()) {
+      let ry = top + 4;
+      const x0 = c * column;
+      text(x0 + labelWidth + 4, ry + 10, c === 0 ? "counter route" : "read-only route", ' fill="#555" font-style="italic"');
+      ry += 12;
+      for (const id of CHART_ROWS) {
+        const row = result.rows.find((each) => each.id === id);
+        if (!row) continue;
+        ry += rowHeight;
+        const w = Math.min(1, row.vsBare) * barMax;
+        text(x0 + labelWidth - 6, ry - 6, chartLabel(row), ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
+        bar(x0 + labelWidth, ry, w, row.kind);
+        const peer = row.kind === "ours" && Number.isFinite(row.vsFastestPeer) ? ` · ${fixed(row.vsFastestPeer, 1)}× peer` : "";
+        text(x0 + labelWidth + w + 5, ry - 6, `${int(row.rps)}/s${peer}`, ' fill="#333"');
+      }
+      bottom = Math.max(bottom, ry);
+    }
+    y = bottom;
   }
 
-  // The MemoryStore's cookie carries a signed id, not the session: not the same thing to compare.
-  const cookieRows = rows.filter((r) => r.setCookieBytes !== undefined && r.kind !== "baseline" && r.id !== "ws-memory");
-  y += 40;
-  text(16, y, "Set-Cookie header for the same session, bytes (lower is better)", ' font-weight="bold" font-size="15"');
-  y += 8;
-  const maxBytes = Math.max(...cookieRows.map((r) => r.setCookieBytes!));
-  for (const row of cookieRows) {
-    y += rowHeight;
-    const w = Math.max(1, (row.setCookieBytes! / maxBytes) * barMax);
-    text(labelWidth - 8, y - 7, row.label, ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
-    parts.push(`<rect x="${labelWidth}" y="${y - rowHeight + 5}" width="${w.toFixed(1)}" height="${rowHeight - 8}" fill="${COLORS[row.kind]}" rx="2"/>`);
-    text(labelWidth + w + 6, y - 7, `${row.setCookieBytes} B`, ' fill="#333"');
+  const node = runtimes[0];
+  const cookieRows = (node?.counter.rows ?? []).filter((r) => r.setCookieBytes !== undefined && CHART_ROWS.includes(r.id) && r.id !== "ws-memory" && r.id !== "ws-encrypted-nocache" && r.kind !== "baseline");
+  if (cookieRows.length) {
+    y += 40;
+    text(16, y, "Set-Cookie header for the same session, bytes (shorter is better)", ' font-weight="bold" font-size="15"');
+    y += 6;
+    const maxBytes = Math.max(...cookieRows.map((r) => r.setCookieBytes!));
+    for (const row of cookieRows) {
+      y += rowHeight;
+      const w = (row.setCookieBytes! / maxBytes) * (width - labelWidth - 120);
+      text(labelWidth - 6, y - 6, chartLabel(row), ` text-anchor="end"${row.kind === "ours" ? ' font-weight="bold"' : ""}`);
+      bar(labelWidth, y, w, row.kind);
+      text(labelWidth + w + 5, y - 6, `${row.setCookieBytes} B`, ' fill="#333"');
+    }
   }
 
   y += 34;
   let x = 16;
-  for (const [kind, name] of [["ours", "web-sessions"], ["peer", "peers"], ["floor", "floors"], ["baseline", "baselines"]] as [Kind, string][]) {
+  for (const [kind, name] of [["ours", "web-sessions"], ["peer", "peers"], ["floor", "floor (AES-GCM)"], ["baseline", "bare Hono"]] as [Kind, string][]) {
     parts.push(`<rect x="${x}" y="${y - 11}" width="12" height="12" fill="${COLORS[kind]}" rx="2"/>`);
     text(x + 18, y, name);
-    x += 130;
+    x += 150;
   }
   y += 16;
   const height = y;
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     ...parts,
     "</svg>",

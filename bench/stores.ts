@@ -1,6 +1,6 @@
 /**
  * Server stores: the MemoryStore at scale (requests/s and heap as sessions pile up, bounded by
- * `maxEntries`). The Redis stores over loopback are in redis-stores.ts.
+ * `maxEntries`), and its row of the per-request table beside the Redis stores (redis-stores.ts).
  */
 
 import { newSessionId } from "../src/codec.ts";
@@ -8,6 +8,8 @@ import { MemoryStore } from "../src/index.ts";
 import type { SessionWrite } from "../src/index.ts";
 import { LOGIN, SECRET } from "./fixture.ts";
 import { Client, interleave, median, pairedRatio } from "./harness.ts";
+import { TimedStore } from "./redis-stores.ts";
+import type { RedisResults } from "./redis-stores.ts";
 import { webSessionsApp } from "./variants.ts";
 
 export interface ScalePoint {
@@ -98,4 +100,34 @@ async function measureGrowing(bare: Client, rounds: number, ms: number, log: (li
     log(`  MemoryStore holding ${measured.held.toLocaleString("en-US")}: ${Math.round(measured.rps)} req/s, ${measured.vsBare.toFixed(2)}× bare, heap ${measured.heapMB.toFixed(0)} MB`);
   }
   return growing;
+}
+
+/** A row of the per-request table: a Redis store's, or the MemoryStore's (in process). */
+export type StoreLatency = Omit<RedisResults, "transport" | "commands"> & { transport: string; commands: number | undefined };
+
+/** The MemoryStore per request, measured as the Redis stores are: no backend, so no round trips. */
+export async function measureMemoryLatency(requests: number): Promise<StoreLatency> {
+  const store = new TimedStore(new MemoryStore({ secrets: SECRET }));
+  const client = new Client("MemoryStore", webSessionsApp(store));
+  for (let i = 0; i < 50; i++) await client.hit();
+  const storeMs: number[] = [];
+  const requestMs: number[] = [];
+  for (let i = 0; i < requests; i++) {
+    store.spent = 0;
+    const start = performance.now();
+    await client.hit();
+    requestMs.push(performance.now() - start);
+    storeMs.push(store.spent);
+  }
+  storeMs.sort((a, b) => a - b);
+  return {
+    label: "MemoryStore",
+    transport: "in process",
+    requests,
+    roundTrips: 0,
+    commands: undefined,
+    storeMedianMs: median(storeMs),
+    storeP90Ms: storeMs[Math.floor(requests * 0.9)]!,
+    requestMedianMs: median(requestMs),
+  };
 }

@@ -11,6 +11,7 @@ import { CookieStore as HonoSessionsCookieStore, sessionMiddleware } from "hono-
 import type { Session as HonoSessionsSession } from "hono-sessions";
 import { getIronSession } from "iron-session";
 import { getSession, sessions } from "../adapters/hono.ts";
+import { decodeBase64url, encodeBase64url } from "../src/base64url.ts";
 import { CookieStore, MemoryStore } from "../src/index.ts";
 import "../src/jwt/index.ts";
 import type { SessionWrite, Store, StoredSession } from "../src/index.ts";
@@ -42,19 +43,25 @@ function bareApp(): Hono {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-const ATTRIBUTES = "; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax";
+export const ATTRIBUTES = "; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax";
 
 /** The value of cookie `s` in a Cookie header, found the shortest way. */
-function cookieValue(header: string | undefined): string | undefined {
+export function cookieValue(header: string | undefined): string | undefined {
   if (!header?.startsWith("s=")) return undefined;
   const end = header.indexOf(";");
   return header.slice(2, end < 0 ? undefined : end);
 }
 
-// The floors use Node's native base64url (Buffer): the fastest there is here, so the floor is a
-// true lower bound for a Web-standard library (which cannot rely on Buffer).
-const toB64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url");
-const fromB64 = (text: string) => Buffer.from(text, "base64url") as Uint8Array as Uint8Array<ArrayBuffer>;
+// The floors use the runtime's native base64url (Buffer, on Node, Deno and Bun): the fastest there
+// is, so the floor is a true lower bound for a Web-standard library (which cannot rely on Buffer).
+// Where there is no Buffer (workerd without nodejs_compat), web-sessions' own.
+const NativeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+export const toB64 = NativeBuffer
+  ? (bytes: Uint8Array) => NativeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64url")
+  : encodeBase64url;
+export const fromB64 = NativeBuffer
+  ? (text: string) => NativeBuffer.from(text, "base64url") as Uint8Array as Uint8Array<ArrayBuffer>
+  : (text: string) => decodeBase64url(text) ?? new Uint8Array(0);
 
 /** A floor app: bare Hono plus `open` and `seal` of the session's JSON bytes. */
 export function floorApp(
@@ -246,6 +253,13 @@ export const VARIANTS: Variant[] = [
     kind: "ours",
     setsCookie: true,
     make: () => webSessionsApp(new CookieStore({ secrets: SECRET })),
+  },
+  {
+    id: "ws-encrypted-nocache",
+    label: "web-sessions CookieStore (encrypted, cache: 0)",
+    kind: "ours",
+    setsCookie: true,
+    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, cache: 0 })),
   },
   {
     id: "ws-signed",

@@ -24,6 +24,7 @@
 
 import { decodeBase64url, encodeBase64url } from "./base64url.ts";
 import { assertConfig } from "./errors.ts";
+import { ValueCache } from "./value-cache.ts";
 
 /** The shortest secret accepted: 32 characters. */
 export const MIN_SECRET_LENGTH = 32;
@@ -50,6 +51,9 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
 const TOKEN = /^[A-Za-z0-9_-]+$/;
+const EXP = /^\d{1,15}$/;
+// With the u flag a surrogate pair is one code point, so this matches only unpaired halves.
+const LONE_SURROGATE = /\p{Cs}/u;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const EXP_BYTES = 5;
@@ -144,20 +148,26 @@ export type CodecPurpose = "id" | "data";
 
 const LABELS: Record<CodecPurpose, string> = { id: "id:", data: "data:" };
 
-/** Seals and opens cookie values with a list of secrets, newest first. */
+/**
+ * Seals and opens cookie values with a list of secrets, newest first. `cache` values it sealed or
+ * opened are held (see src/value-cache.ts), so the same value opens again without WebCrypto;
+ * 0 turns that off. Every server store verifies its signed ids here, so all of them share it.
+ */
 export class Codec {
   readonly #secrets: string[];
   // Neither label is a prefix of the other, so the inputs of the two purposes never coincide.
   readonly #label: string;
+  readonly #cache: ValueCache | undefined;
   #deriving?: Promise<KeyRing>;
   // Set once derived, so each later call reads the keys without an await.
   #keys?: KeyRing;
   // The bytes of each cookie name (the AES-GCM additional data), encoded once.
   readonly #names = new Map<string, Uint8Array<ArrayBuffer>>();
 
-  constructor(secrets: string[], purpose: CodecPurpose = "id") {
+  constructor(secrets: string[], purpose: CodecPurpose = "id", cache = 1000) {
     this.#secrets = secrets;
     this.#label = LABELS[purpose];
+    if (cache > 0) this.#cache = new ValueCache(cache);
   }
 
   // Derived on first use, then reused: a key import per request would cost more than the cipher.
@@ -182,15 +192,21 @@ export class Codec {
   /** Encrypts `text` for the cookie `name`, valid until `exp` (Unix seconds). */
   async encrypt(name: string, text: string, exp: number): Promise<string> {
     const { newest } = this.#keys ?? (await this.#derive());
-    const plain = plaintext(text, Math.min(Math.max(0, Math.ceil(exp)), MAX_EXP));
+    const seconds = Math.min(Math.max(0, Math.ceil(exp)), MAX_EXP);
+    const plain = plaintext(text, seconds);
     const iv = randomBytes(IV_BYTES);
     const sealed = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: this.#nameBytes(name) }, newest.encryption, plain);
     // 12 bytes encode to exactly 16 characters, so the two halves can be encoded apart.
-    return `${newest.kid}.${encodeBase64url(iv)}${encodeBase64url(new Uint8Array(sealed))}`;
+    const value = `${newest.kid}.${encodeBase64url(iv)}${encodeBase64url(new Uint8Array(sealed))}`;
+    // Text with a lone surrogate would not open to itself (UTF-8 turns it into U+FFFD): not held.
+    if (!LONE_SURROGATE.test(text)) this.#cache?.set(name, value, text, seconds * 1000);
+    return value;
   }
 
   /** Opens an encrypted value, or returns undefined if it is forged, foreign or expired. */
   async decrypt(name: string, value: string, now: number = Date.now()): Promise<Opened | undefined> {
+    const cached = this.#cache?.get(name, value, now);
+    if (cached) return cached;
     const dot = value.indexOf(".");
     if (dot < 0) return undefined;
     const { byKid } = this.#keys ?? (await this.#derive());
@@ -215,7 +231,10 @@ export class Codec {
       const opened = new Uint8Array(plain);
       const seconds = opened[0]! * 2 ** 32 + (((opened[1]! << 24) | (opened[2]! << 16) | (opened[3]! << 8) | opened[4]!) >>> 0);
       const expiresAt = seconds * 1000;
-      return expiresAt > now ? { text: decoder.decode(opened.subarray(EXP_BYTES)), expiresAt } : undefined;
+      if (expiresAt <= now) return undefined;
+      const text = decoder.decode(opened.subarray(EXP_BYTES));
+      this.#cache?.set(name, value, text, expiresAt);
+      return { text, expiresAt };
     }
     return undefined;
   }
@@ -225,11 +244,16 @@ export class Codec {
     const { newest } = this.#keys ?? (await this.#derive());
     const body = `${newest.kid}.${exp}.${token}`;
     const mac = await crypto.subtle.sign("HMAC", newest.signing, bytes(`${this.#label}${name}=${body}`));
-    return `${body}.${encodeBase64url(new Uint8Array(mac))}`;
+    const value = `${body}.${encodeBase64url(new Uint8Array(mac))}`;
+    // Held only when verify() would accept the value too.
+    if (TOKEN.test(token) && EXP.test(String(exp))) this.#cache?.set(name, value, token, exp * 1000);
+    return value;
   }
 
   /** Opens a signed value (its token), or returns undefined if it is forged, foreign or expired. */
   async verify(name: string, value: string, now: number = Date.now()): Promise<Opened | undefined> {
+    const cached = this.#cache?.get(name, value, now);
+    if (cached) return cached;
     const parts = value.split(".");
     if (parts.length !== 4) return undefined;
     const [kid, exp, token, signature] = parts as [string, string, string, string];
@@ -237,13 +261,15 @@ export class Codec {
     const candidates = byKid.get(kid);
     if (!candidates) return undefined;
     const mac = decodeBase64url(signature, candidates.length === 1); // see decrypt
-    if (!mac || !TOKEN.test(token) || !/^\d{1,15}$/.test(exp)) return undefined;
+    if (!mac || !TOKEN.test(token) || !EXP.test(exp)) return undefined;
     const signed = bytes(`${this.#label}${name}=${kid}.${exp}.${token}`);
     for (const keys of candidates) {
       // Constant-time comparison is WebCrypto's job: never compare MACs with ===.
       if (await crypto.subtle.verify("HMAC", keys.signing, mac, signed)) {
         const expiresAt = Number(exp) * 1000;
-        return expiresAt > now ? { text: token, expiresAt } : undefined;
+        if (expiresAt <= now) return undefined;
+        this.#cache?.set(name, value, token, expiresAt);
+        return { text: token, expiresAt };
       }
     }
     return undefined;

@@ -1,0 +1,17 @@
+/**
+ * The cookie-session tables measured under Deno or Bun: run by bench/run.ts as
+ * `deno run -A bench/runtime.ts` and `bun bench/runtime.ts`, it prints one line `RESULT <json>`
+ * with both routes' rows. ROUNDS, MS and WARMUP come from the environment.
+ */
+
+import { measureRoute } from "./measure.ts";
+import { READ_VARIANTS } from "./read-variants.ts";
+import { VARIANTS } from "./variants.ts";
+
+const runtime = globalThis as { Deno?: { version: { deno: string } }; Bun?: { version: string } };
+const name = runtime.Deno ? `Deno ${runtime.Deno.version.deno}` : runtime.Bun ? `Bun ${runtime.Bun.version}` : "unknown runtime";
+const env = process.env;
+const options = { rounds: Number(env.ROUNDS ?? 5), ms: Number(env.MS ?? 250), warmup: Number(env.WARMUP ?? 1000), log: (line: string) => console.error(line) };
+const counter = await measureRoute("counter", VARIANTS, options);
+const read = await measureRoute("read", READ_VARIANTS, options);
+console.log(`RESULT ${JSON.stringify({ runtime: name, method: "in process, app.request()", counter, read })}`);

@@ -1,0 +1,348 @@
+import { Hono } from "hono";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { getSession, manySessions, sessions } from "../adapters/hono.ts";
+import type { SessionsOptions } from "../src/jar.ts";
+import type { Store } from "../src/store.ts";
+import { CookieStore } from "../src/stores/cookie.ts";
+import { MemoryStore } from "../src/stores/memory.ts";
+import { Codec } from "../src/codec.ts";
+import { ValueCache } from "../src/value-cache.ts";
+import { OLD_SECRET, SECRET, TestBrowser } from "./support/browser.ts";
+
+const LATER = Date.now() + 60_000;
+
+describe("ValueCache", () => {
+  it("hands back what was put in, for the same cookie name only", () => {
+    const cache = new ValueCache(10);
+    cache.set("session", "v1", "text one", LATER);
+    expect(cache.get("session", "v1")).toEqual({ text: "text one", expiresAt: LATER });
+    expect(cache.get("other", "v1")).toBeUndefined();
+    expect(cache.get("session", "v2")).toBeUndefined();
+  });
+
+  it("drops an entry once it has expired", () => {
+    const cache = new ValueCache(10);
+    cache.set("session", "v1", "text", 1000);
+    expect(cache.get("session", "v1", 999)?.text).toBe("text");
+    expect(cache.get("session", "v1", 1000)).toBeUndefined();
+    expect(cache.size).toBe(0);
+    expect(cache.get("session", "v1", 0)).toBeUndefined();
+  });
+
+  it("holds at most maxEntries, dropping the least recently used", () => {
+    const cache = new ValueCache(3);
+    for (const value of ["a", "b", "c"]) cache.set("s", value, value, LATER);
+    cache.get("s", "a"); // now b is the least recently used
+    cache.set("s", "d", "d", LATER);
+    expect(cache.size).toBe(3);
+    expect(cache.get("s", "b")).toBeUndefined();
+    for (const value of ["a", "c", "d"]) expect(cache.get("s", value)?.text).toBe(value);
+    // After a..d were read in that order, a is the oldest again.
+    cache.set("s", "e", "e", LATER);
+    expect(cache.get("s", "a")).toBeUndefined();
+    expect([..."cde"].map((value) => cache.get("s", value)?.text)).toEqual([..."cde"]);
+  });
+
+  it("stays bounded and consistent through many inserts, hits and expiries", () => {
+    const cache = new ValueCache(50);
+    const live = new Map<string, number>();
+    let now = 0;
+    for (let i = 0; i < 5000; i++) {
+      now += 1;
+      const value = `v${i % 173}`;
+      if (i % 3 === 0) cache.set("s", value, value, now + (i % 7) * 10);
+      else cache.get("s", value, now);
+      expect(cache.size).toBeLessThanOrEqual(50);
+      live.set(value, now);
+    }
+    // Whatever it still holds opens to itself.
+    let held = 0;
+    for (const value of live.keys()) {
+      const hit = cache.get("s", value, now);
+      if (hit) {
+        held++;
+        expect(hit.text).toBe(value);
+      }
+    }
+    expect(held).toBeLessThanOrEqual(50);
+  });
+
+  it("replaces the entry of a value put in twice", () => {
+    const cache = new ValueCache(2);
+    cache.set("s", "v", "old", LATER);
+    cache.set("s", "v", "new", LATER + 1);
+    expect(cache.size).toBe(1);
+    expect(cache.get("s", "v")).toEqual({ text: "new", expiresAt: LATER + 1 });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Through the stores: what a hit saves and what it must still check.
+
+type Counts = { decrypt: number; verify: number; encrypt: number; sign: number };
+
+/** Counts WebCrypto's cipher and MAC calls (a spy that still calls through): what the cache skips. */
+function countSubtle(): { counts: Counts; restore(): void } {
+  const counts: Counts = { decrypt: 0, verify: 0, encrypt: 0, sign: 0 };
+  const spies = (Object.keys(counts) as (keyof Counts)[]).map((method) => {
+    const original = crypto.subtle[method].bind(crypto.subtle) as (...args: unknown[]) => unknown;
+    return vi.spyOn(crypto.subtle, method).mockImplementation(((...args: unknown[]) => {
+      counts[method]++;
+      return original(...args);
+    }) as never);
+  });
+  return { counts, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+/** POST /login writes a profile; GET / reads it (no save); POST /count adds one and saves. */
+function app(store: Store, options: SessionsOptions = {}) {
+  const hono = new Hono();
+  hono.use(sessions("session", store, options));
+  hono.post("/login", async (c) => {
+    const session = getSession(c);
+    session.set("user", "ada");
+    session.set("roles", ["admin", "editor"]);
+    session.set("count", 0);
+    await session.save();
+    return c.text("ok");
+  });
+  hono.get("/", (c) => {
+    const session = getSession(c);
+    return c.json({ isNew: session.isNew, user: session.get("user") ?? null, roles: session.get("roles") ?? null, count: session.get("count") ?? null });
+  });
+  hono.post("/mutate", (c) => {
+    // Changes the loaded data in place and saves nothing: must not reach the next request.
+    (getSession(c).get("roles") as string[]).push("root");
+    return c.json({ roles: getSession(c).get("roles") });
+  });
+  hono.post("/count", async (c) => {
+    const session = getSession(c);
+    session.set("count", (session.get("count") as number) + 1);
+    await session.save();
+    return c.json({ count: session.get("count") });
+  });
+  return new TestBrowser((request) => hono.fetch(request));
+}
+
+let subtle: ReturnType<typeof countSubtle>;
+beforeEach(() => {
+  subtle = countSubtle();
+});
+afterEach(() => {
+  subtle.restore();
+  vi.useRealTimers();
+});
+
+describe("CookieStore with the opened-value cache", () => {
+  it("refuses a cache size that is not a whole number of entries", () => {
+    for (const cache of [-1, 1.5, Number.NaN]) {
+      expect(() => new CookieStore({ secrets: SECRET, cache })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
+  for (const encrypt of [true, false]) {
+    const open = encrypt ? "decrypt" : "verify";
+    it(`opens a value it sealed without WebCrypto (${encrypt ? "encrypted" : "signed"}), and the session comes back whole`, async () => {
+      const browser = app(new CookieStore({ secrets: SECRET, encrypt }));
+      await browser.fetch("/login", { method: "POST" });
+      for (let i = 0; i < 5; i++) {
+        expect(await browser.json("/")).toEqual({ isNew: false, user: "ada", roles: ["admin", "editor"], count: 0 });
+      }
+      expect(subtle.counts[open]).toBe(0);
+      // Read, add one, save: the next request carries the new value, which is a hit again.
+      for (let i = 1; i <= 3; i++) expect(await browser.json("/count", { method: "POST" })).toEqual({ count: i });
+      expect(subtle.counts[open]).toBe(0);
+      expect(subtle.counts[encrypt ? "encrypt" : "sign"]).toBe(4);
+    });
+
+    it(`with cache: 0 opens every value with WebCrypto (${encrypt ? "encrypted" : "signed"})`, async () => {
+      const browser = app(new CookieStore({ secrets: SECRET, encrypt, cache: 0 }));
+      await browser.fetch("/login", { method: "POST" });
+      for (let i = 0; i < 5; i++) expect((await browser.json("/")).user).toBe("ada");
+      expect(subtle.counts[open]).toBe(5);
+    });
+  }
+
+  it("opens a value another instance sealed once with WebCrypto, then from the cache", async () => {
+    const sealer = app(new CookieStore({ secrets: SECRET }));
+    await sealer.fetch("/login", { method: "POST" });
+    const reader = app(new CookieStore({ secrets: SECRET }));
+    for (let i = 0; i < 4; i++) expect((await reader.json("/", { headers: { Cookie: sealer.cookieHeader() } })).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(1);
+  });
+
+  it("opens a chunked session from the cache too: the chunks join into the value it sealed", async () => {
+    const store = new CookieStore({ secrets: SECRET, chunks: 3 });
+    const hono = new Hono();
+    hono.use(sessions("session", store));
+    hono.post("/login", async (c) => {
+      getSession(c).set("notes", "n".repeat(6000));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    hono.get("/", (c) => c.json({ length: (getSession(c).get("notes") as string | undefined)?.length ?? 0 }));
+    const browser = new TestBrowser((request) => hono.fetch(request));
+    await browser.fetch("/login", { method: "POST" });
+    expect(browser.cookies.size).toBeGreaterThan(1);
+    for (let i = 0; i < 3; i++) expect(await browser.json("/")).toEqual({ length: 6000 });
+    expect(subtle.counts.decrypt).toBe(0);
+  });
+
+  it("gives each request its own copy of the data", async () => {
+    const browser = app(new CookieStore({ secrets: SECRET }));
+    await browser.fetch("/login", { method: "POST" });
+    expect(await browser.json("/mutate", { method: "POST" })).toEqual({ roles: ["admin", "editor", "root"] });
+    expect((await browser.json("/")).roles).toEqual(["admin", "editor"]);
+    expect(subtle.counts.decrypt).toBe(0);
+  });
+
+  it("still refuses a value on a hit once it has expired", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const browser = app(new CookieStore({ secrets: SECRET, cookie: { maxAge: 60 } }));
+    await browser.fetch("/login", { method: "POST" });
+    const cookie = browser.cookieHeader();
+    vi.setSystemTime(Date.now() + 59_000);
+    expect((await browser.json("/", { headers: { Cookie: cookie } })).isNew).toBe(false);
+    vi.setSystemTime(Date.now() + 2_000);
+    expect(await browser.json("/", { headers: { Cookie: cookie } })).toMatchObject({ isNew: true, user: null });
+  });
+
+  it("still applies the absolute lifetime on a hit", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    // One store, two middlewares: the cookie is sealed for 30 days, the reader caps sessions at an hour.
+    const store = new CookieStore({ secrets: SECRET });
+    const writer = app(store);
+    await writer.fetch("/login", { method: "POST" });
+    const reader = app(store, { absoluteMaxAge: 3600 });
+    const cookie = writer.cookieHeader();
+    vi.setSystemTime(Date.now() + 3500_000);
+    expect((await reader.json("/", { headers: { Cookie: cookie } })).user).toBe("ada");
+    vi.setSystemTime(Date.now() + 200_000);
+    expect(await reader.json("/", { headers: { Cookie: cookie } })).toMatchObject({ isNew: true, user: null });
+    expect((await writer.json("/", { headers: { Cookie: cookie } })).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(0);
+  });
+
+  it("holds at most `cache` values: an evicted one is opened with WebCrypto again", async () => {
+    const store = new CookieStore({ secrets: SECRET, cache: 2 });
+    const browsers = [app(store), app(store), app(store)];
+    for (const browser of browsers) await browser.fetch("/login", { method: "POST" });
+    // The first value was pushed out by the other two.
+    expect((await browsers[1]!.json("/")).user).toBe("ada");
+    expect((await browsers[2]!.json("/")).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(0);
+    expect((await browsers[0]!.json("/")).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(1);
+    // Opening it put it back in, pushing out the least recently used (browsers[1]'s).
+    expect((await browsers[0]!.json("/")).user).toBe("ada");
+    expect((await browsers[2]!.json("/")).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(1);
+    expect((await browsers[1]!.json("/")).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(2);
+  });
+
+  it("re-seals a session opened with an old secret with the newest one, even from the cache", async () => {
+    const old = app(new CookieStore({ secrets: OLD_SECRET }));
+    await old.fetch("/login", { method: "POST" });
+    const oldKid = old.cookies.get("session")!.split(".")[0];
+    const rotated = app(new CookieStore({ secrets: [SECRET, OLD_SECRET] }));
+    const cookie = old.cookieHeader();
+    for (let i = 0; i < 3; i++) expect((await rotated.json("/", { headers: { Cookie: cookie } })).user).toBe("ada");
+    expect(subtle.counts.decrypt).toBe(1); // once with the old key, then hits
+    rotated.cookies.set("session", old.cookies.get("session")!);
+    expect(await rotated.json("/count", { method: "POST" })).toEqual({ count: 1 });
+    const resealed = rotated.cookies.get("session")!;
+    expect(resealed.split(".")[0]).not.toBe(oldKid);
+    // The new value opens where only the newest secret is known.
+    const newest = app(new CookieStore({ secrets: SECRET }));
+    expect(await newest.json("/", { headers: { Cookie: `session=${resealed}` } })).toMatchObject({ isNew: false, user: "ada", count: 1 });
+  });
+
+  it("never lets a value sealed for one cookie name open under another", async () => {
+    const store = new CookieStore({ secrets: SECRET });
+    const hono = new Hono();
+    hono.use(manySessions(["a", "b"], store));
+    hono.post("/", async (c) => {
+      getSession(c, "a").set("user", "ada");
+      await getSession(c, "a").save();
+      return c.text("ok");
+    });
+    hono.get("/", (c) => c.json({ a: getSession(c, "a").get("user") ?? null, b: getSession(c, "b").get("user") ?? null }));
+    const browser = new TestBrowser((request) => hono.fetch(request));
+    await browser.fetch("/", { method: "POST" });
+    const value = browser.cookies.get("a")!;
+    expect(await browser.json("/", { headers: { Cookie: `a=${value}; b=${value}` } })).toEqual({ a: "ada", b: null });
+  });
+
+  it("never holds a forged value: each try takes the full path and fails", async () => {
+    const browser = app(new CookieStore({ secrets: SECRET }));
+    await browser.fetch("/login", { method: "POST" });
+    const value = browser.cookies.get("session")!;
+    const forged = value.slice(0, -2) + (value.endsWith("AA") ? "BB" : "AA");
+    for (let i = 0; i < 3; i++) expect((await browser.json("/", { headers: { Cookie: `session=${forged}` } })).isNew).toBe(true);
+    expect(subtle.counts.decrypt).toBe(3);
+  });
+});
+
+describe("Codec: a sealed value is held only as what it would open to", () => {
+  const exp = Math.ceil(Date.now() / 1000) + 3600;
+
+  it("text with a lone surrogate opens as UTF-8 leaves it, cached or not", async () => {
+    const codec = new Codec([SECRET], "data");
+    const value = await codec.encrypt("s", "a\uD800b", exp);
+    expect((await codec.decrypt("s", value))?.text).toBe("a\uFFFDb");
+    expect((await new Codec([SECRET], "data", 0).decrypt("s", value))?.text).toBe("a\uFFFDb");
+  });
+
+  it("a signed value verify() would refuse is not held either", async () => {
+    const codec = new Codec([SECRET]);
+    for (const [token, seconds] of [["has.dot", exp], ["ok", exp + 0.5]] as const) {
+      const value = await codec.sign("s", token, seconds);
+      expect(await codec.verify("s", value)).toBeUndefined();
+    }
+  });
+});
+
+describe("server stores: the verified signed id is cached the same way", () => {
+  it("MemoryStore verifies a signed id it issued without WebCrypto, and destroy() still ends the session", async () => {
+    const store = new MemoryStore({ secrets: SECRET });
+    const browser = app(store);
+    await browser.fetch("/login", { method: "POST" });
+    for (let i = 0; i < 3; i++) expect((await browser.json("/")).user).toBe("ada");
+    expect(subtle.counts.verify).toBe(0);
+    const cookie = browser.cookieHeader();
+    const id = browser.cookies.get("session")!.split(".")[2]!;
+    await store.destroy("session", id);
+    expect(await browser.json("/", { headers: { Cookie: cookie } })).toMatchObject({ isNew: true, user: null });
+  });
+
+  it("MemoryStore still refuses a signed id on a hit once its cookie has expired", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const browser = app(new MemoryStore({ secrets: SECRET, cookie: { maxAge: 60 } }));
+    await browser.fetch("/login", { method: "POST" });
+    vi.setSystemTime(Date.now() + 61_000);
+    expect(await browser.json("/")).toMatchObject({ isNew: true, user: null });
+  });
+
+  it("a forged signed id takes the full path every time", async () => {
+    const browser = app(new MemoryStore({ secrets: SECRET }));
+    await browser.fetch("/login", { method: "POST" });
+    const value = browser.cookies.get("session")!;
+    const forged = value.slice(0, -2) + (value.endsWith("AA") ? "BB" : "AA");
+    for (let i = 0; i < 3; i++) expect((await browser.json("/", { headers: { Cookie: `session=${forged}` } })).isNew).toBe(true);
+    expect(subtle.counts.verify).toBe(3);
+  });
+});
+
+describe("ValueCache: values that end alike", () => {
+  it("hands back only the exact value, and one value's entry replaces another's with the same end", () => {
+    const cache = new ValueCache(10);
+    const end = "x".repeat(40);
+    cache.set("s", `a${end}`, "a", LATER);
+    expect(cache.get("s", `b${end}`)).toBeUndefined();
+    cache.set("s", `b${end}`, "b", LATER);
+    expect(cache.get("s", `a${end}`)).toBeUndefined();
+    expect(cache.get("s", `b${end}`)?.text).toBe("b");
+    expect(cache.size).toBe(1);
+  });
+});
