@@ -195,7 +195,7 @@ export function markdown(results: Results): string {
   if (latency.length) {
     out.push("## Server stores per request", "");
     out.push(
-      `The counter route on Node, ${latency[0]!.requests} requests through each store: the MemoryStore in process; UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) over loopback HTTP, and RedisStore over TCP, both in front of Redis on 127.0.0.1, requests alternating between the Redis stores. "load + save" is the time inside the store's two calls; round trips and commands are counted at the backend.`,
+      `The counter route on Node, ${latency[0]!.requests} requests through each store: the MemoryStore in process; UpstashRedisStore against the Upstash-compatible test endpoint (test/support/upstash-endpoint.ts, in this process) over loopback HTTP, and RedisStore over TCP, both in front of Redis on 127.0.0.1, requests alternating between the Redis stores; DenoKvStore on @deno/kv over a SQLite file in a temporary folder (its round trips are KV operations, and "load + save" the time inside them). "load + save" is otherwise the time inside the store's two calls; round trips and commands are counted at the backend.`,
       "",
     );
     out.push("| store | reaches its data | round trips per request | commands per request | load + save, median | load + save, p90 | whole request, median |", "|---|---|--:|--:|--:|--:|--:|");

@@ -28,6 +28,7 @@ import { describeRedisResult, measureRedisStores } from "./redis-stores.ts";
 import { measureMemoryLatency, measureMemoryStore } from "./stores.ts";
 import type { StoreLatency } from "./stores.ts";
 import { describeDurableObjectResult, measureDurableObjectStore } from "./durable-objects.ts";
+import { describeDenoKvResult, measureDenoKvStore } from "./deno-kv-store.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 import { measureWorkerd } from "./workerd.ts";
 import type { RuntimeResult } from "./measure.ts";
@@ -145,6 +146,18 @@ if (process.env.STORES !== "0" && !only) {
   const redis = await measureRedisStores(400, log);
   for (const result of redis ?? []) log(describeRedisResult(result));
   latency.push(...(redis ?? []));
+  const kv = await measureDenoKvStore(400);
+  log(`  ${describeDenoKvResult(kv)}`);
+  latency.push({
+    label: "DenoKvStore",
+    transport: `${kv.runtime}, SQLite file`,
+    requests: kv.requests,
+    roundTrips: kv.operations,
+    commands: undefined,
+    storeMedianMs: kv.kvMedianMs,
+    storeP90Ms: kv.kvP90Ms,
+    requestMedianMs: kv.requestMedianMs,
+  });
   durableObjects = await measureDurableObjectStore(400);
   log(describeDurableObjectResult(durableObjects));
 }
