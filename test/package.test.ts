@@ -109,7 +109,7 @@ describe("npm pack", () => {
     const { exports } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
       exports: Record<string, string | { types: string; default: string }>;
     };
-    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`)).toEqual(Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS }));
+    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`).sort()).toEqual(Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS }).sort());
     for (const target of Object.values(exports)) {
       for (const path of typeof target === "string" ? [target] : [target.types, target.default]) {
         expect(paths).toContain(path.replace(/^\.\//, ""));
