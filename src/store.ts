@@ -40,7 +40,11 @@ export interface FlashWrite {
 /** What `save()` asks a store to persist: the whole data and exactly what changed since loading. */
 export interface SessionWrite {
   id: string;
-  /** The id before `regenerate()`: a server store deletes its entry. */
+  /**
+   * The id before `regenerate()`, set only when the store held it: a server store deletes its
+   * entry in the same step as it writes `id`, and only if the entry still exists; if it is gone,
+   * nothing is written and `save()` resolves `undefined`, as for `mustExist`.
+   */
   previousId: string | undefined;
   /** Everything the session holds now. */
   data: ReadonlyMap<string, unknown>;
@@ -64,8 +68,9 @@ export interface SessionWrite {
    * The store held an entry under `id` when this request began (or already wrote it): the write
    * may update that entry but never create it. If it is gone (destroyed by another request or by
    * `destroyAll`, expired, evicted), a server store writes nothing and resolves `undefined`, so a
-   * late save cannot bring a logged-out session back. Absent means `false`: new sessions and
-   * regenerated ids are written whether or not anything is stored under them.
+   * late save cannot bring a logged-out session back. Absent means `false`: new sessions are
+   * written whether or not anything is stored under them; a regenerated id is written only if its
+   * `previousId` (when set) still exists.
    */
   mustExist?: boolean;
 }

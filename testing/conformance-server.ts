@@ -129,6 +129,45 @@ export function serverStoreCases(it: It, make: MakeStore): void {
     assert.notEqual(b.cookieHeader(), oldCookie);
   });
 
+  const ends: Array<[string, (store: ServerSessionStore, owner: string, cookie: string) => unknown]> = [
+    ["logs out", (store, _owner, cookie) => ownerApp(store).request("/destroy", { method: "POST", headers: { Cookie: cookie } })],
+    ["calls destroyAll() of its owner", (store, owner) => store.destroyAll(owner)],
+  ];
+  for (const [what, end] of ends) {
+    it(`regenerate() after another request ${what} writes nothing: the session stays signed out`, async () => {
+      const owner = `ada-${crypto.randomUUID()}`;
+      const store = (await make({ owner: "userId" })) as ServerSessionStore;
+      const app = ownerApp(store);
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.json(`/login/${owner}`, { method: "POST" });
+      const oldCookie = b.cookieHeader();
+      // What the store answers to the regenerated save: a cookie value would open the new id.
+      const answers: Array<string | undefined> = [];
+      const watched: Store = {
+        cookie: store.cookie,
+        isWellFormed: store.isWellFormed?.bind(store),
+        load: (name, value) => store.load(name, value),
+        save: async (name, write) => {
+          const value = await store.save(name, write);
+          if (write.previousId !== undefined) answers.push(value);
+          return value;
+        },
+        destroy: (name, id) => store.destroy(name, id),
+      };
+      const held = heldRequest(watched, undefined, oldCookie, async (session) => {
+        await session.regenerate();
+        await session.save();
+      });
+      await held.loaded;
+      await end(store, owner, oldCookie);
+      held.release();
+      await expectNoRevivingCookie(await held.response);
+      assert.deepEqual(answers, [undefined]);
+      assert.deepEqual(await store.list(owner), []);
+      assert.deepEqual(await (await app.request("/me", { headers: { Cookie: oldCookie } })).json(), { user: null, isNew: true });
+    });
+  }
+
   it("list() and destroyAll() throw ERR_SESSION_CONFIG without the owner option", async () => {
     const store = (await make()) as ServerSessionStore;
     assert.throws(() => store.list("ada"), { code: "ERR_SESSION_CONFIG" });

@@ -69,9 +69,14 @@ export class MemoryDriver implements SessionDriver {
 
   write(plan: WritePlan): boolean {
     let entry = this.#live(plan.id);
-    // Gone since it was loaded (destroyed, expired, evicted): a late save must not bring it back.
+    // Gone since it was loaded (destroyed, expired, evicted): a late save must not bring it back,
+    // nor move it to a new id after regenerate().
     if (!entry && plan.mustExist) return false;
-    if (plan.previousId !== undefined) this.#drop(plan.previousId);
+    if (plan.previousId !== undefined) {
+      const previous = this.#live(plan.previousId);
+      if (!previous) return false;
+      this.#remove(previous);
+    }
     if (!entry) {
       entry = { id: plan.id, values: [], flashes: undefined, owner: undefined, createdAt: plan.createdAt, expiresAt: 0, older: undefined, newer: undefined, list: undefined };
       this.#entries.set(plan.id, entry);

@@ -23,7 +23,7 @@ type Answer<T> = T | Promise<T>;
 export interface SessionDriver {
   /** The entry under `id`, or undefined; `expiresAt` is the cookie's, for backends that keep none. */
   read(id: string, expiresAt: number): Answer<StoredSession | undefined>;
-  /** Applies a plan; false, having written nothing, when it `mustExist` and the entry is gone. */
+  /** Applies a plan; false, having written nothing, when it `mustExist` and the entry is gone, or the `previousId` entry is. */
   write(plan: WritePlan): Answer<boolean>;
   /** Deletes the entry under `id` and its place in the owner index. */
   remove(id: string): Answer<void>;

@@ -16,7 +16,10 @@ export type AddedFlash = readonly [key: string, id: string, json: string];
 /** A save, translated into operations on one stored entry. */
 export interface WritePlan {
   id: string;
-  /** The id before `regenerate()`: its entry (and its place in the owner index) goes. */
+  /**
+   * The id before `regenerate()`: its entry (and its place in the owner index) goes. It must still
+   * exist: if it is gone, the driver writes nothing and reports it gone, as for `mustExist`.
+   */
   previousId: string | undefined;
   /** Update an entry that still exists, never create one (see `SessionWrite.mustExist`). */
   mustExist: boolean;

@@ -6,7 +6,8 @@
  * Every change is one `atomic()` commit checked against the versionstamps it read: a save re-reads
  * and re-applies its plan when another writer got there first (up to a bound), so concurrent
  * requests keep each other's keys, and a save that must update an entry finds it gone instead of
- * recreating it. The owner index changes in the same commit as the session.
+ * recreating it; a save after `regenerate()` checks the previous entry in the same commit that
+ * deletes it. The owner index changes in the same commit as the session.
  *
  * @module
  */
@@ -94,9 +95,11 @@ export class DenoKvDriver implements SessionDriver {
   async #commitWrite(plan: WritePlan, keys: DenoKvKey[], read: readonly DenoKvEntryMaybe[], guess: boolean): Promise<boolean | typeof CONFLICT> {
     const [current, previous] = read;
     const stored = decodeEntry(current!.value);
-    // Gone since it was loaded (destroyed, expired): a late save must not bring it back. Only
-    // the database says so; a guess may be older than a refresh by another request.
-    if (plan.mustExist && !live(stored)) return guess ? CONFLICT : false;
+    // Gone since it was loaded (destroyed, expired): a late save must not bring it back, nor move
+    // it to a new id after regenerate(). Only the database says so; a guess may be older than a
+    // refresh by another request.
+    const gone = (plan.mustExist && !live(stored)) || (previous !== undefined && !live(decodeEntry(previous.value)));
+    if (gone) return guess ? CONFLICT : false;
     const next = applyPlan(live(stored), plan);
     const bytes = encodeEntry(next);
     const operation = this.#kv.atomic().check({ key: keys[0]!, versionstamp: current!.versionstamp });
@@ -104,6 +107,7 @@ export class DenoKvDriver implements SessionDriver {
     // Even an expired entry's owner is known: its index entry goes with it.
     this.#index(operation, plan.id, stored?.owner, next);
     if (previous) {
+      // The previous entry is live (checked above) and stays as read until the commit, or nothing is written.
       operation.check({ key: keys[1]!, versionstamp: previous.versionstamp }).delete(keys[1]!);
       this.#index(operation, plan.previousId!, decodeEntry(previous.value)?.owner, undefined);
     }

@@ -19,9 +19,12 @@
  *   expired session.
  * - `destroy()` ends the session, then drops its id from its owner's index (a second call, only
  *   for a session with an owner).
- * - A save after `regenerate()` writes the new id, then ends the old one in its own object. Should
- *   that second call fail, the save rejects and no cookie of the new id goes out; the old id keeps
- *   only what it held before (nothing the new one gained).
+ * - A save after `regenerate()` first ends the old id in its own object, which answers whether it
+ *   was live, and only then writes the new id (after the index add of a sign-in, as above). If the
+ *   old id was gone (another request signed it out, `destroyAll()`, expiry), nothing is written and
+ *   the save finds the session gone: a regenerating request cannot sign a browser back in. Ending
+ *   first costs no extra call, and fails closed: should a later call fail, the save rejects, no
+ *   cookie of the new id goes out, and the session is signed out, never left open under two ids.
  *
  * @module
  */
@@ -68,15 +71,17 @@ export class DurableObjectDriver implements SessionDriver {
 
   async write(plan: WritePlan): Promise<boolean> {
     return this.#call("save", async () => {
+      // The old id ends first (see this module's comment): no transaction spans its object and the new one's.
+      if (plan.previousId !== undefined && !(await this.#end(plan.previousId))) return false;
       if (typeof plan.owner === "string") await this.#owner(plan.owner).indexAdd(plan.id, plan.expiresAt);
-      const written = await this.#session(plan.id).save(plan, Date.now());
-      if (written && plan.previousId !== undefined) await this.#end(plan.previousId);
-      return written;
+      return this.#session(plan.id).save(plan, Date.now());
     });
   }
 
   remove(id: string): Promise<void> {
-    return this.#call("destroy", () => this.#end(id));
+    return this.#call("destroy", async () => {
+      await this.#end(id);
+    });
   }
 
   list(owner: string, now: number): Promise<SessionInfo[]> {
@@ -104,10 +109,12 @@ export class DurableObjectDriver implements SessionDriver {
     });
   }
 
-  /** Ends the session `id` and drops it from its owner's index. */
-  async #end(id: string): Promise<void> {
+  /** Ends the session `id` and drops it from its owner's index; whether it was live until now. */
+  async #end(id: string): Promise<boolean> {
     const state = await this.#session(id).end(null, Date.now());
-    if (state.state === "ended" && state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
+    if (state.state !== "ended") return false;
+    if (state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
+    return true;
   }
 
   /** Prunes the ids that answered anything but `live`, by the rules in this module's comment. */

@@ -2,7 +2,7 @@
  * The Redis script of a save, shared by every Redis transport (HTTP and TCP).
  *
  * KEYS[1]  the session's hash
- * KEYS[2]  the hash of the id before regenerate() (only when there is one)
+ * KEYS[2]  the hash of the id before regenerate() (only when there is one): it must exist
  * ARGV[1]  "1": update only an existing hash, never create one (the session was loaded)
  * ARGV[2]  "1": drop every field first (the plan holds the whole session)
  * ARGV[3]  expiry, ms since the epoch (PEXPIREAT of the hash and the owner index's score)
@@ -12,7 +12,9 @@
  * ARGV[7]  the session id, ARGV[8] the previous id or ""
  * ARGV[9]  n, the number of field/value pairs that follow; after them, fields to delete
  *
- * Returns 1 when written, 0 when ARGV[1] asked for an existing hash and there was none.
+ * Returns 1 when written; 0, having written nothing, when ARGV[1] asked for an existing hash and
+ * there was none, or when the previous id's hash is gone (destroyed, expired): a regenerated
+ * session that another request signed out meanwhile is not moved to a new id.
  *
  * Owner index keys are built inside the script (the owner is read from the hash), so they are not
  * declared in KEYS: fine on a single Redis and on Upstash, not on Redis Cluster.
@@ -27,6 +29,7 @@ export const SAVE_SCRIPT: RedisScript = new RedisScript(
   `
 local key = KEYS[1]
 if ARGV[1] == '1' and redis.call('EXISTS', key) == 0 then return 0 end
+if ARGV[8] ~= '' and redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 local expiresAt, now, ownerOp, indexPrefix, id, previousId = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
 local before = redis.call('HGET', key, 'm:o')
 if previousId ~= '' then

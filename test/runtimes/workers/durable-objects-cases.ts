@@ -75,6 +75,11 @@ function app(store: DurableObjectStore): Hono {
     await getSession(c).save();
     return c.json({});
   });
+  app.post("/regenerate", async (c) => {
+    await getSession(c).regenerate();
+    await getSession(c).save();
+    return c.json({});
+  });
   app.post("/destroy", async (c) => {
     await getSession(c).destroy();
     return c.json({});
@@ -109,7 +114,7 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
     assert.deepEqual([...flashes].sort(), Array.from({ length: 40 }, (_, i) => `f${i}`).sort());
   });
 
-  it("round trips: none without a valid cookie, one RPC call to load, one to save; a sign-in adds the index, a destroy of an owned session drops from it", async () => {
+  it("round trips: none without a valid cookie, one RPC call to load, one to save; a sign-in adds the index, a destroy of an owned session drops from it, a regenerate ends the old id first", async () => {
     const { namespace, calls } = counting(env().SESSIONS);
     const store = new DurableObjectStore({ namespace, secrets: SECRET, owner: "userId" });
     const a = app(store);
@@ -126,6 +131,8 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
     assert.deepEqual(await step("/set/k/w", { method: "POST" }), ["load", "save"]);
     assert.deepEqual(await step("/login/ada", { method: "POST" }), ["load", "indexAdd", "save"]);
     assert.deepEqual(await step("/set/k/x", { method: "POST" }), ["load", "save"]);
+    // The old id ends (and leaves its owner's index) before the new one is indexed and written.
+    assert.deepEqual(await step("/regenerate", { method: "POST" }), ["load", "end", "indexPrune", "indexAdd", "save"]);
     assert.deepEqual(await step("/destroy", { method: "POST" }), ["load", "end", "indexPrune"]);
   });
 
