@@ -12,11 +12,10 @@ import { CookieStore as HonoSessionsCookieStore, sessionMiddleware } from "hono-
 import type { Session as HonoSessionsSession } from "hono-sessions";
 import { getIronSession } from "iron-session";
 import { getSession, sessions } from "../adapters/hono.ts";
-import { CookieStore, MemoryStore } from "../src/index.ts";
 import type { Store } from "../src/index.ts";
 import { HEX_SECRET, LOGIN, PROFILE_KEYS, SECRET } from "./fixture.ts";
 import type { Profile } from "./fixture.ts";
-import { ATTRIBUTES, cookieValue, fromB64, toB64 } from "./variants.ts";
+import { ATTRIBUTES, cookieValue, fromB64, ourStoreRows, toB64 } from "./variants.ts";
 import type { Variant } from "./variants.ts";
 
 const PROFILE: Profile = { ...LOGIN, count: 1 };
@@ -135,34 +134,7 @@ function honoSessionReadApp(): Hono {
 export const READ_VARIANTS: Variant[] = [
   { id: "bare", label: "bare Hono (no session)", kind: "baseline", setsCookie: false, make: bareReadApp },
   { id: "floor-aes", label: "floor: one AES-GCM decrypt", kind: "floor", setsCookie: true, make: floorAesRead },
-  {
-    id: "ws-encrypted",
-    label: "web-sessions CookieStore (encrypted)",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsReadApp(new CookieStore({ secrets: SECRET })),
-  },
-  {
-    id: "ws-encrypted-nocache",
-    label: "web-sessions CookieStore (encrypted, cache: 0)",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsReadApp(new CookieStore({ secrets: SECRET, cache: 0 })),
-  },
-  {
-    id: "ws-signed",
-    label: "web-sessions CookieStore (encrypt: false)",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsReadApp(new CookieStore({ secrets: SECRET, encrypt: false })),
-  },
-  {
-    id: "ws-memory",
-    label: "web-sessions MemoryStore",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsReadApp(new MemoryStore({ secrets: SECRET })),
-  },
+  ...ourStoreRows(webSessionsReadApp),
   { id: "iron-session", label: "iron-session", kind: "peer", setsCookie: true, make: ironSessionReadApp },
   { id: "hono-sessions", label: "hono-sessions (CookieStore)", kind: "peer", setsCookie: true, make: honoSessionsReadApp },
   { id: "hono-session", label: "@hono/session", kind: "peer", setsCookie: true, make: honoSessionReadApp },

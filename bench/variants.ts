@@ -239,6 +239,17 @@ function honoSessionApp(): Hono {
 
 // ---------------------------------------------------------------------------------------------
 
+/** The web-sessions rows both routes measure, each over `app`: the stores under the same names. */
+export function ourStoreRows(app: (store: Store) => Hono): Variant[] {
+  const row = (id: string, label: string, store: () => Store): Variant => ({ id, label, kind: "ours", setsCookie: true, make: () => app(store()) });
+  return [
+    row("ws-encrypted", "web-sessions CookieStore (encrypted)", () => new CookieStore({ secrets: SECRET })),
+    row("ws-encrypted-nocache", "web-sessions CookieStore (encrypted, cache: 0)", () => new CookieStore({ secrets: SECRET, cache: 0 })),
+    row("ws-signed", "web-sessions CookieStore (encrypt: false)", () => new CookieStore({ secrets: SECRET, encrypt: false })),
+    row("ws-memory", "web-sessions MemoryStore", () => new MemoryStore({ secrets: SECRET })),
+  ];
+}
+
 /** The rows of the main table, in the order they are run within each round. */
 export const VARIANTS: Variant[] = [
   { id: "bare", label: "bare Hono (no session)", kind: "baseline", setsCookie: false, make: bareApp },
@@ -247,34 +258,7 @@ export const VARIANTS: Variant[] = [
   { id: "floor-hmac", label: "floor: HMAC round trip", kind: "floor", setsCookie: true, make: floorHmac },
   { id: "empty-middleware", label: "bare Hono + empty middleware", kind: "baseline", setsCookie: false, make: emptyMiddlewareApp },
   { id: "ws-null", label: "web-sessions, null store", kind: "baseline", setsCookie: true, make: () => webSessionsApp(new NullStore()) },
-  {
-    id: "ws-encrypted",
-    label: "web-sessions CookieStore (encrypted)",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsApp(new CookieStore({ secrets: SECRET })),
-  },
-  {
-    id: "ws-encrypted-nocache",
-    label: "web-sessions CookieStore (encrypted, cache: 0)",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, cache: 0 })),
-  },
-  {
-    id: "ws-signed",
-    label: "web-sessions CookieStore (encrypt: false)",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, encrypt: false })),
-  },
-  {
-    id: "ws-memory",
-    label: "web-sessions MemoryStore",
-    kind: "ours",
-    setsCookie: true,
-    make: () => webSessionsApp(new MemoryStore({ secrets: SECRET })),
-  },
+  ...ourStoreRows(webSessionsApp),
   {
     id: "ws-jwt",
     label: 'web-sessions CookieStore (format: "jwt")',
