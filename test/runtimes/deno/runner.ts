@@ -4,21 +4,6 @@
  * without JSR's @std/expect).
  */
 import type { ConformanceRunner } from "../../../testing/index.ts";
-import { nodeExpect } from "../../support/assert.ts";
+import { scopedRunner } from "../../support/assert.ts";
 
-const scope: string[] = [];
-
-export const denoRunner: ConformanceRunner = {
-  describe(name, body) {
-    scope.push(name);
-    try {
-      body();
-    } finally {
-      scope.pop();
-    }
-  },
-  it(name, body) {
-    Deno.test([...scope, name].join(" > "), body);
-  },
-  expect: nodeExpect,
-};
+export const denoRunner: ConformanceRunner = scopedRunner((name, body) => Deno.test(name, body));

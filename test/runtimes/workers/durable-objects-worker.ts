@@ -6,8 +6,7 @@
  */
 import { SessionsObject, DurableObjectStore } from "../../../src/stores/durable-objects.ts";
 import { storeConformance } from "../../../testing/index.ts";
-import type { ConformanceRunner } from "../../../testing/index.ts";
-import { nodeExpect } from "../../support/assert.ts";
+import { scopedRunner } from "../../support/assert.ts";
 import { SECRET } from "../../support/browser.ts";
 import { durableObjectCases } from "./durable-objects-cases.ts";
 import type { DurableObjectsEnv } from "./durable-objects-cases.ts";
@@ -58,21 +57,7 @@ let current: DurableObjectsEnv | undefined;
 const env = (): DurableObjectsEnv => current!;
 
 const cases = new Map<string, () => Promise<void>>();
-const scope: string[] = [];
-const runner: Required<Pick<ConformanceRunner, "describe" | "it" | "expect">> = {
-  describe(name, body) {
-    scope.push(name);
-    try {
-      body();
-    } finally {
-      scope.pop();
-    }
-  },
-  it(name, body) {
-    cases.set([...scope, name].join(" > "), body);
-  },
-  expect: nodeExpect,
-};
+const runner = scopedRunner((name, body) => void cases.set(name, body));
 
 storeConformance(runner, "DurableObjectStore", {
   make: (secrets = [SECRET], options) => new DurableObjectStore({ namespace: env().SESSIONS, secrets, ...options }),
