@@ -1,12 +1,7 @@
 // Behaviours that a review broke on purpose without any other test noticing: each test here fails
 // when its behaviour is taken out of src/ (the mutation is named in each describe's comment).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openKv } from "@deno/kv";
 import { Hono } from "hono";
-import { Redis as IoRedis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../adapters/hono.ts";
 import { SessionError } from "../src/errors.ts";
@@ -17,21 +12,11 @@ import { MemoryStore } from "../src/stores/memory.ts";
 import { RedisStore } from "../src/stores/redis.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import { DenoKvStore } from "../src/stores/deno-kv.ts";
+import { startBackends } from "./support/backends.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
-import { ensureRedis } from "./support/redis.ts";
-import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 
-const endpoint = await startUpstashEndpoint();
-const ioredis = new IoRedis((await ensureRedis()).url);
-// @deno/kv's SQLite database: its in-memory one mis-schedules expiry past 24.8 days.
-const kvDir = mkdtempSync(join(tmpdir(), "web-sessions-gaps-kv-"));
-const kv = await openKv(join(kvDir, "kv.sqlite3"));
-afterAll(async () => {
-  kv.close();
-  rmSync(kvDir, { recursive: true, force: true });
-  ioredis.disconnect();
-  await endpoint.close();
-});
+const { endpoint, ioredis, kv, close } = await startBackends("gaps");
+afterAll(close);
 
 const DAY = 24 * 3600;
 const POST = { method: "POST" } as const;

@@ -3,13 +3,8 @@
 // and save, checked against the plain model in support/session-model.ts; for server stores also
 // pairs of concurrent requests on one session, and every retired id opening nothing.
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { openKv } from "@deno/kv";
 import fc from "fast-check";
 import { Hono } from "hono";
-import { Redis as IoRedis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { getSession, sessions } from "../adapters/hono.ts";
 import type { Store } from "../src/store.ts";
@@ -18,11 +13,10 @@ import { MemoryStore } from "../src/stores/memory.ts";
 import { RedisStore } from "../src/stores/redis.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import { DenoKvStore } from "../src/stores/deno-kv.ts";
+import { startBackends } from "./support/backends.ts";
 import { SECRET } from "./support/browser.ts";
-import { ensureRedis } from "./support/redis.ts";
 import { applyDelta, runRequest, view } from "./support/session-model.ts";
 import type { Json, ModelData, Op, RequestOutcome } from "./support/session-model.ts";
-import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 
 const SEED = 0x5e55;
 // Under mutation testing (vitest.mutation.config.ts) each mutant reruns this file: a fifth of the runs.
@@ -32,17 +26,8 @@ const RUN_SHARE = process.env.MUTATION_RUN ? 0.2 : 1;
 // that is not specified).
 const KEYS = ["a", "b", "c", "_flash"];
 
-const endpoint = await startUpstashEndpoint();
-const ioredis = new IoRedis((await ensureRedis()).url);
-// @deno/kv's SQLite database: its in-memory one mis-schedules expiry past 24.8 days.
-const kvDir = mkdtempSync(join(tmpdir(), "web-sessions-model-kv-"));
-const kv = await openKv(join(kvDir, "kv.sqlite3"));
-afterAll(async () => {
-  kv.close();
-  rmSync(kvDir, { recursive: true, force: true });
-  ioredis.disconnect();
-  await endpoint.close();
-});
+const { endpoint, ioredis, kv, close } = await startBackends("model");
+afterAll(close);
 
 /** A request held after its session loaded, until the test lets it go on: concurrency by design, not timing. */
 interface Gate {
