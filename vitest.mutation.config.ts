@@ -1,6 +1,6 @@
 // The test files Stryker runs for each mutant (npm run test:mutation): every test file that runs
-// src/ and adapters/hono.ts in this process. Left out: the runtime suites (workerd, Deno, Bun, the
-// packed tarball), the browser test and the two-process demo, which run the code elsewhere, out of
+// src/ and adapters/hono.ts in this process. Left out: the runtime suites (workerd with the Durable
+// Objects, Deno, Bun, the packed tarball), the browser test and the two-process demo, which run the code elsewhere, out of
 // Stryker's reach; and the benchmark rows, which only measure.
 import { defineConfig } from "vitest/config";
 
@@ -13,11 +13,12 @@ export default defineConfig({
       "test/deno.test.ts",
       "test/demo-browser.test.ts",
       "test/demo-distributed.test.ts",
+      "test/durable-objects.test.ts",
       "test/package.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
     ],
-    // Read by the model-based test, which then runs a fifth of its sequences per mutant.
+    // Read by the generated-input tests (test/support/mutation.ts), which then run a tenth of their cases.
     env: { MUTATION_RUN: "1" },
   },
 });

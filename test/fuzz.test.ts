@@ -10,6 +10,7 @@ import "../src/jwt/index.ts";
 import { OLD_SECRET, SECRET } from "./support/browser.ts";
 import { headerString } from "./support/cookie-cases.ts";
 import { describeMiddlewareFuzz } from "./support/middleware-fuzz.ts";
+import { generatedRuns } from "./support/mutation.ts";
 
 const SEED = 0xc00c1e;
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
@@ -33,7 +34,7 @@ describe("parseCookies under generated headers", () => {
           }
         }
       }),
-      { numRuns: 10_000, seed: SEED },
+      { numRuns: generatedRuns(10_000), seed: SEED },
     );
   });
 
@@ -52,7 +53,7 @@ describe("parseCookies under generated headers", () => {
         }
         expect(parseCookies(header, names)).toEqual(expected);
       }),
-      { numRuns: 10_000, seed: SEED + 1 },
+      { numRuns: generatedRuns(10_000), seed: SEED + 1 },
     );
   });
 });
@@ -68,7 +69,7 @@ describe("Codec under generated input", () => {
         expect(await codec.decrypt("session", value)).toBeUndefined();
         expect(await codec.verify("session", value)).toBeUndefined();
       }),
-      { numRuns: 10_000, seed: SEED + 2 },
+      { numRuns: generatedRuns(10_000), seed: SEED + 2 },
     );
   });
 
@@ -91,7 +92,7 @@ describe("Codec under generated input", () => {
         // Each value has one encoding (canonical base64url), so only an unchanged value opens, and to the same content.
         expect(await codec.decrypt("session", changed)).toEqual(changed === sealed ? original : undefined);
       }),
-      { numRuns: 2_000, seed: SEED + 3 },
+      { numRuns: generatedRuns(2_000), seed: SEED + 3 },
     );
   });
 
@@ -109,7 +110,7 @@ describe("Codec under generated input", () => {
         // Only an unchanged value opens, and to the same token and expiry.
         expect(await codec.verify("session", changed)).toEqual(changed === signed ? original : undefined);
       }),
-      { numRuns: 2_000, seed: SEED + 4 },
+      { numRuns: generatedRuns(2_000), seed: SEED + 4 },
     );
   });
 });

@@ -14,13 +14,12 @@ import { RedisStore } from "../src/stores/redis.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import { DenoKvStore } from "../src/stores/deno-kv.ts";
 import { startBackends } from "./support/backends.ts";
+import { generatedRuns } from "./support/mutation.ts";
 import { SECRET } from "./support/browser.ts";
 import { applyDelta, runRequest, view } from "./support/session-model.ts";
 import type { Json, ModelData, Op, RequestOutcome } from "./support/session-model.ts";
 
 const SEED = 0x5e55;
-// Under mutation testing (vitest.mutation.config.ts) each mutant reruns this file: a fifth of the runs.
-const RUN_SHARE = process.env.MUTATION_RUN ? 0.2 : 1;
 // "a" and "b" hold plain values, "_flash" flashes, "c" either in turn: so a concurrent pair, which
 // keeps to the first three, never meets a key turned from plain to flashes (how a store merges
 // that is not specified).
@@ -289,7 +288,7 @@ function lifecycles(subject: Subject, pairs: fc.Arbitrary<fc.AsyncCommand<Model,
       const model: Model = { session: undefined, retired: [], newItem: () => ++item };
       await fc.asyncModelRun(() => ({ model, real: { app, cookie: undefined } }), commands);
     }),
-    { numRuns: Math.ceil(runs * RUN_SHARE), seed },
+    { numRuns: generatedRuns(runs), seed },
   );
 }
 

@@ -16,6 +16,7 @@ import type { Rendered } from "./cookie-cases.ts";
 import { chunkHeaderCase, renderChunks } from "./chunk-cases.ts";
 import type { ChunkRendered, ForeignParts, Parts } from "./chunk-cases.ts";
 import { OLD_SECRET, SECRET } from "./browser.ts";
+import { generatedRuns } from "./mutation.ts";
 
 export interface FuzzTarget {
   /** A store with these secrets; stores made by one target share their backend, if they have one. */
@@ -153,7 +154,10 @@ const padding = (length: number, seed: number) => fc.sample(fc.string({ unit: fc
 
 /** Runs the generated-input properties against a store. */
 export function describeMiddlewareFuzz(label: string, target: FuzzTarget): void {
-  const { headers = 10_000, writes = 1_000, contents = 300, chunks = 1 } = target;
+  const { chunks = 1 } = target;
+  const headers = generatedRuns(target.headers ?? 10_000);
+  const writes = generatedRuns(target.writes ?? 1_000);
+  const contents = generatedRuns(target.contents ?? 300);
   const cases = chunks > 1 ? chunkHeaderCase(POOL, FOREIGN, chunks) : headerCase(POOL, FOREIGN);
 
   describe(`${label}: generated input through the Hono middleware${target.lazy ? " (lazy)" : ""}`, () => {
