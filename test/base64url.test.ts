@@ -51,4 +51,32 @@ describe("base64url", () => {
     expect(decodeBase64url("__8")).toEqual(new Uint8Array([255, 255]));
     expect(decodeBase64url("___")).toBeUndefined();
   });
+
+  it("decodes groups of zero bits to zero bytes", () => {
+    expect(decodeBase64url("AAAA")).toEqual(new Uint8Array([0, 0, 0]));
+    expect(decodeBase64url("AAAAAA")).toEqual(new Uint8Array([0, 0, 0, 0]));
+  });
+
+  it("without reuse, hands out bytes that later calls leave alone", () => {
+    const own = decodeBase64url("AAEC")!;
+    decodeBase64url("____", true);
+    decodeBase64url("____");
+    expect(own).toEqual(new Uint8Array([0, 1, 2]));
+  });
+
+  it("decodes a text far longer than its working buffers, into new and reused bytes", () => {
+    // The buffers grow to fit on demand; this outgrows by many times whatever came before.
+    const length = 2 ** 20;
+    const text = `${"A".repeat(length - 4)}AAAB`;
+    const expected = new Uint8Array((length / 4) * 3);
+    expected[expected.length - 1] = 1;
+    for (const reuse of [false, true]) {
+      const bytes = decodeBase64url(text, reuse);
+      expect(bytes?.length).toBe(expected.length);
+      expect(Buffer.from(bytes!).equals(expected)).toBe(true);
+    }
+    // Now exactly as long as the character buffer: the last character does not fit as UTF-8, and
+    // what the earlier text left there must not be read in its place.
+    expect(decodeBase64url(`${"A".repeat(length - 1)}\u00e9`)).toBeUndefined();
+  });
 });

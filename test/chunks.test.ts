@@ -5,6 +5,7 @@ import * as bun from "../adapters/bun.ts";
 import * as deno from "../adapters/deno.ts";
 import * as workers from "../adapters/workers.ts";
 import { MAX_LINE_BYTES, chunkCookies, chunkName, joinChunks } from "../src/chunks.ts";
+import { serializeCookie } from "../src/cookie.ts";
 import { resolveCookieOptions } from "../src/options.ts";
 import * as core from "../src/index.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
@@ -68,6 +69,29 @@ describe("chunkCookies and joinChunks", () => {
     expect(joinChunks(cookies, "s", 4)).toEqual(["a0a1", "b0"]);
     expect(joinChunks(new Map(), "s", 4)).toBeUndefined();
     expect(chunkName("__Host-s", 2)).toBe("__Host-s.2");
+  });
+
+  it("joins no chunk past the last one allowed", () => {
+    const cookies = new Map(["s", "s.1", "s.2", "s.3", "s.4"].map((name, index) => [name, [`a${index}`]]));
+    expect(joinChunks(cookies, "s", 4)).toEqual(["a0a1a2a3"]);
+    expect(joinChunks(cookies, "s", 1)).toEqual(["a0"]);
+  });
+
+  it("uses one line for a value that fills it to the byte, and one for an empty value", () => {
+    const room = MAX_LINE_BYTES - bytes(serializeCookie("session", "", options));
+    const full = chunkCookies("session", "x".repeat(room), options, 4)!;
+    expect(full).toEqual([serializeCookie("session", "x".repeat(room), options)]);
+    expect(bytes(full[0]!)).toBe(MAX_LINE_BYTES);
+    expect(namesOf(chunkCookies("session", "x".repeat(room + 1), options, 4)!)).toEqual(["session", "session.1"]);
+    expect(chunkCookies("session", "", options, 4)).toEqual([serializeCookie("session", "", options)]);
+  });
+
+  it("returns undefined when the attributes alone fill the line", () => {
+    const short = resolveCookieOptions({ path: "/" });
+    const exact = resolveCookieOptions({ path: `/${"p".repeat(MAX_LINE_BYTES - bytes(serializeCookie("session", "", short)))}` });
+    expect(bytes(serializeCookie("session", "", exact))).toBe(MAX_LINE_BYTES);
+    expect(chunkCookies("session", "", exact, 4)).toBeUndefined();
+    expect(chunkCookies("session", "x", exact, 4)).toBeUndefined();
   });
 });
 

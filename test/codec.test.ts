@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
 import { Codec, fromBase64url, isSealedShape, isSignedShape, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
 import { SessionError } from "../src/errors.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { OLD_SECRET, SECRET } from "./support/browser.ts";
+
+const toBase64urlBytes = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
 
@@ -20,7 +22,17 @@ describe("normalizeSecrets", () => {
     expect(normalizeSecrets([SECRET, OLD_SECRET], "T")).toEqual([SECRET, OLD_SECRET]);
   });
 
-  it.each([[undefined], [[]], ["short"], [[SECRET, "x".repeat(31)]], [[SECRET, 42 as unknown as string]]])(
+  it("accepts a secret of exactly 32 characters", () => {
+    expect(normalizeSecrets("x".repeat(32), "T")).toEqual(["x".repeat(32)]);
+  });
+
+  it("says a secret is required when none is given", () => {
+    for (const secrets of [undefined, []]) {
+      expect(() => normalizeSecrets(secrets, "T")).toThrow("T: secrets is required");
+    }
+  });
+
+  it.each([[undefined], [[]], ["short"], [[SECRET, "x".repeat(31)]], [[SECRET, 42 as unknown as string]], [[null]], [[{ length: 64 }]]])(
     "refuses %j with ERR_SESSION_CONFIG",
     (secrets) => {
       const attempt = () => normalizeSecrets(secrets as string[], "T");
@@ -73,9 +85,47 @@ describe("Codec: encryption", () => {
   });
 
   it("keeps expiries past 2106, where 32 bits of seconds run out", async () => {
+    const uncached = new Codec([SECRET], "id", 0);
     for (const exp of [2 ** 31 + 7, 2 ** 32 + 12345, 2 ** 39 + 1]) {
       const sealed = await codec.encrypt("s", "x", exp);
       expect(await codec.decrypt("s", sealed)).toEqual({ text: "x", expiresAt: exp * 1000 });
+      // Opened from the bytes, not from the cache that encrypt() filled.
+      expect(await uncached.decrypt("s", sealed)).toEqual({ text: "x", expiresAt: exp * 1000 });
+    }
+  });
+
+  it("refuses a value under its key id whose body is not base64url", async () => {
+    const [kid] = (await codec.encrypt("s", "x", inAnHour())).split(".");
+    for (const body of ["%".repeat(44), "A".repeat(45), `${"A".repeat(43)}é`]) {
+      expect(await codec.decrypt("s", `${kid}.${body}`)).toBeUndefined();
+    }
+  });
+
+  it("refuses a correctly sealed value too short to hold the expiry", async () => {
+    // Sealed by hand with the codec's own key (the same HKDF), so only the length check refuses it.
+    const encoder = new TextEncoder();
+    const base = await crypto.subtle.importKey("raw", encoder.encode(SECRET), "HKDF", false, ["deriveKey"]);
+    const hkdf = { name: "HKDF", hash: "SHA-256", salt: encoder.encode("web-sessions"), info: encoder.encode("aes-256-gcm") };
+    const key = await crypto.subtle.deriveKey(hkdf, base, { name: "AES-GCM", length: 256 }, false, ["encrypt"]);
+    const [kid] = (await codec.encrypt("s", "x", inAnHour())).split(".");
+    for (const plain of [[], [0xff], [0xff, 0xff, 0xff, 0xff]]) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const additionalData = encoder.encode("s");
+      const body = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData }, key, new Uint8Array(plain)));
+      const value = `${kid}.${toBase64urlBytes(iv)}${toBase64urlBytes(body)}`;
+      expect(await codec.decrypt("s", value)).toBeUndefined();
+    }
+  });
+
+  it("derives keys that cannot be exported", async () => {
+    const derive = vi.spyOn(crypto.subtle, "deriveKey");
+    try {
+      await new Codec([SECRET]).encrypt("s", "x", inAnHour());
+      const keys = await Promise.all(derive.mock.results.map((result) => result.value as Promise<CryptoKey>));
+      expect(keys.map((key) => key.algorithm.name).sort()).toEqual(["AES-GCM", "HMAC"]);
+      for (const key of keys) expect(key.extractable).toBe(false);
+    } finally {
+      derive.mockRestore();
     }
   });
 
@@ -213,5 +263,38 @@ describe("Codec: the shape checks", () => {
       expect([isSealedShape(junk), isSignedShape(junk)]).toEqual([false, false]);
     }
     expect([isSealedShape(signed), isSignedShape(sealed)]).toEqual([false, false]);
+  });
+});
+
+describe("Codec: two secrets with the same key id", () => {
+  // These two secrets derive the same 24-bit key id (found by search), so each value of the older
+  // one has two candidate keys, and opening it awaits the first before trying the second.
+  const NEWER = "kid-collision-test-secret-002540";
+  const OLDER = "kid-collision-test-secret-006165";
+  const rotated = () => new Codec([NEWER, OLDER], "id", 0);
+
+  it("share a key id", async () => {
+    const [a, b] = await Promise.all([new Codec([NEWER]).sign("s", "t", inAnHour()), new Codec([OLDER]).sign("s", "t", inAnHour())]);
+    expect(a.split(".")[0]).toBe(b.split(".")[0]);
+  });
+
+  it("opens values of the older one, each to its own text, when opened at once", async () => {
+    const old = new Codec([OLDER]);
+    const exp = inAnHour();
+    const values = await Promise.all(["first", "second", "third"].map((text) => old.encrypt("s", text, exp)));
+    const codec = rotated();
+    expect((await codec.decrypt("s", values[0]!))?.text).toBe("first"); // keys derived before the race
+    const opened = await Promise.all(values.map((value) => codec.decrypt("s", value)));
+    expect(opened.map((result) => result?.text)).toEqual(["first", "second", "third"]);
+  });
+
+  it("verifies values of the older one, each to its own token, when verified at once", async () => {
+    const old = new Codec([OLDER]);
+    const exp = inAnHour();
+    const values = await Promise.all(["first", "second", "third"].map((token) => old.sign("s", token, exp)));
+    const codec = rotated();
+    expect((await codec.verify("s", values[0]!))?.text).toBe("first");
+    const verified = await Promise.all(values.map((value) => codec.verify("s", value)));
+    expect(verified.map((result) => result?.text)).toEqual(["first", "second", "third"]);
   });
 });

@@ -29,6 +29,25 @@ describe("parseCookies", () => {
     expect(parseCookies(";;; =; session; =x", names).size).toBe(0);
     expect(parseCookies("session=", names).get("session")).toEqual([""]);
   });
+
+  it("skips a pair without '=' even when it starts with a configured name", () => {
+    expect([...parseCookies("sessionX; ax; a=1", names)]).toEqual([["a", ["1"]]]);
+  });
+
+  it("strips only a pair of quotes, and keeps a quote that has no partner", () => {
+    expect(parseCookies('session="abc; a=abc"', names)).toEqual(
+      new Map([
+        ["session", ['"abc']],
+        ["a", ['abc"']],
+      ]),
+    );
+    expect(parseCookies('session="; a=""', names)).toEqual(
+      new Map([
+        ["session", ['"']],
+        ["a", [""]],
+      ]),
+    );
+  });
 });
 
 describe("serializeCookie", () => {

@@ -67,6 +67,45 @@ describe("ValueCache", () => {
     expect(held).toBeLessThanOrEqual(50);
   });
 
+  it("keeps the recency order through expiries, hits and replacements, as a plain LRU would", () => {
+    // A reference LRU: a Map in recency order, oldest first. The values are shorter than the tail
+    // the cache keys on, so each is its own key.
+    const model = new Map<string, { text: string; expiresAt: number }>();
+    const cache = new ValueCache(4);
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let now = 1; now <= 3000; now++) {
+      const value = `v${next(7)}`;
+      if (next(2) === 0) {
+        const entry = { text: `${value}@${now}`, expiresAt: now + 1 + next(12) };
+        cache.set("s", value, entry.text, entry.expiresAt);
+        model.delete(value);
+        model.set(value, entry);
+        if (model.size > 4) model.delete(model.keys().next().value!);
+      } else {
+        const held = model.get(value);
+        model.delete(value);
+        const expected = held && held.expiresAt > now ? held : undefined;
+        if (expected) model.set(value, expected);
+        expect(cache.get("s", value, now)).toEqual(expected);
+      }
+      expect(cache.size).toBe(model.size);
+    }
+  });
+
+  it("keys a value of 23 to 43 characters on its last 22", () => {
+    const cache = new ValueCache(10);
+    const a = "A".repeat(30);
+    const b = `${"A".repeat(10)}B${"A".repeat(19)}`; // the same from character 22 on, not in its last 22
+    cache.set("s", a, "a", LATER);
+    cache.set("s", b, "b", LATER);
+    expect(cache.size).toBe(2);
+    expect([cache.get("s", a)?.text, cache.get("s", b)?.text]).toEqual(["a", "b"]);
+  });
+
   it("replaces the entry of a value put in twice", () => {
     const cache = new ValueCache(2);
     cache.set("s", "v", "old", LATER);
