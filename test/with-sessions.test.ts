@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { SessionError } from "../src/errors.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
-import type { SessionWrite, Store } from "../src/store.ts";
+import type { SessionWrite, Store, StoredSession } from "../src/store.ts";
 import { getSession, loadSession, withSessions } from "../src/with-sessions.ts";
 import type { SessionsConfig } from "../src/jar.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
@@ -495,7 +495,7 @@ describe("the jar at its edges", () => {
 
   /** A store that hands back what a test decides: `loaded` from load, `value` from save. */
   class StubStore implements Store {
-    loaded: import("../src/store.ts").StoredSession | undefined;
+    loaded: StoredSession | undefined;
     value: string | undefined = "v";
     saves = 0;
     destroyed: string[] = [];
