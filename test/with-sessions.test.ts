@@ -107,6 +107,7 @@ describe("withSessions", () => {
     });
     expect(await (await handler(new Request("http://x/"))).json()).toEqual(["a", "b"]);
     expect(errors).toEqual([code("ERR_SESSION_MISSING"), code("ERR_SESSION_MISSING")]);
+    expect((errors[0] as Error).message).toContain("several sessions are configured (a, b)");
     expect(() => getSession(new Request("http://x/"))).toThrow(code("ERR_SESSION_MISSING"));
   });
 
@@ -307,6 +308,7 @@ describe("a handler that throws", () => {
     store.failing = true;
     const response = await handler(new Request("http://x/a", { headers: { Cookie: "session=x.1.y.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }));
     expect(response.status).toBe(302);
+    expect(response.headers.getSetCookie()).toEqual([]);
     expect(seen).toEqual([code("ERR_SESSION_STORE"), "http://x/a"]);
   });
 
