@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { getSession, manySessions, sessions } from "../adapters/hono.ts";
+import { getSession, loadSession, manySessions, sessions } from "../adapters/hono.ts";
 import type { SessionEnv } from "../adapters/hono.ts";
 import { SessionError } from "../src/errors.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
@@ -116,5 +116,51 @@ describe("Hono adapter", () => {
     expect(response.status).toBe(302);
     expect(response.headers.getSetCookie().map((line) => line.split("=")[0]).sort()).toEqual(["a", "b", "theme"]);
     expect(await b.json("/next")).toEqual(["from a", "from b"]);
+  });
+  it("adds every session's cookie to a response whose headers are immutable", async () => {
+    const app = new Hono();
+    app.use(manySessions(["a", "b"], new CookieStore({ secrets: SECRET }), { autoSave: true }));
+    app.get("/", (c) => {
+      getSession(c, "a").set("k", 1);
+      getSession(c, "b").set("k", 2);
+      return Response.redirect("http://localhost/next", 302);
+    });
+    const response = await app.request("/");
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("http://localhost/next");
+    expect(response.headers.getSetCookie().map((line) => line.split("=")[0]).sort()).toEqual(["a", "b"]);
+  });
+
+  it("with lazy: true, sets c.var.session to the first session once loaded, never to another", async () => {
+    const app = new Hono<SessionEnv>();
+    app.use(manySessions(["a", "b"], new CookieStore({ secrets: SECRET }), { lazy: true }));
+    app.get("/b", async (c) => {
+      await loadSession(c, "b");
+      return c.json({ session: c.var.session === undefined ? "none" : "set" });
+    });
+    app.get("/b-then-a", async (c) => {
+      await loadSession(c, "b");
+      const a = await loadSession(c, "a");
+      return c.json({ first: c.var.session === a });
+    });
+    app.get("/a-then-b", async (c) => {
+      const a = await loadSession(c, "a");
+      await loadSession(c, "b");
+      return c.json({ first: c.var.session === a });
+    });
+    expect(await (await app.request("/b")).json()).toEqual({ session: "none" });
+    expect(await (await app.request("/b-then-a")).json()).toEqual({ first: true });
+    expect(await (await app.request("/a-then-b")).json()).toEqual({ first: true });
+  });
+
+  it("loadSession leaves c.var.session alone when an earlier middleware set it", async () => {
+    const app = new Hono<SessionEnv>();
+    app.use(sessions("a", new CookieStore({ secrets: SECRET })));
+    app.use(sessions("b", new CookieStore({ secrets: SECRET }), { lazy: true }));
+    app.get("/", async (c) => {
+      const b = await loadSession(c, "b");
+      return c.json({ a: c.var.session === getSession(c, "a"), b: c.var.session === b });
+    });
+    expect(await (await app.request("/")).json()).toEqual({ a: true, b: false });
   });
 });

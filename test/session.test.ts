@@ -125,4 +125,62 @@ describe("Session change tracking", () => {
     session.set("count", "one");
     expect(count).toBe(1);
   });
+  it("options() stores only the path or domain it was given, and a maxAge alone changes no data", () => {
+    const domainOnly = fresh();
+    domainOnly.session.options({ domain: "example.com" });
+    expect(domainOnly.state.data.get("web-sessions:cookie")).toStrictEqual({ domain: "example.com" });
+    const pathOnly = fresh();
+    pathOnly.session.options({ path: "/app" });
+    expect(pathOnly.state.data.get("web-sessions:cookie")).toStrictEqual({ path: "/app" });
+    const placed = fresh({ "web-sessions:cookie": { path: "/app" } });
+    placed.session.options({ maxAge: 5 });
+    expect([placed.state.modified, [...placed.state.changed]]).toEqual([true, []]);
+  });
+
+  it("clear() of a session holding only its placement is not a modification", () => {
+    const { state, session } = fresh({ "web-sessions:cookie": { path: "/app" } });
+    session.clear();
+    expect([state.modified, state.cleared, [...state.data.keys()]]).toEqual([false, false, ["web-sessions:cookie"]]);
+  });
+
+  it("a stored placement that is not an object is ignored", () => {
+    for (const value of [null, undefined, "/app", 5]) {
+      const state = new SessionState("s", { id: "id-1", data: new Map([["web-sessions:cookie", value]]), createdAt: 1, expiresAt: 2 });
+      expect([value, state.options]).toEqual([value, {}]);
+    }
+  });
+
+  it("setting or deleting a plain key records no flash change", () => {
+    const { state, session } = fresh({ a: 1 });
+    session.set("b", 2);
+    session.delete("a");
+    expect([...state.flashes.keys()]).toEqual([]);
+  });
+
+  it("flashes added and replaced before a save are dropped, not marked taken", () => {
+    const { state, session } = fresh();
+    session.addFlash("x");
+    expect(state.flashes.get("_flash")).toEqual({ taken: [], added: [[state.flashIds.get("_flash")![0], "x"]] });
+    session.set("_flash" as never, "plain" as never);
+    expect(state.flashes.get("_flash")).toEqual({ taken: [], added: [] });
+    // Stored flashes, in contrast, are marked taken.
+    const stored = new SessionState("s", { id: "id-1", data: new Map([["_flash", ["old"]]]), createdAt: 1, expiresAt: 2, flashIds: new Map([["_flash", ["f1"]]]) });
+    stored.set("_flash", "plain");
+    expect(stored.flashes.get("_flash")).toEqual({ taken: ["f1"], added: [] });
+  });
+
+  it("gives flash ids of base-36 characters that sort in the order the flashes were added", () => {
+    const { state, session } = fresh();
+    for (let i = 0; i < 50; i++) session.addFlash(i);
+    const ids = state.flashIds.get("_flash")!;
+    expect(ids.every((id) => /^[0-9a-z]{20}$/.test(id))).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("after a save, the state is the unmodified baseline", () => {
+    const { state, session } = fresh({ a: 1 });
+    session.clear();
+    state.markSaved(10);
+    expect(state).toMatchObject({ modified: false, cleared: false, stored: true, expiresAt: 10 });
+  });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { SessionError } from "../src/errors.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
-import type { SessionWrite, Store } from "../src/store.ts";
+import type { SessionWrite, Store, StoredSession } from "../src/store.ts";
 import { getSession, loadSession, withSessions } from "../src/with-sessions.ts";
 import type { SessionsConfig } from "../src/jar.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
@@ -107,6 +107,7 @@ describe("withSessions", () => {
     });
     expect(await (await handler(new Request("http://x/"))).json()).toEqual(["a", "b"]);
     expect(errors).toEqual([code("ERR_SESSION_MISSING"), code("ERR_SESSION_MISSING")]);
+    expect((errors[0] as Error).message).toContain("several sessions are configured (a, b)");
     expect(() => getSession(new Request("http://x/"))).toThrow(code("ERR_SESSION_MISSING"));
   });
 
@@ -307,6 +308,7 @@ describe("a handler that throws", () => {
     store.failing = true;
     const response = await handler(new Request("http://x/a", { headers: { Cookie: "session=x.1.y.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } }));
     expect(response.status).toBe(302);
+    expect(response.headers.getSetCookie()).toEqual([]);
     expect(seen).toEqual([code("ERR_SESSION_STORE"), "http://x/a"]);
   });
 
@@ -489,3 +491,154 @@ async function fetchLikeResponse(): Promise<Response> {
     server.close();
   }
 }
+
+describe("the jar at its edges", () => {
+  afterEach(() => vi.useRealTimers());
+
+  /** A store that hands back what a test decides: `loaded` from load, `value` from save. */
+  class StubStore implements Store {
+    loaded: StoredSession | undefined;
+    value: string | undefined = "v";
+    saves = 0;
+    destroyed: string[] = [];
+    async load() {
+      return this.loaded;
+    }
+    async save() {
+      this.saves++;
+      return this.value;
+    }
+    async destroy(_: string, id: string) {
+      this.destroyed.push(id);
+    }
+  }
+
+  const readOnly = (config: Partial<SessionsConfig>) =>
+    withSessions({ store: new MemoryStore({ secrets: SECRET }), ...config }, (request) =>
+      Response.json(getSession(request).get("count") ?? null),
+    );
+
+  it("refuses a missing store, duplicate names and an absoluteMaxAge of 0 when the wrapper is built", () => {
+    const ok = () => new Response();
+    expect(() => withSessions({ store: {} as Store }, ok)).toThrow(code("ERR_SESSION_CONFIG"));
+    expect(() => withSessions({ store: new MemoryStore({ secrets: SECRET }), names: ["a", "a"] }, ok)).toThrow(/names must be distinct/);
+    expect(() => withSessions({ store: new MemoryStore({ secrets: SECRET }), absoluteMaxAge: 0 }, ok)).toThrow(code("ERR_SESSION_CONFIG"));
+  });
+
+  it("writes nothing for a new session only read, with autoSave or rolling", async () => {
+    for (const config of [{ autoSave: true }, { rolling: true }, { autoSave: true, rolling: true }]) {
+      const store = new MemoryStore({ secrets: SECRET });
+      const response = await readOnly({ store, ...config })(new Request("http://x/"));
+      expect([config, response.headers.getSetCookie(), store.size]).toEqual([config, [], 0]);
+    }
+  });
+
+  it("with autoSave but not rolling, never refreshes a read-only session", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const store = new MemoryStore({ secrets: SECRET });
+    const b = new TestBrowser(counter({ store, autoSave: true, cookie: { maxAge: 100 } }));
+    await b.json("/incr");
+    vi.setSystemTime(Date.now() + 50_000);
+    expect(await b.json("/")).toEqual({ count: 1 });
+    expect(b.lastSetCookies).toEqual([]);
+  });
+
+  it("rolling refreshes once exactly a tenth of maxAge has passed", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const b = new TestBrowser(counter({ rolling: true, cookie: { maxAge: 100 } }));
+    await b.json("/incr");
+    vi.setSystemTime(Date.now() + 9_999);
+    await b.json("/");
+    expect(b.lastSetCookies).toEqual([]);
+    vi.setSystemTime(Date.now() + 1);
+    await b.json("/");
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=.+; Max-Age=100;/)]);
+  });
+
+  it("a session is over when exactly absoluteMaxAge has passed since it was created", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const store = new StubStore();
+    const handler = withSessions({ store, absoluteMaxAge: 10 }, (request) => Response.json(getSession(request).get("k") ?? null));
+    const loaded = (createdAt: number) => ({ id: "stored-id", data: new Map([["k", 1]]), createdAt, expiresAt: Date.now() + 60_000 });
+    store.loaded = loaded(Date.now() - 9_999);
+    expect(await (await handler(new Request("http://x/", { headers: { Cookie: "session=v" } }))).json()).toBe(1);
+    store.loaded = loaded(Date.now() - 10_000);
+    expect(await (await handler(new Request("http://x/", { headers: { Cookie: "session=v" } }))).json()).toBeNull();
+  });
+
+  it("a save at the very end of absoluteMaxAge destroys the session instead", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const store = new MemoryStore({ secrets: SECRET });
+    for (const past of [0, 1_000]) {
+      const handler = withSessions({ store, absoluteMaxAge: 10 }, async (request) => {
+        const session = getSession(request);
+        session.set("k", 1);
+        vi.setSystemTime(Date.now() + 10_000 + past);
+        await session.save();
+        return Response.json(session.isNew);
+      });
+      const response = await handler(new Request("http://x/"));
+      expect([past, await response.json(), setCookieFor(response, "session"), store.size]).toEqual([past, true, "session=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax", 0]);
+    }
+  });
+
+  it("keeps one cookie within 4096 bytes of name and value, and says how big it would be past that", async () => {
+    const store = new StubStore();
+    const handler = withSessions({ store, name: "s" }, async (request) => {
+      const session = getSession(request);
+      session.set("k", 1);
+      try {
+        await session.save();
+      } catch (error) {
+        return new Response((error as SessionError).message, { status: 413 });
+      }
+      return new Response("saved");
+    });
+    store.value = "v".repeat(4096 - 2);
+    const fits = await handler(new Request("http://x/"));
+    expect([fits.status, setCookieFor(fits, "s")!.split(";")[0]!.length]).toEqual([200, 4096]);
+    store.value = "v".repeat(4096 - 1);
+    const over = await handler(new Request("http://x/"));
+    expect([over.status, await over.text(), over.headers.getSetCookie()]).toEqual([
+      413,
+      expect.stringContaining("the \"s\" cookie would be 4097 bytes"),
+      [],
+    ]);
+  });
+
+  it("a session the store no longer holds is dropped at save: no cookie, a new empty session", async () => {
+    const store = new StubStore();
+    store.loaded = { id: "stored-id", data: new Map([["k", 1]]), createdAt: Date.now(), expiresAt: Date.now() + 60_000 };
+    const handler = withSessions({ store }, async (request) => {
+      const session = getSession(request);
+      session.set("k", 2);
+      store.value = "first";
+      await session.save();
+      session.set("k", 3);
+      store.value = undefined; // another request destroyed it meanwhile
+      await session.save();
+      return Response.json({ isNew: session.isNew, k: session.get("k") ?? null, same: session.id === "stored-id" });
+    });
+    const response = await handler(new Request("http://x/", { headers: { Cookie: "session=v" } }));
+    expect(await response.json()).toEqual({ isNew: true, k: null, same: false });
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("destroying a chunked session leaves alone another session named like a chunk past its last", async () => {
+    const store = new CookieStore({ secrets: SECRET, chunks: 3 });
+    const handler = withSessions({ store, names: ["s", "s.3"] }, async (request) => {
+      const url = new URL(request.url);
+      for (const name of ["s", "s.3"]) {
+        if (url.pathname === "/save") getSession(request, name).set("k", name);
+        if (url.pathname === "/save") await getSession(request, name).save();
+      }
+      if (url.pathname === "/destroy") await getSession(request, "s").destroy();
+      return Response.json(getSession(request, "s.3").get("k") ?? null);
+    });
+    const b = new TestBrowser(handler);
+    await b.fetch("/save");
+    const response = await b.fetch("/destroy");
+    expect(response.headers.getSetCookie().map((line) => line.split("=")[0])).toEqual(["s"]);
+    expect(await b.json("/")).toBe("s.3");
+  });
+});
