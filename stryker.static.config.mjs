@@ -17,6 +17,9 @@ export default {
   ...base,
   mutate: [...lines],
   ignoreStatic: false,
+  // Each mutant reruns the whole suite: on a busy machine the default allowance over the dry run
+  // reports slow runs as timeouts (counted as killed); an endless loop still ends in one.
+  timeoutMS: 60_000,
   reporters: ["clear-text", "progress", "json"],
   jsonReporter: { fileName: "mutation/static-report.json" },
 };
