@@ -191,6 +191,38 @@ describe('CookieStore format: "jwt"', () => {
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
+  it("keeps data as JSON keeps it, as the compact format does: toJSON used, functions and symbols left out, a throwing getter ERR_SESSION_DATA", async () => {
+    class Money {
+      constructor(readonly cents: number) {}
+      toJSON() {
+        return `$${(this.cents / 100).toFixed(2)}`;
+      }
+    }
+    const values: Record<string, unknown> = { url: new URL("https://example.com/a"), price: new Money(250), fn: () => 1, sym: Symbol("s"), nested: { fn: () => 1, ok: true } };
+    const kept: Record<string, unknown>[] = [];
+    for (const format of ["compact", "jwt"] as const) {
+      const store = new CookieStore({ secrets: SECRET, format });
+      const app = new Hono();
+      app.use(sessions("session", store));
+      app.post("/", async (c) => {
+        for (const [key, value] of Object.entries(values)) getSession(c).set(key, value);
+        await getSession(c).save();
+        return c.text("ok");
+      });
+      app.get("/", (c) => c.json(Object.fromEntries(["url", "price", "fn", "sym", "nested"].map((key) => [key, getSession(c).get(key) ?? null]))));
+      app.put("/", async (c) => {
+        getSession(c).set("bad", { get boom() { throw new RangeError("boom"); } });
+        return c.text(await getSession(c).save().then(() => "saved", (error: { code?: string }) => error.code ?? String(error)));
+      });
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch("/", { method: "POST" });
+      kept.push(await b.json("/"));
+      expect(await (await b.fetch("/", { method: "PUT" })).text()).toBe("ERR_SESSION_DATA");
+    }
+    expect(kept[0]).toEqual({ url: "https://example.com/a", price: "$2.50", fn: null, sym: null, nested: { ok: true } });
+    expect(kept[1]).toEqual(kept[0]);
+  });
+
   it("keeps JSON's own TypeError as the cause of ERR_SESSION_DATA", async () => {
     const store = new CookieStore({ secrets: SECRET, format: "jwt" });
     const cyclic: Record<string, unknown> = {};
