@@ -2,6 +2,9 @@
 // in a Hono app, open as sessions and are re-sealed in our format at their next save.
 import { useSession } from "@hono/session";
 import { Hono } from "hono";
+import { EncryptJWT, jwtDecrypt } from "jose";
+import type { JWTPayload } from "jose";
+import { createHash, hkdfSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getSession, sessions } from "../adapters/hono.ts";
 import { fromHonoSession } from "../src/jwt/index.ts";
@@ -12,6 +15,14 @@ const HONO_SECRET = "the-secret-the-app-gave-hono-session";
 
 interface HonoSessionVar {
   session: { get(): Promise<Record<string, unknown> | null>; update(data: Record<string, unknown>): Promise<void> };
+}
+
+// @hono/session's key, as its source derives it: HKDF-SHA-256, empty salt, info "session jwe cek".
+const HONO_KEY = new Uint8Array(hkdfSync("sha256", HONO_SECRET, new Uint8Array(0), "session jwe cek", 32));
+
+/** A token sealed as @hono/session seals its cookies (or, with `alg`, under another key management). */
+function sealLikeHonoSession(claims: JWTPayload, alg: "dir" | "A256GCMKW" = "dir"): Promise<string> {
+  return new EncryptJWT(claims).setProtectedHeader({ alg, enc: "A256GCM" }).encrypt(HONO_KEY);
 }
 
 /** An app on @hono/session: POST /login stores the JSON body as the session's data. */
@@ -114,5 +125,58 @@ describe("migrateFrom: [fromHonoSession({ secret })]", () => {
   it("refuses an empty secret, and migrateFrom entries that are not readers, when built", () => {
     expect(() => fromHonoSession({ secret: "" })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
     expect(() => new CookieStore({ secrets: SECRET, migrateFrom: [{} as never] })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+  });
+
+  it("names the session by its sid: a base64 sid in base64url, any other by 128 bits of its SHA-256", async () => {
+    const cookie = await mintHonoCookie({ userId: 3 });
+    const { payload } = await jwtDecrypt(cookie.slice("sid=".length), HONO_KEY);
+    const sid = payload.sid as string;
+    const { id } = (await (await migratedApp().request("/", { headers: { Cookie: cookie } })).json()) as { id: string };
+    expect(id).toBe(Buffer.from(sid, "base64").toString("base64url"));
+    const reader = fromHonoSession({ secret: HONO_SECRET });
+    const padded = await reader.read("sid", await sealLikeHonoSession({ sid: "AAAA+/BBBBCCCCDDDDEEEEFF==" }));
+    expect(padded?.id).toBe("AAAA-_BBBBCCCCDDDDEEEEFF");
+    const other = await reader.read("sid", await sealLikeHonoSession({ sid: "a custom id!" }));
+    expect(other?.id).toBe(createHash("sha256").update("a custom id!").digest().subarray(0, 16).toString("base64url"));
+  });
+
+  it("takes createdAt from iat and expiresAt from exp, and now for either one missing", async () => {
+    const reader = fromHonoSession({ secret: HONO_SECRET });
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    const dated = await reader.read("sid", await sealLikeHonoSession({ sid: "a custom id!", iat: 1_700_000_000, exp, userId: 5 }));
+    expect(dated).toMatchObject({ createdAt: 1_700_000_000_000, expiresAt: exp * 1000 });
+    expect(Object.fromEntries(dated!.data)).toEqual({ userId: 5 });
+    const token = await sealLikeHonoSession({ sid: "a custom id!" });
+    const before = Date.now();
+    const undated = await reader.read("sid", token);
+    const after = Date.now();
+    for (const at of [undated!.createdAt, undated!.expiresAt]) {
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(after);
+    }
+  });
+
+  it("opens no token without a string sid, an empty sid, or under another key management than dir", async () => {
+    const reader = fromHonoSession({ secret: HONO_SECRET });
+    for (const claims of [{}, { sid: "" }, { sid: 12345 }, { sid: null }]) {
+      expect(await reader.read("sid", await sealLikeHonoSession({ ...claims, userId: 1 }))).toBeUndefined();
+    }
+    expect(await reader.read("sid", await sealLikeHonoSession({ sid: "a custom id!" }, "A256GCMKW"))).toBeUndefined();
+  });
+
+  it("takes only compact JWE shapes: not junk, not a valid token with padding appended", async () => {
+    const reader = fromHonoSession({ secret: HONO_SECRET });
+    const value = (await mintHonoCookie({ userId: 1 })).slice("sid=".length);
+    expect(reader.isWellFormed!(value)).toBe(true);
+    expect(reader.isWellFormed!("junk")).toBe(false);
+    expect(reader.isWellFormed!(`${value}==`)).toBe(false);
+    expect(await reader.read("sid", value)).toMatchObject({ data: new Map([["userId", 1]]) });
+    expect(await reader.read("sid", `${value}==`)).toBeUndefined();
+  });
+
+  it("refuses a secret that is not a string when built", () => {
+    for (const secret of [undefined, 42, ["a-secret"]]) {
+      expect(() => fromHonoSession({ secret: secret as never })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
   });
 });

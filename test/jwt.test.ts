@@ -7,6 +7,7 @@ import { getSession, sessions } from "../adapters/hono.ts";
 import { deriveJwtKey } from "../src/jwt/index.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import type { CookieStoreOptions } from "../src/stores/cookie.ts";
+import type { SessionWrite } from "../src/store.ts";
 import { describeStoreConformance } from "./conformance.ts";
 import { OLD_SECRET, SECRET, TestBrowser } from "./support/browser.ts";
 
@@ -63,6 +64,14 @@ describe("deriveJwtKey", () => {
 
   it("refuses a short secret with ERR_SESSION_CONFIG", async () => {
     await expect(deriveJwtKey("short")).rejects.toMatchObject({ code: "ERR_SESSION_CONFIG" });
+  });
+
+  it("takes a secret of exactly 32 characters, and refuses anything but a string however long", async () => {
+    expect(await deriveJwtKey("s".repeat(32))).toHaveLength(32);
+    await expect(deriveJwtKey("s".repeat(31))).rejects.toMatchObject({ code: "ERR_SESSION_CONFIG" });
+    for (const secret of [{ length: 64 }, Array.from({ length: 40 }, () => "s")]) {
+      await expect(deriveJwtKey(secret as never)).rejects.toMatchObject({ code: "ERR_SESSION_CONFIG" });
+    }
   });
 });
 
@@ -122,6 +131,30 @@ describe('CookieStore format: "jwt"', () => {
     expect(await read(jwtApp({}, "other"), `other=${value}`)).toMatchObject({ isNew: true });
   });
 
+  it("opens nothing without a non-empty string jti or with data null, and takes padded values not even to jose", async () => {
+    const store = new CookieStore({ secrets: SECRET, format: "jwt" });
+    const key = await deriveJwtKey(SECRET);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { jti: "c2Vzc2lvbi1pZC1mcm9tLWdv", iat: now - 100, exp: now + 100, aud: "session", data: { user: "x" } };
+    const seal = (extra: object) => new EncryptJWT({ ...claims, ...extra }).setProtectedHeader({ alg: "dir", enc: "A256GCM" }).encrypt(key);
+    expect(await store.load("session", await seal({}))).toMatchObject({ id: claims.jti });
+    for (const extra of [{ jti: "" }, { jti: 12345 }, { data: null }]) {
+      await expect(store.load("session", await seal(extra))).resolves.toBeUndefined();
+    }
+    // Loaded directly, past the middleware's isWellFormed: the store's own shape check refuses these.
+    const { value } = await sealWith(jwtApp(), { user: "ada" });
+    for (const padded of [`${value}=`, `${value}==`]) await expect(store.load("session", padded)).resolves.toBeUndefined();
+  });
+
+  it("opens createdAt from iat and expiresAt from exp, in milliseconds", async () => {
+    const store = new CookieStore({ secrets: SECRET, format: "jwt" });
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = await new EncryptJWT({ jti: "c2Vzc2lvbi1pZC1mcm9tLWdv", iat: 1_700_000_000, exp, aud: "session", data: {} })
+      .setProtectedHeader({ alg: "dir", enc: "A256GCM" })
+      .encrypt(await deriveJwtKey(SECRET));
+    expect(await store.load("session", token)).toMatchObject({ createdAt: 1_700_000_000_000, expiresAt: exp * 1000 });
+  });
+
   it("expires with exp: a cookie opens until its maxAge passes, then not", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const app = jwtApp({ cookie: { maxAge: 60 } });
@@ -156,6 +189,48 @@ describe('CookieStore format: "jwt"', () => {
     const response = await app.request("/", { method: "POST" });
     expect(await response.text()).toBe("ERR_SESSION_DATA");
     expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it("keeps data as JSON keeps it, as the compact format does: toJSON used, functions and symbols left out, a throwing getter ERR_SESSION_DATA", async () => {
+    class Money {
+      constructor(readonly cents: number) {}
+      toJSON() {
+        return `$${(this.cents / 100).toFixed(2)}`;
+      }
+    }
+    const values: Record<string, unknown> = { url: new URL("https://example.com/a"), price: new Money(250), fn: () => 1, sym: Symbol("s"), nested: { fn: () => 1, ok: true } };
+    const kept: Record<string, unknown>[] = [];
+    for (const format of ["compact", "jwt"] as const) {
+      const store = new CookieStore({ secrets: SECRET, format });
+      const app = new Hono();
+      app.use(sessions("session", store));
+      app.post("/", async (c) => {
+        for (const [key, value] of Object.entries(values)) getSession(c).set(key, value);
+        await getSession(c).save();
+        return c.text("ok");
+      });
+      app.get("/", (c) => c.json(Object.fromEntries(["url", "price", "fn", "sym", "nested"].map((key) => [key, getSession(c).get(key) ?? null]))));
+      app.put("/", async (c) => {
+        getSession(c).set("bad", { get boom() { throw new RangeError("boom"); } });
+        return c.text(await getSession(c).save().then(() => "saved", (error: { code?: string }) => error.code ?? String(error)));
+      });
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch("/", { method: "POST" });
+      kept.push(await b.json("/"));
+      expect(await (await b.fetch("/", { method: "PUT" })).text()).toBe("ERR_SESSION_DATA");
+    }
+    expect(kept[0]).toEqual({ url: "https://example.com/a", price: "$2.50", fn: null, sym: null, nested: { ok: true } });
+    expect(kept[1]).toEqual(kept[0]);
+  });
+
+  it("keeps JSON's own TypeError as the cause of ERR_SESSION_DATA", async () => {
+    const store = new CookieStore({ secrets: SECRET, format: "jwt" });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    for (const value of [1n, cyclic]) {
+      const write: SessionWrite = { id: "c2Vzc2lvbi1pZC1mcm9tLWdv", previousId: undefined, data: new Map([["k", value]]), changed: new Set(["k"]), deleted: new Set(), cleared: false, createdAt: Date.now(), expiresAt: Date.now() + 60_000, flashes: new Map(), flashIds: new Map() };
+      await expect(store.save("session", write)).rejects.toMatchObject({ code: "ERR_SESSION_DATA", cause: expect.any(TypeError) });
+    }
   });
 
   it("splits a large JWT over chunks that jose opens once joined", async () => {

@@ -11,11 +11,11 @@
  * @module
  */
 
-import { EncryptJWT, SignJWT, jwtDecrypt, jwtVerify } from "jose";
+import { CompactEncrypt, CompactSign, jwtDecrypt, jwtVerify } from "jose";
 import type { JWTPayload, ProtectedHeaderParameters } from "jose";
-import { SessionError } from "../errors.ts";
 import type { CookieFormat, SessionToSeal } from "../stores/cookie-format.ts";
 import type { StoredSession } from "../store.ts";
+import { encodeJson } from "../stores/json.ts";
 import { deriveJwtKey, jwtKeyId } from "./keys.ts";
 
 interface JwtKey {
@@ -29,6 +29,7 @@ interface KeyRing {
 }
 
 const REQUIRED = ["jti", "iat", "exp"];
+const encoder = new TextEncoder();
 // Compact JWS/JWE: base64url segments and dots only. jose's decoder also takes "=" padding, so
 // without this a value with "=" appended (an extra chunk, say) would still open.
 export const COMPACT_JWT = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*){2}(?:(?:\.[A-Za-z0-9_-]*){2})?$/;
@@ -75,15 +76,13 @@ export class JwtFormat implements CookieFormat {
   async seal(name: string, { id, createdAt, expiresAt, data }: SessionToSeal): Promise<string> {
     const { newest } = await this.#keys();
     const claims: JWTPayload = { jti: id, iat: Math.floor(createdAt / 1000), exp: Math.ceil(expiresAt / 1000), aud: name, data };
-    try {
-      return await (this.#encrypt
-        ? new EncryptJWT(claims).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: newest.kid }).encrypt(newest.key)
-        : new SignJWT(claims).setProtectedHeader({ alg: "HS256", kid: newest.kid }).sign(newest.key));
-    } catch (cause) {
-      // jose's JSON.stringify of the claims throws a TypeError for a BigInt or a cycle.
-      if (cause instanceof TypeError) throw new SessionError("ERR_SESSION_DATA", "session data must be JSON values", { cause });
-      throw cause;
-    }
+    // The claims as JSON here, not through EncryptJWT/SignJWT: those structuredClone them first, which
+    // throws for a function, a symbol or an object with a toJSON method and drops a class's toJSON,
+    // so the data would not be kept as the compact format keeps it.
+    const payload = encoder.encode(encodeJson(claims));
+    return this.#encrypt
+      ? new CompactEncrypt(payload).setProtectedHeader({ alg: "dir", enc: "A256GCM", kid: newest.kid }).encrypt(newest.key)
+      : new CompactSign(payload).setProtectedHeader({ alg: "HS256", kid: newest.kid }).sign(newest.key);
   }
 
   isWellFormed(value: string): boolean {

@@ -1,8 +1,10 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
+import { Codec, normalizeSecrets, toBase64url } from "../../src/codec.ts";
 import { SessionError } from "../../src/errors.ts";
 import { CookieStore } from "../../src/stores/cookie.ts";
+import type { CookieReader } from "../../src/stores/cookie-format.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 
@@ -107,5 +109,75 @@ describe("CookieStore", () => {
     const b = new TestBrowser((request) => (request.method === "POST" ? writer : reader).fetch(request));
     await b.fetch("/", { method: "POST" });
     expect(await b.json("/")).toEqual({ k: "v" });
+  });
+
+  it("takes chunks up to 10, and refuses migrateFrom entries that are missing", () => {
+    expect(new CookieStore({ secrets: SECRET, chunks: 10 }).chunks).toBe(10);
+    expect(() => new CookieStore({ secrets: SECRET, chunks: 11 })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    for (const entry of [undefined, null]) {
+      expect(() => new CookieStore({ secrets: SECRET, migrateFrom: [entry as never] })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
+  it("opens nothing from a value it authenticated but did not write in its format", async () => {
+    const codec = new Codec(normalizeSecrets(SECRET, "test"), "data", 0);
+    const exp = Math.ceil(Date.now() / 1000) + 60;
+    const encrypted = new CookieStore({ secrets: SECRET });
+    const signed = new CookieStore({ secrets: SECRET, encrypt: false });
+    for (const text of ["no head at all", "id.123{not json", "id.123{\"a\":1"]) {
+      await expect(encrypted.load("session", await codec.encrypt("session", text, exp))).resolves.toBeUndefined();
+      await expect(signed.load("session", await codec.sign("session", toBase64url(text), exp))).resolves.toBeUndefined();
+    }
+    await expect(encrypted.load("session", await codec.encrypt("session", "id.123{\"a\":1}", exp))).resolves.toMatchObject({ id: "id", createdAt: 123_000 });
+  });
+});
+
+describe("CookieStore migrateFrom", () => {
+  const LEGACY_ID = "legacy0session0id0abcdef";
+  /** A made-up older format, `legacy-<id>`, read without an isWellFormed: every value is offered to it. */
+  const legacy = (offered: string[] = []): CookieReader => ({
+    async read(_name, value) {
+      offered.push(value);
+      if (value !== `legacy-${LEGACY_ID}`) return undefined;
+      return { id: LEGACY_ID, createdAt: 1_700_000_000_000, expiresAt: Date.now() + 60_000, data: new Map([["from", "legacy"]]) };
+    },
+  });
+  /** A reader that claims every value (as a careless one might). */
+  const greedy: CookieReader = {
+    isWellFormed: () => true,
+    async read() {
+      return { id: "greedy0session0id0abcdef", createdAt: 0, expiresAt: Date.now() + 60_000, data: new Map([["from", "greedy"]]) };
+    },
+  };
+  const never: CookieReader = { isWellFormed: () => true, read: async () => undefined };
+
+  function migratingApp(migrateFrom: CookieReader[]) {
+    const app = new Hono();
+    app.use(sessions("session", new CookieStore({ secrets: SECRET, migrateFrom })));
+    app.get("/", (c) => c.json({ id: getSession(c).id, isNew: getSession(c).isNew, from: getSession(c).get("from") ?? null }));
+    app.post("/", async (c) => {
+      getSession(c).set("from", "ours");
+      await getSession(c).save();
+      return c.json({ id: getSession(c).id });
+    });
+    return app;
+  }
+
+  it("offers a value to a reader without isWellFormed, and tries the readers in order until one opens it", async () => {
+    const cookie = { headers: { Cookie: `session=legacy-${LEGACY_ID}` } };
+    expect(new CookieStore({ secrets: SECRET, migrateFrom: [legacy()] }).isWellFormed("anything at all")).toBe(true);
+    expect(await (await migratingApp([legacy()]).request("/", cookie)).json()).toEqual({ id: LEGACY_ID, isNew: false, from: "legacy" });
+    expect(await (await migratingApp([never, legacy()]).request("/", cookie)).json()).toEqual({ id: LEGACY_ID, isNew: false, from: "legacy" });
+  });
+
+  it("opens its own values itself and offers readers only the values it cannot open", async () => {
+    const offered: string[] = [];
+    for (const readers of [[legacy(offered)], [greedy]]) {
+      const app = migratingApp(readers);
+      const b = new TestBrowser((request) => app.fetch(request));
+      const { id } = await b.json("/", { method: "POST" });
+      expect(await b.json("/")).toEqual({ id, isNew: false, from: "ours" });
+    }
+    expect(offered).toEqual([]);
   });
 });
