@@ -1,3 +1,5 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
@@ -233,5 +235,19 @@ describe("MemoryStore entries", () => {
     const data = new Map(loaded.data).set("a", 10).set("d", 4);
     await store.save("session", { ...loaded, previousId: undefined, data, changed: new Set(["a", "d"]), deleted: new Set(), cleared: false, flashes: new Map(), flashIds: new Map(), mustExist: true });
     expect([...(await store.load("session", cookie))!.data]).toEqual([["a", 10], ["b", 2], ["c", 3], ["d", 4]]);
+  });
+
+  it("keeps one copy of a key saved over and over: the entry does not grow", async () => {
+    // A full collection before each reading, so only what the store still holds is counted.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const heapUsed = () => (gc(), gc(), process.memoryUsage().heapUsed);
+    const store = new MemoryStore({ secrets: SECRET });
+    const cookie = (await saveDirect(store, "s", { a: 1, big: "" }, Date.now() + 60_000))!;
+    const before = heapUsed();
+    for (let i = 0; i < 500; i++) await saveDirect(store, "s", { big: `${i}`.padEnd(20_000, "x") }, Date.now() + 60_000);
+    // 500 values of 20 KB: 10 MB if old copies stayed in the entry.
+    expect(heapUsed() - before).toBeLessThan(3_000_000);
+    expect(Object.fromEntries((await store.load("session", cookie))!.data)).toEqual({ a: 1, big: "499".padEnd(20_000, "x") });
   });
 });
