@@ -127,6 +127,20 @@ describe("MemoryStore", () => {
     }
   });
 
+  it("refuses an owner key that is not a non-empty string when built", () => {
+    for (const owner of ["", 42, null]) {
+      expect(() => new MemoryStore({ secrets: SECRET, owner: owner as string })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
+  it("list() and destroyAll() refuse an owner name that is not a non-empty string", () => {
+    const store = new MemoryStore({ secrets: SECRET, owner: "userId" });
+    for (const owner of ["", 42, undefined]) {
+      expect(() => store.list(owner as string)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG", message: expect.stringContaining("list() needs an owner name") }));
+      expect(() => store.destroyAll(owner as string)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
   it("hands each request its own copy of the data", async () => {
     const store = new MemoryStore({ secrets: SECRET });
     const app = new Hono();
