@@ -162,6 +162,15 @@ describe("MemoryStore", () => {
   });
 });
 
+/** The heap in use after a full collection, so only what is still held is counted. */
+function heapUsed(): number {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
 /** A new session `id` saved straight to the store, holding `data`, until `expiresAt` (ms). */
 function saveDirect(store: MemoryStore, id: string, data: Record<string, unknown>, expiresAt: number): Promise<string | undefined> {
   const write: SessionWrite = {
@@ -252,10 +261,6 @@ describe("MemoryStore entries", () => {
   });
 
   it("keeps one copy of a key saved over and over: the entry does not grow", async () => {
-    // A full collection before each reading, so only what the store still holds is counted.
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as () => void;
-    const heapUsed = () => (gc(), gc(), process.memoryUsage().heapUsed);
     const store = new MemoryStore({ secrets: SECRET });
     const cookie = (await saveDirect(store, "s", { a: 1, big: "" }, Date.now() + 60_000))!;
     const before = heapUsed();
@@ -263,5 +268,23 @@ describe("MemoryStore entries", () => {
     // 500 values of 20 KB: 10 MB if old copies stayed in the entry.
     expect(heapUsed() - before).toBeLessThan(3_000_000);
     expect(Object.fromEntries((await store.load("session", cookie))!.data)).toEqual({ a: 1, big: "499".padEnd(20_000, "x") });
+  });
+
+  it("sessions of owners that end leave nothing behind in the owner index", async () => {
+    const store = new MemoryStore({ secrets: SECRET, owner: "userId" });
+    // Long ids and owner names, so that any the index still held would show in the heap.
+    const long = (name: string, i: number) => `${name}-${i}-`.padEnd(2_000, "x");
+    const cycle = async (from: number) => {
+      for (let i = from; i < from + 1_000; i++) await saveDirect(store, long("id", i), { userId: long("user", i) }, Date.now() + 60_000);
+      for (let i = from; i < from + 1_000; i += 2) await store.destroy("session", long("id", i));
+      for (let i = from + 1; i < from + 1_000; i += 2) expect(await store.destroyAll(long("user", i))).toBe(1);
+    };
+    await cycle(0);
+    const before = heapUsed();
+    await cycle(1_000);
+    // 1,000 ids and 1,000 owner names of 2 KB: 2 MB each if the index kept them.
+    expect(heapUsed() - before).toBeLessThan(1_000_000);
+    expect(store.size).toBe(0);
+    expect(await store.list(long("user", 1_500))).toEqual([]);
   });
 });
