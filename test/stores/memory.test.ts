@@ -1,6 +1,9 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { Hono } from "hono";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
+import type { SessionWrite } from "../../src/store.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { manualClock } from "../support/assert.ts";
@@ -124,6 +127,20 @@ describe("MemoryStore", () => {
     }
   });
 
+  it("refuses an owner key that is not a non-empty string when built", () => {
+    for (const owner of ["", 42, null]) {
+      expect(() => new MemoryStore({ secrets: SECRET, owner: owner as string })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
+  it("list() and destroyAll() refuse an owner name that is not a non-empty string", () => {
+    const store = new MemoryStore({ secrets: SECRET, owner: "userId" });
+    for (const owner of ["", 42, undefined]) {
+      expect(() => store.list(owner as string)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG", message: expect.stringContaining("list() needs an owner name") }));
+      expect(() => store.destroyAll(owner as string)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
+  });
+
   it("hands each request its own copy of the data", async () => {
     const store = new MemoryStore({ secrets: SECRET });
     const app = new Hono();
@@ -142,5 +159,132 @@ describe("MemoryStore", () => {
     await b.fetch("/", { method: "POST" });
     expect(await b.json("/mutate")).toEqual([1, 2]);
     expect(await b.json("/")).toEqual([1]);
+  });
+});
+
+/** The heap in use after a full collection, so only what is still held is counted. */
+function heapUsed(): number {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A new session `id` saved straight to the store, holding `data`, until `expiresAt` (ms). */
+function saveDirect(store: MemoryStore, id: string, data: Record<string, unknown>, expiresAt: number): Promise<string | undefined> {
+  const write: SessionWrite = {
+    id,
+    previousId: undefined,
+    data: new Map(Object.entries(data)),
+    changed: new Set(Object.keys(data)),
+    deleted: new Set(),
+    cleared: false,
+    createdAt: Date.now(),
+    expiresAt,
+    flashes: new Map(),
+    flashIds: new Map(),
+  };
+  return store.save("session", write);
+}
+
+describe("MemoryStore expiry, to the millisecond", () => {
+  const T = 1_800_000_000_000;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("list() and destroyAll() count a session as gone from its expiresAt on", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T);
+    const store = new MemoryStore({ secrets: SECRET, owner: "userId" });
+    await saveDirect(store, "a", { userId: "ada" }, T + 1_000);
+    await saveDirect(store, "b", { userId: "bob" }, T + 1_000);
+    await saveDirect(store, "c", { userId: "cy" }, T + 1_000);
+    vi.setSystemTime(T + 999);
+    expect((await store.list("ada")).map(({ id }) => id)).toEqual(["a"]);
+    vi.setSystemTime(T + 1_000);
+    expect(await store.list("ada")).toEqual([]);
+    expect(await store.destroyAll("bob")).toBe(0);
+    vi.setSystemTime(T + 5_000);
+    expect(await store.destroyAll("cy")).toBe(0);
+    expect(store.size).toBe(0);
+  });
+
+  it("a save sweeps an entry at its expiresAt, and looks at the 4 least recently used only", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T);
+    const store = new MemoryStore({ secrets: SECRET });
+    await saveDirect(store, "first", { k: 1 }, T + 1_000);
+    vi.setSystemTime(T + 1_000);
+    await saveDirect(store, "second", { k: 1 }, T + 60_000);
+    expect(store.size).toBe(1);
+    for (let i = 0; i < 6; i++) await saveDirect(store, `old${i}`, { k: i }, T + 2_000);
+    vi.setSystemTime(T + 3_000);
+    await saveDirect(store, "new", { k: 1 }, T + 60_000);
+    // The four looked at were "second" (live) and old0..old2; old3..old5 wait for later saves.
+    expect(store.size).toBe(5);
+  });
+
+  it("a cookie that outlives its entry's expiry loads nothing from its expiresAt on", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(T);
+    const store = new MemoryStore({ secrets: SECRET });
+    const early = (await saveDirect(store, "s", { k: "v" }, T + 60_000))!;
+    // Another request shortened the session: its entry now ends long before this cookie does.
+    await saveDirect(store, "s", { k: "v" }, T + 1_000);
+    vi.setSystemTime(T + 999);
+    expect((await store.load("session", early))?.data.get("k")).toBe("v");
+    vi.setSystemTime(T + 1_000);
+    expect(await store.load("session", early)).toBeUndefined();
+    expect(store.size).toBe(0);
+  });
+});
+
+describe("MemoryStore entries", () => {
+  it("destroy() of an id it does not hold resolves", async () => {
+    const store = new MemoryStore({ secrets: SECRET });
+    await saveDirect(store, "s", { k: 1 }, Date.now() + 60_000);
+    await store.destroy("session", "missing");
+    await store.destroy("session", "s");
+    await store.destroy("session", "s");
+    expect(store.size).toBe(0);
+  });
+
+  it("a changed key keeps its place among the stored keys", async () => {
+    const store = new MemoryStore({ secrets: SECRET });
+    const cookie = (await saveDirect(store, "s", { a: 1, b: 2, c: 3 }, Date.now() + 60_000))!;
+    const loaded = (await store.load("session", cookie))!;
+    const data = new Map(loaded.data).set("a", 10).set("d", 4);
+    await store.save("session", { ...loaded, previousId: undefined, data, changed: new Set(["a", "d"]), deleted: new Set(), cleared: false, flashes: new Map(), flashIds: new Map(), mustExist: true });
+    expect([...(await store.load("session", cookie))!.data]).toEqual([["a", 10], ["b", 2], ["c", 3], ["d", 4]]);
+  });
+
+  it("keeps one copy of a key saved over and over: the entry does not grow", async () => {
+    const store = new MemoryStore({ secrets: SECRET });
+    const cookie = (await saveDirect(store, "s", { a: 1, big: "" }, Date.now() + 60_000))!;
+    const before = heapUsed();
+    for (let i = 0; i < 500; i++) await saveDirect(store, "s", { big: `${i}`.padEnd(20_000, "x") }, Date.now() + 60_000);
+    // 500 values of 20 KB: 10 MB if old copies stayed in the entry.
+    expect(heapUsed() - before).toBeLessThan(3_000_000);
+    expect(Object.fromEntries((await store.load("session", cookie))!.data)).toEqual({ a: 1, big: "499".padEnd(20_000, "x") });
+  });
+
+  it("sessions of owners that end leave nothing behind in the owner index", async () => {
+    const store = new MemoryStore({ secrets: SECRET, owner: "userId" });
+    // Long ids and owner names, so that any the index still held would show in the heap.
+    const long = (name: string, i: number) => `${name}-${i}-`.padEnd(2_000, "x");
+    const cycle = async (from: number) => {
+      for (let i = from; i < from + 1_000; i++) await saveDirect(store, long("id", i), { userId: long("user", i) }, Date.now() + 60_000);
+      for (let i = from; i < from + 1_000; i += 2) await store.destroy("session", long("id", i));
+      for (let i = from + 1; i < from + 1_000; i += 2) expect(await store.destroyAll(long("user", i))).toBe(1);
+    };
+    await cycle(0);
+    const before = heapUsed();
+    await cycle(1_000);
+    // 1,000 ids and 1,000 owner names of 2 KB: 2 MB each if the index kept them.
+    expect(heapUsed() - before).toBeLessThan(1_000_000);
+    expect(store.size).toBe(0);
+    expect(await store.list(long("user", 1_500))).toEqual([]);
   });
 });
