@@ -3,10 +3,11 @@ import { createServer } from "node:net";
 import type { Server, Socket } from "node:net";
 import { Hono } from "hono";
 import { Redis as IoRedis } from "ioredis";
-import { createClient } from "redis";
+import { RESP_TYPES, createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
+import { parseHash } from "../../src/server-store/redis/fields.ts";
 import { RedisScript } from "../../src/server-store/redis/script.ts";
 import type { SessionWrite, Store } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
@@ -21,9 +22,12 @@ import { startUpstashEndpoint } from "../support/upstash-endpoint.ts";
 const { url } = await ensureRedis();
 const nodeRedis = await createClient({ url }).connect();
 const ioredis = new IoRedis(url);
+// RESP 3: HGETALL answers with a map, which node-redis gives as an object, or as a Map when asked.
+const resp3 = await createClient({ url, RESP: 3 }).connect();
 const endpoint = await startUpstashEndpoint({ redisUrl: url });
 afterAll(async () => {
   nodeRedis.destroy();
+  resp3.destroy();
   ioredis.disconnect();
   await endpoint.close();
 });
@@ -87,6 +91,69 @@ describe("RedisStore round trips", () => {
     expect(counter.commands).toEqual(["EVALSHA", "EVAL"]);
     expect(await script.run(send, [], ["two"])).toBe("two");
     expect(counter.commands).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
+  });
+});
+
+describe("RedisStore over RESP 3", () => {
+  it.each([
+    ["as an object", resp3],
+    ["as a Map", resp3.withTypeMapping({ [RESP_TYPES.MAP]: Map })],
+  ])("reads HGETALL's map reply %s", async (_label, client) => {
+    const app = counterApp(new RedisStore({ client, secrets: SECRET, prefix: prefix() }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    expect(await b.json("/incr", { method: "POST" })).toBe(1);
+    expect(await b.json("/incr", { method: "POST" })).toBe(2);
+    expect(await b.json("/read")).toBe(2);
+  });
+});
+
+describe("Redis hash replies", () => {
+  const expiresAt = Date.now() + 60_000;
+  // Flashes of one key come back in any order; their ids sort in the order they were added.
+  const fields: [string, string][] = [
+    ["m:c", "=1000"],
+    ["d:count", "=2"],
+    ["f:c:note", '="third"'],
+    ["f:a:note", '="first"'],
+    ["f:b:note", '="second"'],
+  ];
+  const session = {
+    id: "id",
+    data: new Map<string, unknown>([
+      ["count", 2],
+      ["note", ["first", "second", "third"]],
+    ]),
+    createdAt: 1000,
+    expiresAt,
+    flashIds: new Map([["note", ["a", "b", "c"]]]),
+  };
+
+  it.each([
+    ["a flat array (RESP 2)", fields.flat()],
+    ["an object", Object.fromEntries(fields)],
+    ["a Map", new Map(fields)],
+  ])("reads %s, flashes in the order of their ids", (_label, reply) => {
+    expect(parseHash("id", reply, expiresAt)).toEqual(session);
+  });
+
+  it("skips fields it did not write: no `=`, an unknown kind, a flash without its id, a value that is not JSON", () => {
+    const reply = [
+      ...["m:c", "=1000", "d:ok", "=1"],
+      ...["d:bare", "x12", "zz:other", "=1", "f:nokey", "=1", "d:bad", "=not json"],
+    ];
+    expect(parseHash("id", reply, expiresAt)).toEqual({ id: "id", data: new Map([["ok", 1]]), createdAt: 1000, expiresAt, flashIds: new Map() });
+  });
+
+  it.each([
+    ["an empty hash", []],
+    ["no creation time", ["d:count", "=2"]],
+    ["a creation time that is not a number", ["m:c", "=soon", "d:count", "=2"]],
+    ["a creation time without its `=`", ["m:c", "1000", "d:count", "=2"]],
+    ["null", null],
+    ["a string", "m:c"],
+    ["a function", Object.assign(() => {}, { "m:c": "=1000" })],
+  ])("is no session for %s", (_label, reply) => {
+    expect(parseHash("id", reply, expiresAt)).toBeUndefined();
   });
 });
 
