@@ -4,7 +4,7 @@ import type { Server, Socket } from "node:net";
 import { Hono } from "hono";
 import { Redis as IoRedis } from "ioredis";
 import { RESP_TYPES, createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import { parseHash } from "../../src/server-store/redis/fields.ts";
@@ -241,6 +241,83 @@ describe("RedisStore keys", () => {
   });
 });
 
+describe("RedisStore commands", () => {
+  it("runs through a client shaped like Bun's RedisClient (send(command, args))", async () => {
+    const bunLike = { send: (command: string, args: string[]) => ioredis.call(command, ...args) };
+    const app = counterApp(new RedisStore({ client: bunLike, secrets: SECRET, prefix: prefix() }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    expect(await b.json("/incr", { method: "POST" })).toBe(1);
+    expect(await b.json("/incr", { method: "POST" })).toBe(2);
+  });
+
+  it("names only the session's key in a save, the previous one too on regenerate (one slot per id on a Redis Cluster)", async () => {
+    const sent: string[][] = [];
+    const client = { sendCommand: (args: string[]) => (sent.push(args), nodeRedis.sendCommand(args)) };
+    const keys = prefix();
+    const store = new RedisStore({ client, secrets: SECRET, prefix: keys });
+    const first = write(randomBytes(16).toString("base64url"));
+    await store.save("session", first);
+    expect(sent.map((args) => args.slice(0, 4))).toEqual([["EVALSHA", expect.any(String), "1", keys + first.id]]);
+    sent.length = 0;
+    const next = { ...write(randomBytes(16).toString("base64url")), previousId: first.id };
+    await store.save("session", next);
+    expect(sent.map((args) => args.slice(2, 5))).toEqual([["2", keys + next.id, keys + first.id]]);
+  });
+
+  it("removes a session from its owner's index when the owner key is deleted, indexing it under no one", async () => {
+    const keys = prefix();
+    const store = new RedisStore({ client: ioredis, secrets: SECRET, prefix: keys, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login", async (c) => (getSession(c).set("userId", "ada"), await getSession(c).save(), c.text("ok")));
+    app.post("/forget", async (c) => (getSession(c).delete("userId"), await getSession(c).save(), c.text("ok")));
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/login", { method: "POST" });
+    expect(await store.list("ada")).toHaveLength(1);
+    await b.fetch("/forget", { method: "POST" });
+    expect(await store.list("ada")).toEqual([]);
+    expect(await ioredis.keys(`${keys}owner:*`)).toEqual([]);
+  });
+
+  it("reads list()'s reply in whole triples (id, created, expires) only", async () => {
+    const reply = ["=a", "=1", "=2", "=b", "=3"];
+    const store = new RedisStore({ client: { sendCommand: async () => reply }, secrets: SECRET, owner: "userId" });
+    expect(await store.list("ada")).toEqual([{ id: "a", createdAt: 1, expiresAt: 2 }]);
+  });
+
+  it("leaves no timer behind once a command has answered", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const store = new RedisStore({ client: { sendCommand: async () => 1 }, secrets: SECRET, owner: "userId" });
+      expect(await store.destroyAll("ada")).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps a client's error as a cause with only its name and message; a rejection that is not an Error becomes one", async () => {
+    const failing = (error: unknown) => new RedisStore({ client: { sendCommand: () => Promise.reject(error) }, secrets: SECRET });
+    const reply = Object.assign(new Error("WRONGTYPE Operation against a key"), { name: "ReplyError", command: { args: ["s3cr3t-value"] } });
+    const cause = (await storeError(failing(reply).save("session", write("x")))).cause as Error;
+    expect(cause).not.toBe(reply);
+    expect(cause).toBeInstanceOf(Error);
+    expect({ name: cause.name, message: cause.message }).toEqual({ name: "ReplyError", message: "WRONGTYPE Operation against a key" });
+    expect(cause).not.toHaveProperty("command");
+    const wrapped = (await storeError(failing("connection lost").save("session", write("x")))).cause as Error;
+    expect(wrapped).toBeInstanceOf(Error);
+    expect(wrapped.message).toBe("connection lost");
+  });
+
+  it("passes on a rejection that is not an Error from EVALSHA, without trying EVAL", async () => {
+    const sent: string[] = [];
+    const script = new RedisScript("probe", "return 1");
+    const send = (args: string[]) => (sent.push(args[0]!), Promise.reject(null));
+    await expect(script.run(send, [], [])).rejects.toBeNull();
+    expect(sent).toEqual(["EVALSHA"]);
+  });
+});
+
 describe("RedisStore faults", () => {
   let cookieValue = "";
   beforeAll(async () => {
@@ -301,6 +378,7 @@ describe("RedisStore configuration", () => {
     ["a short secret", { client: nodeRedis, secrets: "short" }],
     ["a timeout of 0", { client: nodeRedis, secrets: SECRET, timeout: 0 }],
     ["an empty owner key", { client: nodeRedis, secrets: SECRET, owner: "" }],
+    ["a prefix that is not a string", { client: nodeRedis, secrets: SECRET, prefix: 5 }],
   ])("throws ERR_SESSION_CONFIG for %s", (_label, options) => {
     expect(() => new RedisStore(options as unknown as RedisStoreOptions)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
   });
