@@ -3,10 +3,11 @@ import { createServer } from "node:net";
 import type { Server, Socket } from "node:net";
 import { Hono } from "hono";
 import { Redis as IoRedis } from "ioredis";
-import { createClient } from "redis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RESP_TYPES, createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
+import { parseHash } from "../../src/server-store/redis/fields.ts";
 import { RedisScript } from "../../src/server-store/redis/script.ts";
 import type { SessionWrite, Store } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
@@ -21,9 +22,12 @@ import { startUpstashEndpoint } from "../support/upstash-endpoint.ts";
 const { url } = await ensureRedis();
 const nodeRedis = await createClient({ url }).connect();
 const ioredis = new IoRedis(url);
+// RESP 3: HGETALL answers with a map, which node-redis gives as an object, or as a Map when asked.
+const resp3 = await createClient({ url, RESP: 3 }).connect();
 const endpoint = await startUpstashEndpoint({ redisUrl: url });
 afterAll(async () => {
   nodeRedis.destroy();
+  resp3.destroy();
   ioredis.disconnect();
   await endpoint.close();
 });
@@ -87,6 +91,69 @@ describe("RedisStore round trips", () => {
     expect(counter.commands).toEqual(["EVALSHA", "EVAL"]);
     expect(await script.run(send, [], ["two"])).toBe("two");
     expect(counter.commands).toEqual(["EVALSHA", "EVAL", "EVALSHA"]);
+  });
+});
+
+describe("RedisStore over RESP 3", () => {
+  it.each([
+    ["as an object", resp3],
+    ["as a Map", resp3.withTypeMapping({ [RESP_TYPES.MAP]: Map })],
+  ])("reads HGETALL's map reply %s", async (_label, client) => {
+    const app = counterApp(new RedisStore({ client, secrets: SECRET, prefix: prefix() }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    expect(await b.json("/incr", { method: "POST" })).toBe(1);
+    expect(await b.json("/incr", { method: "POST" })).toBe(2);
+    expect(await b.json("/read")).toBe(2);
+  });
+});
+
+describe("Redis hash replies", () => {
+  const expiresAt = Date.now() + 60_000;
+  // Flashes of one key come back in any order; their ids sort in the order they were added.
+  const fields: [string, string][] = [
+    ["m:c", "=1000"],
+    ["d:count", "=2"],
+    ["f:c:note", '="third"'],
+    ["f:a:note", '="first"'],
+    ["f:b:note", '="second"'],
+  ];
+  const session = {
+    id: "id",
+    data: new Map<string, unknown>([
+      ["count", 2],
+      ["note", ["first", "second", "third"]],
+    ]),
+    createdAt: 1000,
+    expiresAt,
+    flashIds: new Map([["note", ["a", "b", "c"]]]),
+  };
+
+  it.each([
+    ["a flat array (RESP 2)", fields.flat()],
+    ["an object", Object.fromEntries(fields)],
+    ["a Map", new Map(fields)],
+  ])("reads %s, flashes in the order of their ids", (_label, reply) => {
+    expect(parseHash("id", reply, expiresAt)).toEqual(session);
+  });
+
+  it("skips fields it did not write: no `=`, an unknown kind, a flash without its id, a value that is not JSON", () => {
+    const reply = [
+      ...["m:c", "=1000", "d:ok", "=1"],
+      ...["d:bare", "x12", "zz:other", "=1", "f:nokey", "=1", "d:bad", "=not json"],
+    ];
+    expect(parseHash("id", reply, expiresAt)).toEqual({ id: "id", data: new Map([["ok", 1]]), createdAt: 1000, expiresAt, flashIds: new Map() });
+  });
+
+  it.each([
+    ["an empty hash", []],
+    ["no creation time", ["d:count", "=2"]],
+    ["a creation time that is not a number", ["m:c", "=soon", "d:count", "=2"]],
+    ["a creation time without its `=`", ["m:c", "1000", "d:count", "=2"]],
+    ["null", null],
+    ["a string", "m:c"],
+    ["a function", Object.assign(() => {}, { "m:c": "=1000" })],
+  ])("is no session for %s", (_label, reply) => {
+    expect(parseHash("id", reply, expiresAt)).toBeUndefined();
   });
 });
 
@@ -174,6 +241,83 @@ describe("RedisStore keys", () => {
   });
 });
 
+describe("RedisStore commands", () => {
+  it("runs through a client shaped like Bun's RedisClient (send(command, args))", async () => {
+    const bunLike = { send: (command: string, args: string[]) => ioredis.call(command, ...args) };
+    const app = counterApp(new RedisStore({ client: bunLike, secrets: SECRET, prefix: prefix() }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    expect(await b.json("/incr", { method: "POST" })).toBe(1);
+    expect(await b.json("/incr", { method: "POST" })).toBe(2);
+  });
+
+  it("names only the session's key in a save, the previous one too on regenerate (one slot per id on a Redis Cluster)", async () => {
+    const sent: string[][] = [];
+    const client = { sendCommand: (args: string[]) => (sent.push(args), nodeRedis.sendCommand(args)) };
+    const keys = prefix();
+    const store = new RedisStore({ client, secrets: SECRET, prefix: keys });
+    const first = write(randomBytes(16).toString("base64url"));
+    await store.save("session", first);
+    expect(sent.map((args) => args.slice(0, 4))).toEqual([["EVALSHA", expect.any(String), "1", keys + first.id]]);
+    sent.length = 0;
+    const next = { ...write(randomBytes(16).toString("base64url")), previousId: first.id };
+    await store.save("session", next);
+    expect(sent.map((args) => args.slice(2, 5))).toEqual([["2", keys + next.id, keys + first.id]]);
+  });
+
+  it("removes a session from its owner's index when the owner key is deleted, indexing it under no one", async () => {
+    const keys = prefix();
+    const store = new RedisStore({ client: ioredis, secrets: SECRET, prefix: keys, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login", async (c) => (getSession(c).set("userId", "ada"), await getSession(c).save(), c.text("ok")));
+    app.post("/forget", async (c) => (getSession(c).delete("userId"), await getSession(c).save(), c.text("ok")));
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/login", { method: "POST" });
+    expect(await store.list("ada")).toHaveLength(1);
+    await b.fetch("/forget", { method: "POST" });
+    expect(await store.list("ada")).toEqual([]);
+    expect(await ioredis.keys(`${keys}owner:*`)).toEqual([]);
+  });
+
+  it("reads list()'s reply in whole triples (id, created, expires) only", async () => {
+    const reply = ["=a", "=1", "=2", "=b", "=3"];
+    const store = new RedisStore({ client: { sendCommand: async () => reply }, secrets: SECRET, owner: "userId" });
+    expect(await store.list("ada")).toEqual([{ id: "a", createdAt: 1, expiresAt: 2 }]);
+  });
+
+  it("leaves no timer behind once a command has answered", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const store = new RedisStore({ client: { sendCommand: async () => 1 }, secrets: SECRET, owner: "userId" });
+      expect(await store.destroyAll("ada")).toBe(1);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("keeps a client's error as a cause with only its name and message; a rejection that is not an Error becomes one", async () => {
+    const failing = (error: unknown) => new RedisStore({ client: { sendCommand: () => Promise.reject(error) }, secrets: SECRET });
+    const reply = Object.assign(new Error("WRONGTYPE Operation against a key"), { name: "ReplyError", command: { args: ["s3cr3t-value"] } });
+    const cause = (await storeError(failing(reply).save("session", write("x")))).cause as Error;
+    expect(cause).not.toBe(reply);
+    expect(cause).toBeInstanceOf(Error);
+    expect({ name: cause.name, message: cause.message }).toEqual({ name: "ReplyError", message: "WRONGTYPE Operation against a key" });
+    expect(cause).not.toHaveProperty("command");
+    const wrapped = (await storeError(failing("connection lost").save("session", write("x")))).cause as Error;
+    expect(wrapped).toBeInstanceOf(Error);
+    expect(wrapped.message).toBe("connection lost");
+  });
+
+  it("passes on a rejection that is not an Error from EVALSHA, without trying EVAL", async () => {
+    const sent: string[] = [];
+    const script = new RedisScript("probe", "return 1");
+    const send = (args: string[]) => (sent.push(args[0]!), Promise.reject(null));
+    await expect(script.run(send, [], [])).rejects.toBeNull();
+    expect(sent).toEqual(["EVALSHA"]);
+  });
+});
+
 describe("RedisStore faults", () => {
   let cookieValue = "";
   beforeAll(async () => {
@@ -234,6 +378,7 @@ describe("RedisStore configuration", () => {
     ["a short secret", { client: nodeRedis, secrets: "short" }],
     ["a timeout of 0", { client: nodeRedis, secrets: SECRET, timeout: 0 }],
     ["an empty owner key", { client: nodeRedis, secrets: SECRET, owner: "" }],
+    ["a prefix that is not a string", { client: nodeRedis, secrets: SECRET, prefix: 5 }],
   ])("throws ERR_SESSION_CONFIG for %s", (_label, options) => {
     expect(() => new RedisStore(options as unknown as RedisStoreOptions)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
   });

@@ -9,7 +9,7 @@ import type { SessionEnv } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import type { SessionWrite } from "../../src/store.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
-import type { UpstashRedisStoreOptions } from "../../src/stores/upstash.ts";
+import type { UpstashClient, UpstashRedisStoreOptions } from "../../src/stores/upstash.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { startUpstashEndpoint } from "../support/upstash-endpoint.ts";
@@ -217,6 +217,17 @@ describe("UpstashRedisStore keys", () => {
     expect(await endpoint.redis.keys(`*${id}`)).toEqual([]);
   });
 
+  it("reads the hash as Redis holds it, with no JSON parsing in between: a field set by hand to JSON text is no value", async () => {
+    const store = makeStore();
+    const b = new TestBrowser((request) => app(store).fetch(request));
+    const { id } = await b.json("/incr", { method: "POST" });
+    const [key] = await endpoint.redis.keys(`*${id}`);
+    await endpoint.redis.hset(key!, "d:count", JSON.stringify("=5"));
+    const loaded = await store.load("session", b.cookies.get("session")!);
+    expect(loaded?.id).toBe(id);
+    expect(loaded?.data).toEqual(new Map());
+  });
+
   it("applies the prefix to keys, also with a client of one's own", async () => {
     const own = `own:${randomBytes(4).toString("hex")}:`;
     const store = new UpstashRedisStore({ client: new NodeRedis({ url: endpoint.url, token: endpoint.token }), secrets: SECRET, prefix: own });
@@ -387,6 +398,97 @@ describe("UpstashRedisStore faults", () => {
     }
   });
 
+  // A client of one's own that fails every command with `error`: the cause as the store keeps it.
+  async function causeOf(error: unknown): Promise<unknown> {
+    const client = { exec: () => Promise.reject(error) } as unknown as UpstashClient;
+    return (await expectStoreError(new UpstashRedisStore({ client, secrets: SECRET, prefix: prefix() }).save("session", write("x")))).cause;
+  }
+
+  it("cuts the command @upstash/redis quotes out of the cause's message and stack, keeping the stack's frames", async () => {
+    const error = new Error('ERR unknown command, command was: ["evalsha","s3cr3t-value"]');
+    const stack = error.stack!;
+    const cause = await causeOf(error);
+    expect(cause).toBe(error);
+    expect(error.message).toBe("ERR unknown command");
+    expect(stack.indexOf("\n")).toBeGreaterThan(0);
+    expect(error.stack).toBe("Error: ERR unknown command" + stack.slice(stack.indexOf("\n")));
+  });
+
+  it.each([
+    ["text after the command on a line of its own", 'ERR boom, command was: ["s3cr3t-value"]\nmore', "ERR boom"],
+    ["nothing before the command", ', command was: ["s3cr3t-value"]', ""],
+  ])("cuts all of the message from the command on, with %s", async (_label, message, redacted) => {
+    const error = new Error(message);
+    await causeOf(error);
+    expect(error.message).toBe(redacted);
+    expect(error.stack).not.toContain("s3cr3t-value");
+  });
+
+  it("cuts the command out of the message of an error without a stack", async () => {
+    const error = new Error('ERR boom, command was: ["s3cr3t-value"]');
+    error.stack = undefined;
+    await causeOf(error);
+    expect(error.message).toBe("ERR boom");
+    expect(error.stack).toBeUndefined();
+  });
+
+  it("keeps an error that quotes no command as it is, and a rejection that is not an Error", async () => {
+    const error = new TypeError("fetch failed");
+    const stack = error.stack;
+    expect(await causeOf(error)).toBe(error);
+    expect(error.message).toBe("fetch failed");
+    expect(error.stack).toBe(stack);
+    expect(await causeOf(null)).toBeNull();
+    expect(await causeOf("down")).toBe("down");
+  });
+
+  it("redacts the body an UpstashJSONParseError quotes, and only that", async () => {
+    const parse = (message: string, stack?: string) =>
+      Object.assign(new Error(message, { cause: new SyntaxError("Unexpected token '<'") }), { name: "UpstashJSONParseError", stack });
+    const quoting = parse("Unable to parse response body: <html>s3cr3t-value</html>");
+    await causeOf(quoting);
+    expect(quoting.message).toBe("Unable to parse response body: [redacted]");
+    expect(quoting.cause).toBeUndefined();
+    const other = parse("Unable to read the response");
+    await causeOf(other);
+    expect(other.message).toBe("Unable to read the response");
+    expect(other.cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it("aborts a request that outlives the timeout instead of leaving it open", async () => {
+    const closed: Promise<void>[] = [];
+    const server = createServer((request) => closed.push(new Promise((resolve) => request.socket.once("close", () => resolve()))));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const silent = new UpstashRedisStore({ url, token: "t", secrets: SECRET, retries: 0, timeout: 100 });
+      await expectStoreError(silent.save("session", write("x")));
+      expect(closed).toHaveLength(1);
+      const outcome = await Promise.race([closed[0]!.then(() => "closed"), new Promise((resolve) => setTimeout(resolve, 1_000, "still open"))]);
+      expect(outcome).toBe("closed");
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("sends no telemetry headers", async () => {
+    const headers: string[] = [];
+    const server = createServer((request, response) => {
+      headers.push(...Object.keys(request.headers));
+      response.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ result: 1 }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await new UpstashRedisStore({ url, token: "t", secrets: SECRET }).save("session", write("x"))).toEqual(expect.any(String));
+      expect(headers).toContain("authorization");
+      expect(headers.filter((name) => name.startsWith("upstash-telemetry"))).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
   it("rejects with ERR_SESSION_STORE on a Redis error", async () => {
     const broken = makeStore();
     const b = new TestBrowser((request) => app(broken).fetch(request));
@@ -414,7 +516,11 @@ describe("UpstashRedisStore configuration", () => {
   it.each([
     ["no url", { token: "t", secrets: SECRET }],
     ["a url that is not http(s)", { url: "redis://localhost:6379", token: "t", secrets: SECRET }],
+    ["a url after other text", { url: "at http://127.0.0.1:1", token: "t", secrets: SECRET }],
+    ["a url with a space in it", { url: "http://127.0.0.1:1 x", token: "t", secrets: SECRET }],
     ["an empty token", { url: "http://127.0.0.1:1", token: "", secrets: SECRET }],
+    ["a blank token", { url: "http://127.0.0.1:1", token: "  ", secrets: SECRET }],
+    ["a prefix that is not a string", { url: "http://127.0.0.1:1", token: "t", secrets: SECRET, prefix: 5 }],
     ["a short secret", { url: "http://127.0.0.1:1", token: "t", secrets: "short" }],
     ["a timeout of 0", { url: "http://127.0.0.1:1", token: "t", secrets: SECRET, timeout: 0 }],
     ["negative retries", { url: "http://127.0.0.1:1", token: "t", secrets: SECRET, retries: -1 }],
