@@ -10,6 +10,7 @@ import { measureDenoKvStore } from "../../bench/deno-kv-store.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { denoKvCases } from "../deno-kv-cases.ts";
 import { denoKvSubject } from "../runtimes/subjects.ts";
+import { RecentEntries } from "../../src/server-store/deno-kv/recent-entries.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "web-sessions-kv-"));
 const memory = await openKv("");
@@ -34,4 +35,54 @@ describe("DenoKvStore (@deno/kv, SQLite)", () => {
 it("bench/deno-kv-store.ts counts 2 KV operations per request that loads and saves (a get, a commit)", async () => {
   const result = await measureDenoKvStore(20);
   expect({ operations: result.operations, requests: result.requests }).toEqual({ operations: 2, requests: 20 });
+});
+
+describe("RecentEntries (the versionstamps a save checks first)", () => {
+  const stamp = (i: number) => `v${i}`;
+  const remembered = (recent: RecentEntries, ids: string[]) => ids.filter((id) => recent.get(id) !== undefined);
+
+  it("remembers an entry with its versionstamp, and forgets it on delete or when what is stored is not one of its entries", () => {
+    const recent = new RecentEntries();
+    const bytes = new Uint8Array([1, 2, 3]);
+    recent.set("a", bytes, "v1");
+    expect(recent.get("a")).toEqual({ value: bytes, versionstamp: "v1" });
+    recent.delete("a");
+    expect(recent.get("a")).toBeUndefined();
+    recent.set("a", bytes, "v1");
+    recent.set("a", null, null);
+    recent.set("b", "not bytes", "v2");
+    recent.set("c", bytes, null);
+    expect(remembered(recent, ["a", "b", "c"])).toEqual([]);
+    // What was forgotten leaves its bytes behind: 2 MiB of entries still fit afterwards.
+    const mib = new Uint8Array(2 ** 20);
+    recent.set("d", mib, "v3");
+    recent.set("e", mib, "v4");
+    expect(remembered(recent, ["d", "e"])).toEqual(["d", "e"]);
+  });
+
+  it("keeps 1000 entries and forgets the least recently set one past that", () => {
+    const recent = new RecentEntries();
+    const ids = Array.from({ length: 1001 }, (_, i) => `s${i}`);
+    for (const [i, id] of ids.slice(0, 1000).entries()) recent.set(id, new Uint8Array(1), stamp(i));
+    expect(remembered(recent, ids)).toHaveLength(1000);
+    recent.set("s0", new Uint8Array(1), "again");
+    recent.set(ids[1000]!, new Uint8Array(1), stamp(1000));
+    expect(remembered(recent, ids)).toEqual(ids.filter((id) => id !== "s1"));
+  });
+
+  it("keeps 2 MiB of entries and forgets the least recently set ones past that, also after deletes", () => {
+    const recent = new RecentEntries();
+    const half = new Uint8Array(2 ** 19);
+    for (const id of ["a", "b", "c", "d"]) recent.set(id, half, id);
+    expect(remembered(recent, ["a", "b", "c", "d"])).toEqual(["a", "b", "c", "d"]);
+    recent.set("e", new Uint8Array(1), "e");
+    expect(remembered(recent, ["a", "b", "c", "d", "e"])).toEqual(["b", "c", "d", "e"]);
+    recent.delete("b");
+    recent.delete("c");
+    recent.set("f", half, "f");
+    recent.set("g", new Uint8Array(2 ** 20 - 1), "g");
+    expect(remembered(recent, ["d", "e", "f", "g"])).toEqual(["d", "e", "f", "g"]);
+    recent.set("h", new Uint8Array(2 ** 20 + 1), "h");
+    expect(remembered(recent, ["d", "e", "f", "g", "h"])).toEqual(["g", "h"]);
+  });
 });
