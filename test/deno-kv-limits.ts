@@ -13,6 +13,7 @@ import { assert } from "./support/assert.ts";
 import { SECRET, TestBrowser } from "./support/browser.ts";
 import { keysUnder, kvApp, kvStore, observed } from "./support/deno-kv.ts";
 import type { It, OpenDenoKv } from "./support/deno-kv.ts";
+import { DENO_KV_MAX_AGE } from "./runtimes/subjects.ts";
 
 export function denoKvLimitCases(it: It, open: OpenDenoKv): void {
   it(`stores a session of exactly ${MAX_VALUE_BYTES} bytes; one byte more, or an owner over ${MAX_OWNER_BYTES} bytes, rejects with ERR_SESSION_DATA and writes nothing`, async () => {
@@ -134,10 +135,23 @@ export function denoKvLimitCases(it: It, open: OpenDenoKv): void {
     }
   });
 
+  it('keeps its keys under ["session"] unless told another prefix', async () => {
+    const kv = await open();
+    try {
+      const store = new DenoKvStore({ kv, secrets: SECRET, owner: "user", cookie: { maxAge: DENO_KV_MAX_AGE } });
+      const { id } = await (await kvApp(store).request("/set/user/ada", { method: "POST" })).json();
+      assert.deepEqual(await keysUnder(kv, []), [["session", "id", id], ["session", "owner", "ada", id]]);
+    } finally {
+      kv.close();
+    }
+  });
+
   it("refuses a missing kv or a prefix that is not an array with ERR_SESSION_CONFIG", async () => {
     const kv = await open();
     try {
-      for (const options of [{ kv: undefined }, { kv: {} }, { kv, prefix: "session" }]) {
+      const methods = { get: kv.get, getMany: kv.getMany, list: kv.list, atomic: kv.atomic };
+      const missing = Object.keys(methods).map((name) => ({ kv: { ...methods, [name]: undefined } }));
+      for (const options of [{ kv: undefined }, { kv: {} }, ...missing, { kv, prefix: "session" }]) {
         assert.throws(() => new DenoKvStore({ secrets: SECRET, ...options } as never), (error: unknown) => error instanceof SessionError && error.code === "ERR_SESSION_CONFIG");
       }
     } finally {
