@@ -122,7 +122,12 @@ export function denoKvLimitCases(it: It, open: OpenDenoKv): void {
       await b.json("/set/k/v1", { method: "POST" });
       interfere = true;
       const before = { ...counts };
+      const started = Date.now();
       const response = await b.fetch("/set/k/v2", { method: "POST" });
+      // Between tries it waits a random while of up to 2, 4, 8, … then 50 ms: 49 waits, over a second
+      // on average (below half a second once in billions of runs), so colliding writers spread out.
+      const waited = Date.now() - started;
+      assert.ok(waited >= 500, `the ${MAX_ATTEMPTS} tries took ${waited} ms`);
       assert.deepEqual({ status: response.status, body: await response.json() }, { status: 503, body: { code: "ERR_SESSION_STORE" } });
       // One commit against the versionstamp the request loaded, then one per fresh read.
       assert.deepEqual(
