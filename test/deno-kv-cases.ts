@@ -264,5 +264,18 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
     }
   });
 
+  it("opens nothing from a session entry it did not write, such as the bytes of JSON null", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const b = new TestBrowser((request) => kvApp(kvStore(kv, prefix)).fetch(request));
+      const { id } = await b.json("/set/k/v", { method: "POST" });
+      await kv.atomic().set([...prefix, "id", id], new TextEncoder().encode("null")).commit();
+      assert.deepEqual(await b.json("/get/k"), { value: null, isNew: true });
+    } finally {
+      kv.close();
+    }
+  });
+
   denoKvLimitCases(it, open);
 }

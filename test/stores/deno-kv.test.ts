@@ -108,6 +108,8 @@ describe("DenoKvStore entries (entry.ts)", () => {
       null,
       new Uint8Array([0xff, 0xfe]),
       utf8("{not json"),
+      utf8("null"),
+      utf8("[]"),
       ...(["c", "e", "v", "f"] as const).map((field) => utf8(JSON.stringify({ ...document, [field]: undefined }))),
       utf8(JSON.stringify({ ...document, c: "1" })),
       utf8(JSON.stringify({ ...document, e: "2" })),
