@@ -13,6 +13,7 @@ import { assert, manualClock } from "./support/assert.ts";
 import { SECRET, TestBrowser } from "./support/browser.ts";
 import { keysUnder, kvApp, kvStore, observed } from "./support/deno-kv.ts";
 import type { It, OpenDenoKv } from "./support/deno-kv.ts";
+import { DENO_KV_MAX_AGE } from "./runtimes/subjects.ts";
 
 export function denoKvCases(it: It, open: OpenDenoKv): void {
   it("keeps all 40 keys set by 40 concurrent requests on one session, retrying commits that lost a race", async () => {
@@ -142,6 +143,136 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       assert.ok(response.headers.get("Set-Cookie")?.startsWith("session="), "the held save set no cookie");
     } finally {
       clock.restore();
+      kv.close();
+    }
+  });
+
+  it("destroys an id with nothing stored with one read and no commit, and an entry it did not write like its own", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, counts } = observed(kv);
+      const sessionStore = kvStore(counted, prefix);
+      await sessionStore.destroy("session", "nothing-here");
+      assert.deepEqual({ ...counts }, { get: 1, getMany: 0, list: 0, commit: 0, conflicts: 0 });
+      await kv.atomic().set([...prefix, "id", "foreign"], "not a session").commit();
+      await sessionStore.destroy("session", "foreign");
+      assert.deepEqual(await keysUnder(kv, prefix), []);
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("writes a session and its owner-index entry to expire in Deno KV when the session does", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, sets } = observed(kv);
+      const { id } = await (await kvApp(kvStore(counted, prefix, "user")).request("/set/user/ada", { method: "POST" })).json();
+      assert.deepEqual(sets.map(({ key }) => key.slice(prefix.length)), [["id", id], ["owner", "ada", id]]);
+      for (const { expireIn } of sets) {
+        assert.ok(expireIn !== undefined && expireIn <= DENO_KV_MAX_AGE * 1000 && expireIn > DENO_KV_MAX_AGE * 1000 - 5_000, `expireIn ${expireIn}`);
+      }
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("forgets the versionstamp of the id a regenerated session left: destroying that id later is one read, no commit", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, counts } = observed(kv);
+      const sessionStore = kvStore(counted, prefix);
+      const app = kvApp(sessionStore);
+      app.post("/regenerate", async (c) => {
+        await getSession(c).regenerate();
+        await getSession(c).save();
+        return c.json({ id: getSession(c).id });
+      });
+      const b = new TestBrowser((request) => app.fetch(request));
+      const { id: before } = await b.json("/set/k/v", { method: "POST" });
+      const { id: after } = await b.json("/regenerate", { method: "POST" });
+      assert.notEqual(after, before);
+      const snapshot = { ...counts };
+      await sessionStore.destroy("session", before);
+      assert.deepEqual({ get: counts.get - snapshot.get, commit: counts.commit - snapshot.commit }, { get: 1, commit: 0 });
+      assert.deepEqual(await b.json("/get/k"), { value: "v", isNew: false });
+    } finally {
+      kv.close();
+    }
+  });
+
+  it("lists an owner's sessions live until the millisecond they expire, pruning the rest from the index 10 to a commit", async () => {
+    const kv = await open();
+    const realNow = Date.now;
+    let now = realNow.call(Date);
+    Date.now = () => now;
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, counts } = observed(kv);
+      const sessionStore = kvStore(counted, prefix, "user");
+      const app = kvApp(sessionStore);
+      const start = now;
+      for (let i = 0; i < 11; i++) await app.request("/set/user/ada", { method: "POST" });
+      now += 1;
+      const { id: live } = await (await app.request("/set/user/ada", { method: "POST" })).json();
+      now = start + DENO_KV_MAX_AGE * 1000;
+      const before = { ...counts };
+      assert.deepEqual((await sessionStore.list("ada")).map(({ id }) => id), [live]);
+      assert.deepEqual({ commit: counts.commit - before.commit, conflicts: counts.conflicts - before.conflicts }, { commit: 2, conflicts: 0 });
+      assert.deepEqual(await keysUnder(kv, [...prefix, "owner"]), [["ada", live]]);
+      // Nothing left to prune: no commit.
+      assert.equal((await sessionStore.list("ada")).length, 1);
+      assert.equal(counts.commit - before.commit, 2);
+    } finally {
+      Date.now = realNow;
+      kv.close();
+    }
+  });
+
+  it("destroyAll() counts the owner's live sessions, 10 to a read, and leaves one the index wrongly names", async () => {
+    const kv = await open();
+    const realNow = Date.now;
+    let now = realNow.call(Date);
+    Date.now = () => now;
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const { kv: counted, counts } = observed(kv);
+      const sessionStore = kvStore(counted, prefix, "user");
+      const app = kvApp(sessionStore);
+      const start = now;
+      // One session that expires the moment destroyAll() runs (Deno KV still holds it), 11 live ones.
+      await app.request("/set/user/ada", { method: "POST" });
+      now += 1;
+      for (let i = 0; i < 11; i++) await app.request("/set/user/ada", { method: "POST" });
+      const { id: bob } = await (await app.request("/set/user/bob", { method: "POST" })).json();
+      // An index entry left naming ada for a session that is bob's.
+      const index = await kv.get([...prefix, "owner", "bob", bob]);
+      await kv.atomic().set([...prefix, "owner", "ada", bob], index.value).commit();
+      now = start + DENO_KV_MAX_AGE * 1000;
+      const before = { ...counts };
+      assert.equal(await sessionStore.destroyAll("ada"), 11);
+      assert.deepEqual({ getMany: counts.getMany - before.getMany, commit: counts.commit - before.commit }, { getMany: 2, commit: 2 });
+      assert.deepEqual(await keysUnder(kv, prefix), [["id", bob], ["owner", "bob", bob]]);
+      // No one's sessions: no read, no commit.
+      assert.equal(await sessionStore.destroyAll("nobody"), 0);
+      assert.deepEqual({ getMany: counts.getMany - before.getMany, commit: counts.commit - before.commit }, { getMany: 2, commit: 2 });
+    } finally {
+      Date.now = realNow;
+      kv.close();
+    }
+  });
+
+  it("opens nothing from a session entry it did not write, such as the bytes of JSON null", async () => {
+    const kv = await open();
+    try {
+      const prefix = ["test", crypto.randomUUID()];
+      const b = new TestBrowser((request) => kvApp(kvStore(kv, prefix)).fetch(request));
+      const { id } = await b.json("/set/k/v", { method: "POST" });
+      await kv.atomic().set([...prefix, "id", id], new TextEncoder().encode("null")).commit();
+      assert.deepEqual(await b.json("/get/k"), { value: null, isNew: true });
+    } finally {
       kv.close();
     }
   });

@@ -22,15 +22,23 @@ export interface Counts {
   conflicts: number;
 }
 
+/** Deno KV's limit on the keys of one getMany (Deno.openKv refuses more; @deno/kv does not check). */
+const GET_MANY_KEYS = 10;
+
 /**
- * The database as the store sees it, with each call counted; `beforeCommit` runs before every
- * commit (a second writer, for the retry bound). Every call goes to the real database.
+ * The database as the store sees it, with each call counted and each `set` recorded with its
+ * `expireIn`; `beforeCommit` runs before every commit (a second writer, for the retry bound).
+ * Every call goes to the real database; a getMany of more keys than Deno KV takes throws, as there.
  */
-export function observed(kv: DenoKv, beforeCommit: () => Promise<void> = async () => {}): { kv: DenoKv; counts: Counts } {
+export function observed(
+  kv: DenoKv,
+  beforeCommit: () => Promise<void> = async () => {},
+): { kv: DenoKv; counts: Counts; sets: Array<{ key: DenoKvKey; expireIn: number | undefined }> } {
   const counts: Counts = { get: 0, getMany: 0, list: 0, commit: 0, conflicts: 0 };
+  const sets: Array<{ key: DenoKvKey; expireIn: number | undefined }> = [];
   const wrap = (operation: DenoKvAtomic): DenoKvAtomic => ({
     check: (...checks) => wrap(operation.check(...checks)),
-    set: (key, value, options) => wrap(operation.set(key, value, options)),
+    set: (key, value, options) => (sets.push({ key, expireIn: options?.expireIn }), wrap(operation.set(key, value, options))),
     delete: (key) => wrap(operation.delete(key)),
     async commit() {
       await beforeCommit();
@@ -42,9 +50,14 @@ export function observed(kv: DenoKv, beforeCommit: () => Promise<void> = async (
   });
   return {
     counts,
+    sets,
     kv: {
       get: (key) => (counts.get++, kv.get(key)),
-      getMany: (keys) => (counts.getMany++, kv.getMany(keys)),
+      getMany: (keys) => {
+        counts.getMany++;
+        if (keys.length > GET_MANY_KEYS) throw new TypeError(`getMany of ${keys.length} keys: Deno KV takes at most ${GET_MANY_KEYS}`);
+        return kv.getMany(keys);
+      },
       list: (selector) => (counts.list++, kv.list(selector)),
       atomic: () => wrap(kv.atomic()),
     },

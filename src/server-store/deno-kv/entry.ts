@@ -61,13 +61,14 @@ export function encodeEntry(entry: Entry): Uint8Array<ArrayBuffer> {
 /** An entry from stored bytes, or undefined for anything this store did not write. */
 export function decodeEntry(value: unknown): Entry | undefined {
   if (!(value instanceof Uint8Array)) return undefined;
-  let document: Partial<Document>;
+  let document: Partial<Document> | null;
   try {
     document = JSON.parse(decoder.decode(value));
   } catch {
     return undefined;
   }
-  const { c, e, o, v, f } = document;
+  // JSON null is the one document that cannot be destructured.
+  const { c, e, o, v, f } = document ?? {};
   if (typeof c !== "number" || typeof e !== "number" || !Array.isArray(v) || !Array.isArray(f)) return undefined;
   return { createdAt: c, expiresAt: e, owner: typeof o === "string" ? o : undefined, values: v, flashes: f };
 }
