@@ -259,7 +259,7 @@ describe("Codec: the shape checks", () => {
   it("refuse junk, and each other's format", async () => {
     const sealed = await codec.encrypt("s", "x", inAnHour());
     const signed = await codec.sign("s", newSessionId(), inAnHour());
-    for (const junk of ["", "x", "a.b", "x.1.y.z", "0.0.0.0", "a".repeat(3000), `${sealed} `, `"${signed}"`]) {
+    for (const junk of ["", "x", "a.b", "x.1.y.z", "0.0.0.0", "a".repeat(3000), `${sealed} `, `"${signed}"`, `${signed}A`]) {
       expect([isSealedShape(junk), isSignedShape(junk)]).toEqual([false, false]);
     }
     expect([isSealedShape(signed), isSignedShape(sealed)]).toEqual([false, false]);

@@ -136,8 +136,13 @@ describe("migrateFrom: [fromHonoSession({ secret })]", () => {
     const reader = fromHonoSession({ secret: HONO_SECRET });
     const padded = await reader.read("sid", await sealLikeHonoSession({ sid: "AAAA+/BBBBCCCCDDDDEEEEFF==" }));
     expect(padded?.id).toBe("AAAA-_BBBBCCCCDDDDEEEEFF");
-    const other = await reader.read("sid", await sealLikeHonoSession({ sid: "a custom id!" }));
-    expect(other?.id).toBe(createHash("sha256").update("a custom id!").digest().subarray(0, 16).toString("base64url"));
+    const unpadded = await reader.read("sid", await sealLikeHonoSession({ sid: "AAAA+/BBBBCCCCDDDDEEEEFF" }));
+    expect(unpadded?.id).toBe("AAAA-_BBBBCCCCDDDDEEEEFF");
+    // Not base64 of at least 22 characters, all of it: named by the hash.
+    for (const sid of ["a custom id!", "A", "!AAAABBBBCCCCDDDDEEEEFF", "AAAABBBBCCCCDDDDEEEEFF!", "!".repeat(22), "AAAABBBBCCCCDDDDEEEEFF==="]) {
+      const other = await reader.read("sid", await sealLikeHonoSession({ sid }));
+      expect(other?.id, sid).toBe(createHash("sha256").update(sid).digest().subarray(0, 16).toString("base64url"));
+    }
   });
 
   it("takes createdAt from iat and expiresAt from exp, and now for either one missing", async () => {

@@ -131,14 +131,14 @@ describe('CookieStore format: "jwt"', () => {
     expect(await read(jwtApp({}, "other"), `other=${value}`)).toMatchObject({ isNew: true });
   });
 
-  it("opens nothing without a non-empty string jti or with data null, and takes padded values not even to jose", async () => {
+  it("opens nothing without a non-empty string jti, an iat or an exp, or with data null, and takes padded values not even to jose", async () => {
     const store = new CookieStore({ secrets: SECRET, format: "jwt" });
     const key = await deriveJwtKey(SECRET);
     const now = Math.floor(Date.now() / 1000);
     const claims = { jti: "c2Vzc2lvbi1pZC1mcm9tLWdv", iat: now - 100, exp: now + 100, aud: "session", data: { user: "x" } };
     const seal = (extra: object) => new EncryptJWT({ ...claims, ...extra }).setProtectedHeader({ alg: "dir", enc: "A256GCM" }).encrypt(key);
     expect(await store.load("session", await seal({}))).toMatchObject({ id: claims.jti });
-    for (const extra of [{ jti: "" }, { jti: 12345 }, { data: null }]) {
+    for (const extra of [{ jti: "" }, { jti: 12345 }, { data: null }, { iat: undefined }, { exp: undefined }]) {
       await expect(store.load("session", await seal(extra))).resolves.toBeUndefined();
     }
     // Loaded directly, past the middleware's isWellFormed: the store's own shape check refuses these.

@@ -107,6 +107,8 @@ describe("DenoKvStore entries (entry.ts)", () => {
       JSON.stringify(document),
       null,
       new Uint8Array([0xff, 0xfe]),
+      // Valid JSON around one byte that is not UTF-8: refused, not read with U+FFFD in its place.
+      new Uint8Array([...utf8('{"c":1,"e":2,"o":"'), 0xff, ...utf8('","v":[],"f":[]}')]),
       utf8("{not json"),
       utf8("null"),
       utf8("[]"),
