@@ -92,6 +92,9 @@ describe("Codec: encryption", () => {
       // Opened from the bytes, not from the cache that encrypt() filled.
       expect(await uncached.decrypt("s", sealed)).toEqual({ text: "x", expiresAt: exp * 1000 });
     }
+    // Past what 40 bits hold, the expiry is the last second they can say, not one that wrapped around.
+    const far = await codec.encrypt("s", "x", 2 ** 45);
+    expect(await uncached.decrypt("s", far)).toEqual({ text: "x", expiresAt: (2 ** 40 - 1) * 1000 });
   });
 
   it("refuses a value under its key id whose body is not base64url", async () => {
