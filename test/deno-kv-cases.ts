@@ -203,21 +203,32 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
     }
   });
 
-  it("lists an owner's sessions live until the millisecond they expire, pruning the rest from the index 10 to a commit", async () => {
+  /** Runs `body` on a counted store (owner "user") under a fresh prefix, with Date.now at `clock.now`. */
+  async function withFrozenClock(
+    body: (setup: { kv: Awaited<ReturnType<OpenDenoKv>>; prefix: string[]; counts: ReturnType<typeof observed>["counts"]; sessionStore: DenoKvStore; app: ReturnType<typeof kvApp>; clock: { now: number } }) => Promise<void>,
+  ): Promise<void> {
     const kv = await open();
     const realNow = Date.now;
-    let now = realNow.call(Date);
-    Date.now = () => now;
+    const clock = { now: realNow.call(Date) };
+    Date.now = () => clock.now;
     try {
       const prefix = ["test", crypto.randomUUID()];
       const { kv: counted, counts } = observed(kv);
       const sessionStore = kvStore(counted, prefix, "user");
-      const app = kvApp(sessionStore);
-      const start = now;
+      await body({ kv, prefix, counts, sessionStore, app: kvApp(sessionStore), clock });
+    } finally {
+      Date.now = realNow;
+      kv.close();
+    }
+  }
+
+  it("lists an owner's sessions live until the millisecond they expire, pruning the rest from the index 10 to a commit", async () => {
+    await withFrozenClock(async ({ kv, prefix, counts, sessionStore, app, clock }) => {
+      const start = clock.now;
       for (let i = 0; i < 11; i++) await app.request("/set/user/ada", { method: "POST" });
-      now += 1;
+      clock.now += 1;
       const { id: live } = await (await app.request("/set/user/ada", { method: "POST" })).json();
-      now = start + DENO_KV_MAX_AGE * 1000;
+      clock.now = start + DENO_KV_MAX_AGE * 1000;
       const before = { ...counts };
       assert.deepEqual((await sessionStore.list("ada")).map(({ id }) => id), [live]);
       assert.deepEqual({ commit: counts.commit - before.commit, conflicts: counts.conflicts - before.conflicts }, { commit: 2, conflicts: 0 });
@@ -225,32 +236,21 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       // Nothing left to prune: no commit.
       assert.equal((await sessionStore.list("ada")).length, 1);
       assert.equal(counts.commit - before.commit, 2);
-    } finally {
-      Date.now = realNow;
-      kv.close();
-    }
+    });
   });
 
   it("destroyAll() counts the owner's live sessions, 10 to a read, and leaves one the index wrongly names", async () => {
-    const kv = await open();
-    const realNow = Date.now;
-    let now = realNow.call(Date);
-    Date.now = () => now;
-    try {
-      const prefix = ["test", crypto.randomUUID()];
-      const { kv: counted, counts } = observed(kv);
-      const sessionStore = kvStore(counted, prefix, "user");
-      const app = kvApp(sessionStore);
-      const start = now;
+    await withFrozenClock(async ({ kv, prefix, counts, sessionStore, app, clock }) => {
+      const start = clock.now;
       // One session that expires the moment destroyAll() runs (Deno KV still holds it), 11 live ones.
       await app.request("/set/user/ada", { method: "POST" });
-      now += 1;
+      clock.now += 1;
       for (let i = 0; i < 11; i++) await app.request("/set/user/ada", { method: "POST" });
       const { id: bob } = await (await app.request("/set/user/bob", { method: "POST" })).json();
       // An index entry left naming ada for a session that is bob's.
       const index = await kv.get([...prefix, "owner", "bob", bob]);
       await kv.atomic().set([...prefix, "owner", "ada", bob], index.value).commit();
-      now = start + DENO_KV_MAX_AGE * 1000;
+      clock.now = start + DENO_KV_MAX_AGE * 1000;
       const before = { ...counts };
       assert.equal(await sessionStore.destroyAll("ada"), 11);
       assert.deepEqual({ getMany: counts.getMany - before.getMany, commit: counts.commit - before.commit }, { getMany: 2, commit: 2 });
@@ -258,10 +258,7 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       // No one's sessions: no read, no commit.
       assert.equal(await sessionStore.destroyAll("nobody"), 0);
       assert.deepEqual({ getMany: counts.getMany - before.getMany, commit: counts.commit - before.commit }, { getMany: 2, commit: 2 });
-    } finally {
-      Date.now = realNow;
-      kv.close();
-    }
+    });
   });
 
   it("opens nothing from a session entry it did not write, such as the bytes of JSON null", async () => {
