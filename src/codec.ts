@@ -296,3 +296,8 @@ export function fromBase64url(token: string): string | undefined {
 export function newSessionId(): string {
   return encodeBase64url(randomBytes(16));
 }
+
+/** Seconds since the epoch, rounded up so a cookie never outlives what it was given. */
+export function toSeconds(ms: number): number {
+  return Math.ceil(ms / 1000);
+}

@@ -11,14 +11,6 @@
 
 import type { ResolvedCookieOptions } from "./options.ts";
 
-// RFC 6265 §4.1.1: a cookie-name is an RFC 7230 token.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** True when `name` may be used as a cookie name. */
-export function isCookieName(name: string): boolean {
-  return TOKEN.test(name);
-}
-
 /**
  * Returns, for each of `names` present in a `Cookie` header, its values in header order
  * (browsers send the cookie with the longest path first). Other cookies are skipped unread.

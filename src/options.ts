@@ -5,7 +5,6 @@
  * @module
  */
 
-import { isCookieName } from "./cookie.ts";
 import { assertConfig } from "./errors.ts";
 
 /** The `SameSite` attribute, in either spelling. */
@@ -100,6 +99,14 @@ export function resolveCookieOptions(...layers: (CookieOptions | undefined)[]): 
   }
   resolved.sameSite = SAME_SITE[resolved.sameSite.toLowerCase() as keyof typeof SAME_SITE];
   return resolved;
+}
+
+// RFC 6265 §4.1.1: a cookie-name is an RFC 7230 token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** True when `name` may be used as a cookie name. */
+export function isCookieName(name: string): boolean {
+  return TOKEN.test(name);
 }
 
 /** Checks a cookie name against the token grammar, its prefix rules and the browser's rules. */

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
-import { Codec, fromBase64url, isSealedShape, isSignedShape, newSessionId, normalizeSecrets, toBase64url } from "../src/codec.ts";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, newSessionId, normalizeSecrets, toBase64url, toSeconds } from "../src/codec.ts";
 import { SessionError } from "../src/errors.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
@@ -299,5 +299,12 @@ describe("Codec: two secrets with the same key id", () => {
     expect((await codec.verify("s", values[0]!))?.text).toBe("first");
     const verified = await Promise.all(values.map((value) => codec.verify("s", value)));
     expect(verified.map((result) => result?.text)).toEqual(["first", "second", "third"]);
+  });
+});
+
+describe("toSeconds", () => {
+  it("rounds up, so a cookie never outlives what it was given", () => {
+    expect(toSeconds(1000)).toBe(1);
+    expect(toSeconds(1001)).toBe(2);
   });
 });

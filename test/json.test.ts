@@ -1,7 +1,7 @@
-// src/stores/json.ts on its own: what the stores rely on when they encode and decode values.
+// src/json.ts on its own: what the stores rely on when they encode and decode values.
 import { describe, expect, it } from "vitest";
 import { SessionError } from "../src/errors.ts";
-import { decodeJson, encodeJson, toSeconds } from "../src/stores/json.ts";
+import { decodeJson, encodeJson } from "../src/json.ts";
 
 function thrown(run: () => unknown): unknown {
   try {
@@ -38,12 +38,5 @@ describe("decodeJson", () => {
     expect(decodeJson('{"a":[1]}')).toEqual({ a: [1] });
     expect(decodeJson("{")).toBeUndefined();
     expect(decodeJson("=1")).toBeUndefined();
-  });
-});
-
-describe("toSeconds", () => {
-  it("rounds up, so a cookie never outlives what it was given", () => {
-    expect(toSeconds(1000)).toBe(1);
-    expect(toSeconds(1001)).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "../src/options.ts";
+import { checkCookieName, checkCookieOptions, isCookieName, resolveCookieOptions } from "../src/options.ts";
 import type { CookieOptions } from "../src/options.ts";
 
 const configError = expect.objectContaining({ name: "SessionError", code: "ERR_SESSION_CONFIG" });
@@ -113,5 +113,13 @@ describe("checkCookieName", () => {
     expect(() => checkCookieName("my session", resolveCookieOptions())).toThrow(configError);
     expect(() => checkCookieName("s", resolveCookieOptions({ sameSite: "None", secure: false }))).toThrow(configError);
     expect(() => checkCookieName("s", resolveCookieOptions({ partitioned: true, secure: false }))).toThrow(configError);
+  });
+});
+
+describe("isCookieName", () => {
+  it("accepts RFC 6265 tokens only", () => {
+    expect(isCookieName("__Host-session")).toBe(true);
+    expect(isCookieName("my.session_1")).toBe(true);
+    for (const bad of ["", "a b", "a;b", "a=b", 'a"b', "sé", "a,b"]) expect(isCookieName(bad)).toBe(false);
   });
 });

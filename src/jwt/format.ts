@@ -15,7 +15,7 @@ import { CompactEncrypt, CompactSign, jwtDecrypt, jwtVerify } from "jose";
 import type { JWTPayload, ProtectedHeaderParameters } from "jose";
 import type { CookieFormat, SessionToSeal } from "../stores/cookie-format.ts";
 import type { StoredSession } from "../store.ts";
-import { encodeJson } from "../stores/json.ts";
+import { encodeJson } from "../json.ts";
 import { deriveJwtKey, jwtKeyId } from "./keys.ts";
 
 interface JwtKey {

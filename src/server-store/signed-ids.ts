@@ -5,8 +5,7 @@
  * @module
  */
 
-import { Codec, isSignedShape, normalizeSecrets } from "../codec.ts";
-import { toSeconds } from "../stores/json.ts";
+import { Codec, isSignedShape, normalizeSecrets, toSeconds } from "../codec.ts";
 
 /** A verified session id and when its cookie expires (ms since the epoch). */
 export interface VerifiedId {

@@ -8,7 +8,7 @@
  */
 
 import type { SessionWrite } from "../store.ts";
-import { encodeJson } from "../stores/json.ts";
+import { encodeJson } from "../json.ts";
 
 /** One flash added by a save: its key, its id (ids sort in the order flashes were added), its JSON. */
 export type AddedFlash = readonly [key: string, id: string, json: string];

@@ -5,14 +5,14 @@
  */
 
 import { MAX_CHUNKS } from "../chunks.ts";
-import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url } from "../codec.ts";
+import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url, toSeconds } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
 import type { SessionWrite, Store, StoredSession } from "../store.ts";
 import { registeredCookieFormat } from "./cookie-format.ts";
 import type { CookieFormat, CookieReader } from "./cookie-format.ts";
-import { decodeJson, encodeJson, toSeconds } from "./json.ts";
+import { decodeJson, encodeJson } from "../json.ts";
 
 // What the cookie holds: `id "." created data`, with `created` in Unix seconds and the data a JSON
 // object. 11 bytes shorter than the JSON array `["id",created,{...}]` it replaces, and the

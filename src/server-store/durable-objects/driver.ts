@@ -31,7 +31,7 @@
 
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
-import { decodeJson } from "../../stores/json.ts";
+import { decodeJson } from "../../json.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import { ownerObjectName, sessionObjectName } from "./protocol.ts";

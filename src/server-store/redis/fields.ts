@@ -10,7 +10,7 @@
  */
 
 import type { StoredSession } from "../../store.ts";
-import { decodeJson } from "../../stores/json.ts";
+import { decodeJson } from "../../json.ts";
 import type { WritePlan } from "../write-plan.ts";
 
 const CREATED = "m:c";

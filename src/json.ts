@@ -4,7 +4,7 @@
  * @module
  */
 
-import { SessionError } from "../errors.ts";
+import { SessionError } from "./errors.ts";
 
 /** Encodes a session value as JSON, or throws `ERR_SESSION_DATA` (BigInt, cycles, functions). */
 export function encodeJson(value: unknown): string {
@@ -25,9 +25,4 @@ export function decodeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** Seconds since the epoch, rounded up so a cookie never outlives what it was given. */
-export function toSeconds(ms: number): number {
-  return Math.ceil(ms / 1000);
 }
