@@ -13,6 +13,7 @@ export default defineConfig({
       "test/deno.test.ts",
       "test/demo-browser.test.ts",
       "test/demo-distributed.test.ts",
+      "test/docs.test.ts",
       "test/durable-objects.test.ts",
       "test/package.test.ts",
       "test/workers.test.ts",

@@ -221,12 +221,12 @@ export function markdown(results: Results): string {
   return out.join("\n");
 }
 
-/** The README's Performance section: the chart and where web-sessions stands, from this run. */
+/** The Performance page (docs/performance.md): the chart and where web-sessions stands, from this run. */
 export function readmeSection(results: Results): string {
   const { machine: m, runtimes, targets, cache, latency } = results;
-  const out: string[] = ["![requests per second on Node, Deno, Bun and workerd, both routes, against the peers](bench/chart.svg)", ""];
+  const out: string[] = ["![requests per second on Node, Deno, Bun and workerd, both routes, against the peers](../bench/chart.svg)", ""];
   out.push(
-    `Measured by \`npm run bench\` on ${m.date}, one core of a shared ${m.cores}-core ${m.cpu}${m.load ? ` (load average ${m.load} when the run started${m.loadEnd ? `, ${m.loadEnd} when it ended` : ""})` : ""}, web-sessions at ${m.commit}. Every runtime runs the same Hono handlers in process (inside the worker on workerd), with the same 10-field session; the **counter** route reads it, adds one and saves, the **read-only** route reads it and saves nothing. From [bench/RESULTS.md](bench/RESULTS.md), the encrypted \`CookieStore\` against the fastest peer on each runtime and route:`,
+    `Measured by \`npm run bench\` on ${m.date}, one core of a shared ${m.cores}-core ${m.cpu}${m.load ? ` (load average ${m.load} when the run started${m.loadEnd ? `, ${m.loadEnd} when it ended` : ""})` : ""}, web-sessions at ${m.commit}. Every runtime runs the same Hono handlers in process (inside the worker on workerd), with the same 10-field session; the **counter** route reads it, adds one and saves, the **read-only** route reads it and saves nothing. From [bench/RESULTS.md](../bench/RESULTS.md), the encrypted \`CookieStore\` against the fastest peer on each runtime and route:`,
     "",
   );
   out.push("| runtime | counter route | read-only route |", "|---|--:|--:|");

@@ -198,12 +198,13 @@ log(md.slice(md.indexOf("## Node")));
 if (!only) {
   writeFileSync(`${here}RESULTS.md`, md);
   writeFileSync(`${here}chart.svg`, chart(results));
-  // The README's Performance section, between its markers, so its numbers are this run's.
-  const readme = readFileSync(`${root}README.md`, "utf8");
+  // The Performance page, between its markers, so its numbers are this run's.
+  const page = `${root}docs/performance.md`;
+  const readme = readFileSync(page, "utf8");
   const [begin, end] = ["<!-- bench:begin -->", "<!-- bench:end -->"];
   const from = readme.indexOf(begin);
   const to = readme.indexOf(end);
-  if (from >= 0 && to > from) writeFileSync(`${root}README.md`, `${readme.slice(0, from + begin.length)}\n${readmeSection(results)}\n${readme.slice(to)}`);
-  log(`Wrote bench/RESULTS.md, bench/chart.svg and README.md's Performance section (${Math.round(results.machine.seconds)} s).`);
+  if (from >= 0 && to > from) writeFileSync(page, `${readme.slice(0, from + begin.length)}\n${readmeSection(results)}\n${readme.slice(to)}`);
+  log(`Wrote bench/RESULTS.md, bench/chart.svg and docs/performance.md (${Math.round(results.machine.seconds)} s).`);
 }
 if (targets.some((t) => !t.met)) log("Some targets were not met: see the table above.");

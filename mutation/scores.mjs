@@ -1,5 +1,5 @@
 // Prints the score per file of the last `npm run test:mutation` (mutation/report.json), as the
-// README's Development section gives it. Where `npm run test:mutation:static` has run since, its
+// Development page (docs/development.md) gives it. Where `npm run test:mutation:static` has run since, its
 // results (mutation/static-report.json) replace the static mutants the main run ignored.
 // `--survivors` also lists each mutant no test detected.
 import { existsSync, readFileSync } from "node:fs";

@@ -55,7 +55,7 @@ afterEach(() => {
 });
 
 describe("deriveJwtKey", () => {
-  it("is HKDF-SHA-256 of the secret, salt \"web-sessions\", info \"jwt\", 32 bytes (as the README spells it out)", async () => {
+  it("is HKDF-SHA-256 of the secret, salt \"web-sessions\", info \"jwt\", 32 bytes (as docs/stores/cookie.md spells it out)", async () => {
     const key = await deriveJwtKey(SECRET);
     expect(key).toBeInstanceOf(Uint8Array);
     expect(Buffer.from(key).toString("hex")).toBe(Buffer.from(hkdfSync("sha256", SECRET, "web-sessions", "jwt", 32)).toString("hex"));

@@ -1,4 +1,4 @@
-// The core wrapper on Node over real HTTP, through @hono/node-server (the README's Node quick start).
+// The core wrapper on Node over real HTTP, through @hono/node-server (docs/adapters/node.md's quick start).
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { describe, it } from "vitest";

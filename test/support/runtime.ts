@@ -16,7 +16,7 @@ import type { DenoKv } from "../../src/stores/deno-kv.ts";
 export const REPO = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 /** The path of a binary from node_modules/.bin; throws saying how to get it when it is missing. */
-export function binary(name: "deno" | "bun"): string {
+export function binary(name: "deno" | "bun" | "tsc"): string {
   const path = join(REPO, "node_modules", ".bin", name);
   if (!existsSync(path)) {
     throw new Error(`${name} is missing at ${path}: run \`npm ci\` (it comes with the "${name}" devDependency)`);
