@@ -1,0 +1,161 @@
+/**
+ * A Redis Sentinel group for the tests, started from the machine's `redis-server` on free loopback
+ * ports in a temp folder: a master, one replica and three sentinels (quorum 2), every address
+ * bound and announced as 127.0.0.1 so clients reach a promoted replica on loopback. `start` resolves
+ * once the replica is in sync and every sentinel knows the replica and the two other sentinels (so
+ * a failover can be elected); `stop` kills every process and removes the folder, also after a failed test.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "node:net";
+import { freePort } from "./free-port.ts";
+
+const HOW_TO_GET_REDIS =
+  "The Sentinel tests start their own redis-server processes (Sentinel mode is built in): install redis-server " +
+  "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis).";
+
+export interface SentinelNode {
+  host: string;
+  port: number;
+}
+
+export interface SentinelGroup {
+  /** The name the sentinels monitor the master under. */
+  name: string;
+  sentinels: SentinelNode[];
+  /** The port of the node that is master right now (as the sentinels report it). */
+  masterPort(): Promise<number>;
+  /** SIGKILLs the data node on `port` (no shutdown, no save: a crash). */
+  kill(port: number): Promise<void>;
+  /** Sends one command to 127.0.0.1:port and resolves the raw RESP reply. */
+  command(port: number, ...args: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+interface Running {
+  port: number;
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+/** Starts a master, a replica and three sentinels; rejects (and cleans up) if they do not settle within 20 s. */
+export async function startSentinelGroup(name = "sessions"): Promise<SentinelGroup> {
+  const dir = mkdtempSync(join(tmpdir(), "web-sessions-sentinel-"));
+  const running: Running[] = [];
+  const stop = async () => {
+    for (const node of running) node.child.kill("SIGKILL");
+    await Promise.all(running.map((node) => node.exited));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", () => running.forEach((node) => node.child.kill("SIGKILL")));
+  try {
+    const master = await startNode(dir, running, "master", []);
+    await startNode(dir, running, "replica", ["replicaof 127.0.0.1 " + master.port]);
+    const sentinelConfig = [
+      "sentinel announce-ip 127.0.0.1",
+      `sentinel monitor ${name} 127.0.0.1 ${master.port} 2`,
+      `sentinel down-after-milliseconds ${name} 1000`,
+      `sentinel failover-timeout ${name} 5000`,
+      `sentinel parallel-syncs ${name} 1`,
+    ];
+    const sentinels: Running[] = [];
+    for (let i = 0; i < 3; i++) sentinels.push(await startNode(dir, running, `sentinel-${i}`, sentinelConfig, true));
+    const group: SentinelGroup = {
+      name,
+      sentinels: sentinels.map(({ port }) => ({ host: "127.0.0.1", port })),
+      masterPort: async () => Number(parseArray(await send(sentinels[0]!.port, ["SENTINEL", "get-master-addr-by-name", name]))[1]),
+      kill: async (port) => {
+        const node = running.find((candidate) => candidate.port === port);
+        if (!node) throw new Error(`no Redis of this group on port ${port}`);
+        node.child.kill("SIGKILL");
+        await node.exited;
+      },
+      command: (port, ...args) => send(port, args),
+      stop,
+    };
+    await until(20_000, "the replica in sync and three sentinels agreeing on the master", async () => {
+      const replication = await send(running[1]!.port, ["INFO", "replication"]);
+      if (!replication.includes("master_link_status:up")) return false;
+      for (const sentinel of sentinels) {
+        const master = parseArray(await send(sentinel.port, ["SENTINEL", "get-master-addr-by-name", name]));
+        if (Number(master[1]) !== running[0]!.port) return false;
+        if (countEntries(await send(sentinel.port, ["SENTINEL", "replicas", name])) !== 1) return false;
+        if (countEntries(await send(sentinel.port, ["SENTINEL", "sentinels", name])) !== 2) return false;
+      }
+      return true;
+    });
+    return group;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startNode(dir: string, running: Running[], label: string, extra: string[], sentinel = false): Promise<Running> {
+  const port = await freePort();
+  const config = join(dir, `${label}.conf`);
+  const lines = [
+    `port ${port}`,
+    "bind 127.0.0.1",
+    `dir ${dir}`,
+    ...(sentinel ? [] : ['save ""', "appendonly no", "replica-announce-ip 127.0.0.1", `dbfilename ${label}.rdb`]),
+    ...extra,
+  ];
+  // Sentinel rewrites its config file (the current master, the known sentinels): it must be writable.
+  writeFileSync(config, lines.join("\n") + "\n");
+  const child = spawn("redis-server", sentinel ? [config, "--sentinel"] : [config], { stdio: "ignore" });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const spawnError = new Promise<never>((_, reject) =>
+    child.once("error", (error) => reject(new Error(`could not start redis-server: ${error.message}. ${HOW_TO_GET_REDIS}`))),
+  );
+  const node = { port, child, exited };
+  running.push(node);
+  await Promise.race([spawnError, until(5_000, `${label} on port ${port} answering PING`, async () => (await send(port, ["PING"])).startsWith("+PONG"))]);
+  return node;
+}
+
+/** Polls `check` every 100 ms; a check that throws (a refused connection) counts as "not yet". */
+async function until(ms: number, what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+}
+
+/**
+ * One command over a fresh connection, resolving the raw reply once it stops arriving. Enough
+ * for the harness's few probes, which must not depend on the clients under test.
+ */
+function send(port: number, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    let reply = "";
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    socket.setTimeout(1_000, () => (socket.destroy(), reject(new Error(`no answer on port ${port}`))));
+    socket.once("error", reject);
+    socket.once("connect", () => socket.write(`*${args.length}\r\n` + args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join("")));
+    socket.on("data", (data) => {
+      reply += data.toString();
+      clearTimeout(idle);
+      idle = setTimeout(() => (socket.destroy(), resolve(reply)), 20);
+    });
+  });
+}
+
+/** The bulk strings of a flat RESP array reply, in order. */
+function parseArray(reply: string): string[] {
+  return reply.split("\r\n").filter((_, i, lines) => i > 0 && lines[i - 1]!.startsWith("$"));
+}
+
+/** How many entries an array-of-maps reply (`SENTINEL replicas|sentinels`) has. */
+function countEntries(reply: string): number {
+  const match = /^\*(\d+)/.exec(reply);
+  return match ? Number(match[1]) : -1;
+}
