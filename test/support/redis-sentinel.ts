@@ -30,8 +30,12 @@ export interface SentinelGroup {
   sentinels: SentinelNode[];
   /** The port of the node that is master right now (as the sentinels report it). */
   masterPort(): Promise<number>;
+  /** The ports of the two data nodes, the first master at the start. */
+  dataPorts: number[];
   /** SIGKILLs the data node on `port` (no shutdown, no save: a crash). */
   kill(port: number): Promise<void>;
+  /** Freezes (`SIGSTOP`) or thaws (`SIGCONT`) the data node on `port`: a node that stops answering. */
+  signal(port: number, signal: "SIGSTOP" | "SIGCONT"): void;
   /** Sends one command to 127.0.0.1:port and resolves the raw RESP reply. */
   command(port: number, ...args: string[]): Promise<string>;
   stop(): Promise<void>;
@@ -63,18 +67,24 @@ export async function startSentinelGroup(name = "sessions"): Promise<SentinelGro
       `sentinel failover-timeout ${name} 5000`,
       `sentinel parallel-syncs ${name} 1`,
     ];
+    const dataNode = (port: number) => {
+      const node = running.slice(0, 2).find((candidate) => candidate.port === port);
+      if (!node) throw new Error(`no Redis of this group on port ${port}`);
+      return node;
+    };
     const sentinels: Running[] = [];
     for (let i = 0; i < 3; i++) sentinels.push(await startNode(dir, running, `sentinel-${i}`, sentinelConfig, true));
     const group: SentinelGroup = {
       name,
       sentinels: sentinels.map(({ port }) => ({ host: "127.0.0.1", port })),
       masterPort: async () => Number(parseArray(await send(sentinels[0]!.port, ["SENTINEL", "get-master-addr-by-name", name]))[1]),
+      dataPorts: [running[0]!.port, running[1]!.port],
       kill: async (port) => {
-        const node = running.find((candidate) => candidate.port === port);
-        if (!node) throw new Error(`no Redis of this group on port ${port}`);
+        const node = dataNode(port);
         node.child.kill("SIGKILL");
         await node.exited;
       },
+      signal: (port, signal) => void dataNode(port).child.kill(signal),
       command: (port, ...args) => send(port, args),
       stop,
     };
