@@ -17,7 +17,9 @@ import { SECRET, TestBrowser } from "../support/browser.ts";
 import { startSentinelGroup } from "../support/redis-sentinel.ts";
 
 const group = await startSentinelGroup();
-const nodeRedis = createSentinel({ name: group.name, sentinelRootNodes: group.sentinels });
+// With a replica pool, node-redis sends the commands it is told are read-only to the replica: the
+// store must tell it that none are, or its scripts fail there and its reads may miss a save.
+const nodeRedis = createSentinel({ name: group.name, sentinelRootNodes: group.sentinels, replicaPoolSize: 1 });
 // Without a listener, an error event (a node going away) would crash the process.
 nodeRedis.on("error", () => {});
 await nodeRedis.connect();
