@@ -91,7 +91,7 @@ function commandOf(client: RedisClientLike): RedisCommand {
 
 /** node-redis's Sentinel client: the only one with `getMasterNode` (ioredis with `sentinels` is a plain `Redis`). */
 function isNodeRedisSentinel(client: RedisClientLike): client is NodeRedisSentinelLike {
-  return typeof (client as Partial<NodeRedisSentinelLike>).getMasterNode === "function";
+  return typeof (client as Partial<NodeRedisSentinelLike> | undefined)?.getMasterNode === "function";
 }
 
 /**

@@ -6,31 +6,20 @@
  * costs per save.
  */
 import { randomBytes } from "node:crypto";
-import { Redis as IoRedis } from "ioredis";
-import { createSentinel } from "redis";
-import { afterAll, describe, expect, it } from "vitest";
+import type { Redis as IoRedis } from "ioredis";
+import { describe, expect, it } from "vitest";
 import { SessionError } from "../../src/errors.ts";
 import type { SessionWrite } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
 import { SECRET } from "../support/browser.ts";
-import { startSentinelGroup } from "../support/redis-sentinel.ts";
+import { sentinelClients } from "../support/redis-sentinel.ts";
 
 const TIMEOUT = 1_000;
 /** How long `WAIT` waits for the replica: well inside the store's timeout. */
 const WAIT_MS = 300;
 
-const group = await startSentinelGroup();
-const nodeRedis = createSentinel({ name: group.name, sentinelRootNodes: group.sentinels });
-nodeRedis.on("error", () => {});
-await nodeRedis.connect();
-const ioredis = new IoRedis({ sentinels: group.sentinels, name: group.name });
-ioredis.on("error", () => {});
-afterAll(async () => {
-  await nodeRedis.destroy();
-  ioredis.disconnect();
-  await group.stop();
-});
+const { group, nodeRedis, ioredis } = await sentinelClients();
 
 /** The docs' recipe for ioredis: a save counts only once one replica has it too. */
 function ioredisWithReplicaAck(redis: IoRedis): RedisClientLike {

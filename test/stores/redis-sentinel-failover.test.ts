@@ -8,16 +8,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import { Redis as IoRedis } from "ioredis";
-import { createSentinel } from "redis";
-import { afterAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import type { Store } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
-import { startSentinelGroup } from "../support/redis-sentinel.ts";
+import { sentinelClients } from "../support/redis-sentinel.ts";
 
 /** The store's `timeout`: how long one load or save may take before it rejects. */
 const TIMEOUT = 1_000;
@@ -27,18 +25,7 @@ const RECOVERY_LIMIT = 20_000;
 const BEFORE_KILL = 1_000;
 const AFTER_RECOVERY = 1_500;
 
-const group = await startSentinelGroup();
-const nodeRedis = createSentinel({ name: group.name, sentinelRootNodes: group.sentinels });
-// Without a listener, the error events of the failover (the master's connection dropping) would crash the process.
-nodeRedis.on("error", () => {});
-await nodeRedis.connect();
-const ioredis = new IoRedis({ sentinels: group.sentinels, name: group.name });
-ioredis.on("error", () => {});
-afterAll(async () => {
-  await nodeRedis.destroy();
-  ioredis.disconnect();
-  await group.stop();
-});
+const { group, nodeRedis, ioredis } = await sentinelClients();
 
 type Outcome = "ok" | "ERR_SESSION_STORE" | string;
 

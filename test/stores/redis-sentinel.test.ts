@@ -6,29 +6,15 @@
  */
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import { Redis as IoRedis } from "ioredis";
-import { createSentinel } from "redis";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
-import { startSentinelGroup } from "../support/redis-sentinel.ts";
+import { sentinelClients } from "../support/redis-sentinel.ts";
 
-const group = await startSentinelGroup();
-// With a replica pool, node-redis sends the commands it is told are read-only to the replica: the
-// store must tell it that none are, or its scripts fail there and its reads may miss a save.
-const nodeRedis = createSentinel({ name: group.name, sentinelRootNodes: group.sentinels, replicaPoolSize: 1 });
-// Without a listener, an error event (a node going away) would crash the process.
-nodeRedis.on("error", () => {});
-await nodeRedis.connect();
-const ioredis = new IoRedis({ sentinels: group.sentinels, name: group.name });
-afterAll(async () => {
-  await nodeRedis.destroy();
-  ioredis.disconnect();
-  await group.stop();
-});
+const { group, nodeRedis, ioredis } = await sentinelClients();
 
 const prefix = () => `test:sentinel:${randomBytes(6).toString("hex")}:`;
 const clients: Array<[string, RedisClientLike]> = [

@@ -4,6 +4,7 @@
  * bound and announced as 127.0.0.1 so clients reach a promoted replica on loopback. `start` resolves
  * once the replica is in sync and every sentinel knows the replica and the two other sentinels (so
  * a failover can be elected); `stop` kills every process and removes the folder, also after a failed test.
+ * `sentinelClients` adds a connected node-redis and ioredis client on the group.
  *
  * @module
  */
@@ -13,6 +14,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "node:net";
+import { Redis as IoRedis } from "ioredis";
+import { createSentinel } from "redis";
+import type { RedisSentinelType } from "redis";
+import { afterAll } from "vitest";
 import { freePort } from "./free-port.ts";
 
 const HOW_TO_GET_REDIS =
@@ -168,4 +173,33 @@ function parseArray(reply: string): string[] {
 function countEntries(reply: string): number {
   const match = /^\*(\d+)/.exec(reply);
   return match ? Number(match[1]) : -1;
+}
+
+/** A group and one client of each library on it, torn down after the file's tests (also when one fails). */
+export interface SentinelClients {
+  group: SentinelGroup;
+  /** node-redis `createSentinel(...)`, connected, with a pool of replica connections for read-only commands. */
+  nodeRedis: RedisSentinelType;
+  /** ioredis `new Redis({ sentinels, name })`. */
+  ioredis: IoRedis;
+}
+
+/** Starts a group and connects both clients; `afterAll` closes them and stops the group. */
+export async function sentinelClients(): Promise<SentinelClients> {
+  const group = await startSentinelGroup();
+  const closing: Array<() => unknown> = [() => group.stop()];
+  afterAll(async () => {
+    for (const close of closing.reverse()) await close();
+  });
+  // With a replica pool, node-redis sends the commands it is told are read-only to the replica: the
+  // store must tell it that none are, or its scripts fail there and its reads may miss a save.
+  const nodeRedis = createSentinel({ name: group.name, sentinelRootNodes: group.sentinels, replicaPoolSize: 1 });
+  // Without a listener, an error event (a node going away in a failover) would crash the process.
+  nodeRedis.on("error", () => {});
+  closing.push(() => nodeRedis.destroy());
+  await nodeRedis.connect();
+  const ioredis = new IoRedis({ sentinels: group.sentinels, name: group.name });
+  ioredis.on("error", () => {});
+  closing.push(() => ioredis.disconnect());
+  return { group, nodeRedis, ioredis };
 }
