@@ -109,7 +109,21 @@ async function user(s: Subject, app: Hono, name: string, stop: () => boolean): P
   }
 }
 
-/** The first request started after `since` that succeeded, and every request after it succeeding for `steady` ms. */
+/**
+ * How late timers fire in this process (the machine is shared and busy): a store timeout cannot
+ * be observed more precisely than that.
+ */
+function timerLag() {
+  let max = 0;
+  let expected = Date.now() + 50;
+  const interval = setInterval(() => {
+    max = Math.max(max, Date.now() - expected);
+    expected = Date.now() + 50;
+  }, 50);
+  return { max: () => max, stop: () => clearInterval(interval) };
+}
+
+/** The first request started after `since` that succeeded. */
 function recoveredAt(s: Subject, since: number): number | undefined {
   const first = s.requests.find((request) => request.startedAt > since && request.outcome === "ok");
   return first?.startedAt;
@@ -125,6 +139,7 @@ it("serves again after the master is killed: every request succeeds or fails wit
       return at !== undefined && Date.now() - at > AFTER_RECOVERY;
     });
   const stop = () => Date.now() - killedAt > RECOVERY_LIMIT + AFTER_RECOVERY || settled();
+  const lag = timerLag();
   const traffic = subjects.flatMap((s) => {
     const app = writerApp(timed(s.store, s.ops));
     return Array.from({ length: USERS }, (_, i) => user(s, app, `u${i}`, stop));
@@ -132,7 +147,7 @@ it("serves again after the master is killed: every request succeeds or fails wit
   await new Promise((resolve) => setTimeout(resolve, BEFORE_KILL));
   await group.kill(oldMaster);
   killedAt = Date.now();
-  await Promise.all(traffic);
+  await Promise.all(traffic).finally(lag.stop);
   const newMaster = await group.masterPort();
 
   const figures = [];
@@ -151,6 +166,8 @@ it("serves again after the master is killed: every request succeeds or fails wit
     figures.push({
       client: s.label,
       requests: s.requests.length,
+      beforeKill: s.requests.filter((request) => request.startedAt < killedAt).length,
+      medianOkMs: median(s.requests.filter((request) => request.outcome === "ok").map((request) => request.ms)),
       succeeded: count("ok"),
       errSessionStore: count("ERR_SESSION_STORE"),
       otherErrors: s.requests.filter((request) => !["ok", "ERR_SESSION_STORE"].includes(request.outcome)).map((request) => request.outcome),
@@ -161,7 +178,10 @@ it("serves again after the master is killed: every request succeeds or fails wit
       failedWritesThatLanded: landedAnyway,
     });
   }
-  console.log(`Sentinel failover (master ${oldMaster} killed, ${newMaster} promoted), store timeout ${TIMEOUT} ms:\n${JSON.stringify(figures, null, 2)}`);
+  console.log(
+    `Sentinel failover (master ${oldMaster} killed, ${newMaster} promoted), store timeout ${TIMEOUT} ms, timers up to ${lag.max()} ms late:\n` +
+      JSON.stringify(figures, null, 2),
+  );
 
   expect(newMaster).not.toBe(oldMaster);
   for (const [i, s] of subjects.entries()) {
@@ -170,8 +190,8 @@ it("serves again after the master is killed: every request succeeds or fails wit
     // The failover happened under traffic: some requests failed, and some succeeded on each side of it.
     expect(figure.errSessionStore, s.label).toBeGreaterThan(0);
     expect(s.requests.filter((request) => request.startedAt < killedAt && request.outcome === "ok").length, s.label).toBeGreaterThan(0);
-    // Each load or save that failed did so within the timeout (a little slack for a busy machine).
-    expect(figure.slowestFailedOpMs, s.label).toBeLessThanOrEqual(TIMEOUT + 500);
+    // Each load or save that failed did so within the timeout, give or take how late timers ran.
+    expect(figure.slowestFailedOpMs, s.label).toBeLessThanOrEqual(TIMEOUT + lag.max() + 250);
     expect(figure.recoveryMs, s.label).toBeLessThanOrEqual(RECOVERY_LIMIT);
     // Once back, it stays back: every request started after the recovery succeeded.
     const after = s.requests.filter((request) => request.startedAt >= killedAt + figure.recoveryMs!);
@@ -181,3 +201,7 @@ it("serves again after the master is killed: every request succeeds or fails wit
     expect(figure.ackedWritesLost, s.label).toBeLessThan(figure.ackedWrites);
   }
 }, 60_000);
+
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
