@@ -2,8 +2,8 @@
  * What Redis's asynchronous replication means for sessions behind Sentinel, shown on a real group:
  * a save the master acknowledged while its replica lagged is gone after a failover, and a client
  * that sends `WAIT 1 <ms>` after each script the store runs (the recipe in
- * docs/stores/redis-sentinel.md) refuses to acknowledge such a save. Also prints what that `WAIT`
- * costs per save.
+ * docs/stores/redis-sentinel.md) refuses to acknowledge such a save, as a master with
+ * `min-replicas-to-write 1` does once its replica is gone. Also prints what that `WAIT` costs per save.
  */
 import { randomBytes } from "node:crypto";
 import type { Redis as IoRedis } from "ioredis";
@@ -97,6 +97,33 @@ describe("Acknowledged writes and replication behind Sentinel", () => {
       }
     }
     console.log(`One save (EVALSHA), 200 in a row per row:\n${JSON.stringify(figures, null, 2)}`);
+  });
+
+  it("with min-replicas-to-write 1, a master that lost its replica refuses saves with ERR_SESSION_STORE until it is back", async () => {
+    const master = await group.masterPort();
+    const replicaPort = group.dataPorts.find((port) => port !== master)!;
+    const { plain } = stores.ioredis;
+    expect(await group.command(master, "CONFIG", "SET", "min-replicas-to-write", "1", "min-replicas-max-lag", "10")).toMatch(/^\+OK/);
+    try {
+      group.signal(replicaPort, "SIGSTOP");
+      try {
+        expect(await group.command(master, "CLIENT", "KILL", "TYPE", "replica")).toMatch(/^:1\r\n/);
+        const refused = await plain.save("session", write(newId(), "k")).catch((error: unknown) => error);
+        expect(refused).toBeInstanceOf(SessionError);
+        expect((refused as SessionError).code).toBe("ERR_SESSION_STORE");
+        expect(((refused as SessionError).cause as Error).message).toMatch(/NOREPLICAS/);
+      } finally {
+        group.signal(replicaPort, "SIGCONT");
+      }
+      // The replica reconnects by itself (within a second or two); saves go through again.
+      const deadline = Date.now() + 15_000;
+      while (!(await plain.save("session", write(newId(), "k")).catch(() => undefined))) {
+        expect(Date.now(), "saves did not resume within 15 s of the replica's return").toBeLessThan(deadline);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      await group.command(master, "CONFIG", "SET", "min-replicas-to-write", "0");
+    }
   });
 
   it("loses a save the master acknowledged while its replica lagged; with WAIT that save is refused instead", async () => {
