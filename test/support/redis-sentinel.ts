@@ -132,7 +132,8 @@ async function startNode(dir: string, running: Running[], label: string, port: n
   // Sentinel rewrites its config file (the current master, the known sentinels): it must be writable.
   writeFileSync(config, lines.join("\n") + "\n");
   const child = spawn("redis-server", sentinel ? [config, "--sentinel"] : [config], { stdio: "ignore" });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A binary that could not start emits "error" and may never emit "exit".
+  const exited = new Promise<void>((resolve) => (child.once("exit", () => resolve()), child.once("error", () => resolve())));
   const spawnError = new Promise<never>((_, reject) =>
     child.once("error", (error) => reject(new Error(`could not start redis-server: ${error.message}. ${HOW_TO_GET_REDIS}`))),
   );
