@@ -1,7 +1,8 @@
 // The test files Stryker runs for each mutant (npm run test:mutation): every test file that runs
 // src/ and adapters/hono.ts in this process. Left out: the runtime suites (workerd with the Durable
 // Objects, Deno, Bun, the packed tarball), the browser test and the two-process demo, which run the code elsewhere, out of
-// Stryker's reach; and the benchmark rows, which only measure.
+// Stryker's reach; the benchmark rows, which only measure; and the Sentinel failovers, which take
+// seconds of wall time each and cover no line that test/stores/redis-sentinel.test.ts does not.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -16,6 +17,8 @@ export default defineConfig({
       "test/docs.test.ts",
       "test/durable-objects.test.ts",
       "test/package.test.ts",
+      "test/stores/redis-sentinel-acked-writes.test.ts",
+      "test/stores/redis-sentinel-failover.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
     ],

@@ -28,12 +28,24 @@ export interface BunRedisLike {
   send(command: string, args: string[]): Promise<unknown>;
 }
 
+/**
+ * A node-redis Sentinel client (`createSentinel()` from `redis`, connected): its `sendCommand`
+ * takes an `isReadonly` flag first, and it has `getMasterNode`.
+ */
+export interface NodeRedisSentinelLike {
+  sendCommand(isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  getMasterNode(): unknown;
+}
+
 /** Any client `RedisStore` can talk through, told apart by shape. */
-export type RedisClientLike = NodeRedisLike | IoRedisLike | BunRedisLike;
+export type RedisClientLike = NodeRedisLike | IoRedisLike | BunRedisLike | NodeRedisSentinelLike;
 
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions extends ServerStoreOptions {
-  /** A connected node-redis client, an ioredis client, or Bun's `RedisClient`. */
+  /**
+   * A connected node-redis client, an ioredis client, or Bun's `RedisClient`; for Redis Sentinel,
+   * node-redis `createSentinel(...)` (connected) or ioredis `new Redis({ sentinels, name })`.
+   */
   client: RedisClientLike;
   /** Prepended to every Redis key. @default "session:" */
   prefix?: string;
@@ -72,8 +84,22 @@ function commandOf(client: RedisClientLike): RedisCommand {
   const any = client as Partial<NodeRedisLike & IoRedisLike & BunRedisLike> | undefined;
   if (typeof any?.call === "function") return ([name, ...args]) => any.call!(name!, ...args);
   if (typeof any?.send === "function") return ([name, ...args]) => any.send!(name!, args);
+  if (isNodeRedisSentinel(client)) return sentinelCommand(client);
   if (typeof any?.sendCommand === "function") return (args) => any.sendCommand!(args);
   throw new SessionError("ERR_SESSION_CONFIG", "RedisStore: client must be a node-redis, ioredis or Bun RedisClient");
+}
+
+/** node-redis's Sentinel client: the only one with `getMasterNode` (ioredis with `sentinels` is a plain `Redis`). */
+function isNodeRedisSentinel(client: RedisClientLike): client is NodeRedisSentinelLike {
+  return typeof (client as Partial<NodeRedisSentinelLike> | undefined)?.getMasterNode === "function";
+}
+
+/**
+ * Every command goes to the master (`isReadonly: false`): a replica can lag behind it, and a
+ * session read from one could miss the save the same user just made.
+ */
+function sentinelCommand(client: NodeRedisSentinelLike): RedisCommand {
+  return (args) => client.sendCommand(false, args);
 }
 
 /**
