@@ -15,8 +15,9 @@
  * the row as the other one left it, so concurrent saves apply their own changes on top of each
  * other's (no lost update), and a save that waited for a delete finds no row.
  *
- * Parameters are all text and cast here: `$now` and times are decimal ms, lists are JSON arrays,
- * new values and flashes are JSON objects.
+ * Parameters are all sent as text and cast here (`$5::text::jsonb`): postgres.js picks its encoder
+ * from the type the server infers for a parameter, and would JSON-encode a jsonb parameter's text a
+ * second time. Times are decimal ms, lists are JSON arrays, new values and flashes JSON objects.
  *
  * @module
  */
@@ -43,12 +44,15 @@ const MIGRATE_LOCK = "8603369880395280177";
 export function statements({ quoted: t, stem }: TableName): Statements {
   // The stored values of a session after a save that keeps what it does not change.
   const merged = (column: string, dropped: string) =>
-    `(CASE WHEN $3::boolean THEN '{}'::jsonb ELSE ${column} - ARRAY(SELECT jsonb_array_elements_text(${dropped}::jsonb)) END)`;
+    `(CASE WHEN $3::text::boolean THEN '{}'::jsonb ELSE ${column} - ARRAY(SELECT jsonb_array_elements_text(${dropped}::text::jsonb)) END)`;
   return {
     // Several statements without parameters run as one implicit transaction (simple protocol), and
     // the advisory lock holds until it ends: two processes migrating at once take turns, so the
-    // second never trips over the first's half-made table (a unique violation on pg_type).
+    // second never trips over the first's half-made table (a unique violation on pg_type). The
+    // notices of what already exists are silenced for this transaction only: postgres.js prints
+    // notices to the console unless the app says otherwise.
     migrate: `
+SET LOCAL client_min_messages TO warning;
 SELECT pg_advisory_xact_lock(${MIGRATE_LOCK});
 CREATE TABLE IF NOT EXISTS ${t} (
   id text PRIMARY KEY,
@@ -63,7 +67,7 @@ CREATE INDEX IF NOT EXISTS "${stem}_owner_idx" ON ${t} (owner) WHERE owner IS NO
 CREATE INDEX IF NOT EXISTS "${stem}_expires_at_idx" ON ${t} (expires_at);`,
 
     // $1 id, $2 now. An expired row is no session, whether or not anyone pruned it.
-    load: `SELECT data::text AS data, flashes::text AS flashes, created_at, expires_at FROM ${t} WHERE id = $1 AND expires_at > $2::bigint`,
+    load: `SELECT data::text AS data, flashes::text AS flashes, created_at, expires_at FROM ${t} WHERE id = $1 AND expires_at > $2::text::bigint`,
 
     // A save of a session that was loaded: $1 id, $2 now, $3 whole, $4 deleted keys, $5 values to
     // set, $6 taken flash ids, $7 added flashes, $8 whether the owner changes, $9 the owner,
@@ -71,22 +75,22 @@ CREATE INDEX IF NOT EXISTS "${stem}_expires_at_idx" ON ${t} (expires_at);`,
     // destroyed (or expired) since it was loaded stays gone. The owner moves in the same row.
     update: `
 UPDATE ${t} SET
-  data = ${merged("data", "$4")} || $5::jsonb,
-  flashes = ${merged("flashes", "$6")} || $7::jsonb,
-  owner = CASE WHEN $8::boolean THEN $9::text ELSE owner END,
-  created_at = $10::bigint, expires_at = $11::bigint, last_seen_at = $2::bigint
-WHERE id = $1 AND expires_at > $2::bigint
+  data = ${merged("data", "$4")} || $5::text::jsonb,
+  flashes = ${merged("flashes", "$6")} || $7::text::jsonb,
+  owner = CASE WHEN $8::text::boolean THEN $9::text ELSE owner END,
+  created_at = $10::text::bigint, expires_at = $11::text::bigint, last_seen_at = $2::text::bigint
+WHERE id = $1 AND expires_at > $2::text::bigint
 RETURNING 1 AS written`,
 
     // The first save of a new session, parameters as for update. Its id is new, so the conflict
     // branch only meets an expired row left under it, which it replaces.
     insert: `
 INSERT INTO ${t} AS s (id, data, flashes, owner, created_at, expires_at, last_seen_at)
-VALUES ($1, $5::jsonb, $7::jsonb, $9::text, $10::bigint, $11::bigint, $2::bigint)
+VALUES ($1, $5::text::jsonb, $7::text::jsonb, $9::text, $10::text::bigint, $11::text::bigint, $2::text::bigint)
 ON CONFLICT (id) DO UPDATE SET
-  data = (CASE WHEN s.expires_at <= $2::bigint THEN '{}'::jsonb ELSE ${merged("s.data", "$4")} END) || excluded.data,
-  flashes = (CASE WHEN s.expires_at <= $2::bigint THEN '{}'::jsonb ELSE ${merged("s.flashes", "$6")} END) || excluded.flashes,
-  owner = CASE WHEN $8::boolean THEN excluded.owner WHEN s.expires_at <= $2::bigint THEN NULL ELSE s.owner END,
+  data = (CASE WHEN s.expires_at <= $2::text::bigint THEN '{}'::jsonb ELSE ${merged("s.data", "$4")} END) || excluded.data,
+  flashes = (CASE WHEN s.expires_at <= $2::text::bigint THEN '{}'::jsonb ELSE ${merged("s.flashes", "$6")} END) || excluded.flashes,
+  owner = CASE WHEN $8::text::boolean THEN excluded.owner WHEN s.expires_at <= $2::text::bigint THEN NULL ELSE s.owner END,
   created_at = excluded.created_at, expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at
 RETURNING 1 AS written`,
 
@@ -96,9 +100,9 @@ RETURNING 1 AS written`,
     // another regenerate) is not moved to a new id. Two regenerates of one id: the second finds
     // nothing to delete once the first commits, so it writes nothing.
     regenerate: `
-WITH previous AS (DELETE FROM ${t} WHERE id = $8 AND expires_at > $2::bigint RETURNING id)
+WITH previous AS (DELETE FROM ${t} WHERE id = $8 AND expires_at > $2::text::bigint RETURNING id)
 INSERT INTO ${t} AS s (id, data, flashes, owner, created_at, expires_at, last_seen_at)
-SELECT $1, $3::jsonb, $4::jsonb, $5::text, $6::bigint, $7::bigint, $2::bigint FROM previous
+SELECT $1, $3::text::jsonb, $4::text::jsonb, $5::text, $6::text::bigint, $7::text::bigint, $2::text::bigint FROM previous
 ON CONFLICT (id) DO UPDATE SET
   data = excluded.data, flashes = excluded.flashes, owner = excluded.owner,
   created_at = excluded.created_at, expires_at = excluded.expires_at, last_seen_at = excluded.last_seen_at
@@ -108,14 +112,14 @@ RETURNING 1 AS written`,
     destroy: `DELETE FROM ${t} WHERE id = $1`,
 
     // $1 owner, $2 now: an indexed query on owner; expired rows are never listed.
-    list: `SELECT id, created_at, expires_at FROM ${t} WHERE owner = $1 AND expires_at > $2::bigint`,
+    list: `SELECT id, created_at, expires_at FROM ${t} WHERE owner = $1 AND expires_at > $2::text::bigint`,
 
     // $1 owner, $2 the id to spare ('' for none: no id is empty), $3 now. Counts the live ones.
     destroyAll: `
 WITH gone AS (DELETE FROM ${t} WHERE owner = $1 AND id <> $2 RETURNING expires_at)
-SELECT count(*) FILTER (WHERE expires_at > $3::bigint) AS destroyed FROM gone`,
+SELECT count(*) FILTER (WHERE expires_at > $3::text::bigint) AS destroyed FROM gone`,
 
     // $1 now: an indexed delete on expires_at.
-    prune: `WITH gone AS (DELETE FROM ${t} WHERE expires_at <= $1::bigint RETURNING 1) SELECT count(*) AS pruned FROM gone`,
+    prune: `WITH gone AS (DELETE FROM ${t} WHERE expires_at <= $1::text::bigint RETURNING 1) SELECT count(*) AS pruned FROM gone`,
   };
 }

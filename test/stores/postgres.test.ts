@@ -1,0 +1,431 @@
+// PostgresStore against the machine's PostgreSQL, through node-postgres (a Pool and a Client) and
+// postgres.js: the conformance kit with its races, 40 concurrent writers, exact values, the table
+// as stored, expiry and prune(), migrate() racing itself, configuration and faults.
+import { randomBytes } from "node:crypto";
+import { Hono } from "hono";
+import pg from "pg";
+import postgres from "postgres";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { getSession, sessions } from "../../adapters/hono.ts";
+import { SessionError } from "../../src/errors.ts";
+import type { SessionWrite, Store } from "../../src/store.ts";
+import { PostgresStore } from "../../src/stores/postgres.ts";
+import type { PostgresClientLike, PostgresStoreOptions } from "../../src/stores/postgres.ts";
+import { describeStoreConformance } from "../conformance.ts";
+import { SECRET, TestBrowser } from "../support/browser.ts";
+import { freePort } from "../support/free-port.ts";
+import { ensurePostgres, uniqueTable } from "../support/postgres.ts";
+
+const url = await ensurePostgres();
+const pool = new pg.Pool({ connectionString: url, max: 8 });
+const client = new pg.Client({ connectionString: url });
+await client.connect();
+const sql = postgres(url, { max: 8, onnotice: () => {} });
+const tables: string[] = [];
+afterAll(async () => {
+  for (const table of tables) await pool.query(`DROP TABLE IF EXISTS ${table}`);
+  await client.end();
+  await sql.end();
+  await pool.end();
+});
+
+/** A new table, migrated, dropped when the file ends. */
+async function freshTable(label: string): Promise<string> {
+  const table = uniqueTable(label);
+  tables.push(table);
+  await new PostgresStore({ client: pool, secrets: SECRET, table }).migrate();
+  return table;
+}
+
+const clients: Array<[string, PostgresClientLike]> = [
+  ["pg Pool", pool],
+  ["pg Client", client],
+  ["postgres.js", sql],
+];
+
+for (const [label, subject] of clients) {
+  // One table per client: the stores a factory makes are instances of one app sharing the table.
+  const table = await freshTable(label.replace(/\W/g, "").toLowerCase());
+  describeStoreConformance(`PostgresStore (${label})`, {
+    make: (secrets = [SECRET], options) => new PostgresStore({ client: subject, secrets, table, ...options }),
+    serverSide: true,
+    sharedBackend: true,
+  });
+}
+
+function counterApp(store: Store) {
+  const app = new Hono();
+  app.use(sessions("session", store));
+  app.get("/read", (c) => c.json(getSession(c).get("count") ?? null));
+  app.post("/incr", async (c) => {
+    getSession(c).set("count", ((getSession(c).get("count") as number) ?? 0) + 1);
+    await getSession(c).save();
+    return c.json(getSession(c).get("count"));
+  });
+  app.post("/set/:key", async (c) => {
+    getSession(c).set(c.req.param("key"), true);
+    await getSession(c).save();
+    return c.json({});
+  });
+  app.get("/keys", (c) => c.json([...Array(40).keys()].filter((i) => getSession(c).get(`k${i}`) === true)));
+  return app;
+}
+
+describe("PostgresStore under concurrency", () => {
+  it.each(clients)("keeps all 40 keys set by 40 concurrent requests on one session (%s)", async (_label, subject) => {
+    const app = counterApp(new PostgresStore({ client: subject, secrets: SECRET, table: await freshTable("forty") }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.fetch("/set/start", { method: "POST" });
+    const cookie = b.cookieHeader();
+    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => app.request(`/set/k${i}`, { method: "POST", headers: { Cookie: cookie } })));
+    expect(responses.map((r) => r.status)).toEqual(Array(40).fill(200));
+    expect(await b.json("/keys")).toEqual([...Array(40).keys()]);
+  });
+
+  it("moves a session to one new id when ten requests regenerate it at once; the others write nothing", async () => {
+    const table = await freshTable("regen");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table });
+    const old = write(newId());
+    await store.save("session", old);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => store.save("session", { ...write(newId()), previousId: old.id, cleared: true })),
+    );
+    expect(results.filter((value) => value !== undefined)).toHaveLength(1);
+    const { rows } = await pool.query(`SELECT id FROM ${table}`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].id).not.toBe(old.id);
+  });
+});
+
+/** A client that records the statements sent through it. */
+function counted() {
+  const statements: string[] = [];
+  const counting = { query: (text: string, params?: unknown[]) => (statements.push(text.trim().split(/\s/)[0]!), pool.query(text, params)) };
+  return { statements, client: counting };
+}
+
+describe("PostgresStore round trips", () => {
+  it("saves a new session with one statement, loads with one and saves with one, and sends nothing for a forged cookie", async () => {
+    const { statements, client: counting } = counted();
+    const app = counterApp(new PostgresStore({ client: counting, secrets: SECRET, table: await freshTable("trips"), owner: "userId" }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    await b.json("/incr", { method: "POST" });
+    expect(statements).toEqual(["INSERT"]);
+    statements.length = 0;
+    expect(await b.json("/incr", { method: "POST" })).toBe(2);
+    expect(statements).toEqual(["SELECT", "UPDATE"]);
+    statements.length = 0;
+    expect(await b.json("/read")).toBe(2);
+    await app.request("/read", { headers: { Cookie: "session=forged.value" } });
+    await app.request("/read");
+    expect(statements).toEqual(["SELECT"]);
+  });
+});
+
+const newId = () => randomBytes(16).toString("base64url");
+
+/** A save that sets `secret`, as the jar would hand it to the store. */
+function write(id: string, data: Record<string, unknown> = { secret: "s3cr3t-value" }): SessionWrite {
+  const now = Date.now();
+  return {
+    id,
+    previousId: undefined,
+    data: new Map(Object.entries(data)),
+    changed: new Set(Object.keys(data)),
+    deleted: new Set(),
+    cleared: false,
+    createdAt: now,
+    expiresAt: now + 60_000,
+    flashes: new Map(),
+    flashIds: new Map(),
+  };
+}
+
+describe("PostgresStore values", () => {
+  const exact: Record<string, unknown> = {
+    "a.b": "123",
+    "$.c": 123,
+    "x[0]": [1, "2", { "3": null }],
+    "{a,b}": { nested: { "a.b": true } },
+    nul: "before\u0000after",
+    lone: "high \uD800 low \uDC00",
+    pair: "emoji \uD83D\uDE00",
+    big: 2 ** 53 - 1,
+    float: 0.1,
+    empty: "",
+    quote: `"'\\`,
+  };
+
+  it.each(clients)("round-trips values exactly, keys as plain keys, NUL and lone surrogates included (%s)", async (_label, subject) => {
+    const store = new PostgresStore({ client: subject, secrets: SECRET, table: await freshTable("exact") });
+    const id = newId();
+    const cookie = (await store.save("session", write(id, exact)))!;
+    const loaded = await store.load("session", cookie);
+    expect(Object.fromEntries(loaded!.data)).toEqual(exact);
+    expect(typeof loaded!.data.get("a.b")).toBe("string");
+  });
+
+  it.each([
+    ["a key holding NUL", { "a\u0000b": 1 }, undefined],
+    ["a key holding a lone surrogate", { "a\uD800": 1 }, undefined],
+    ["an owner name holding NUL", { userId: "ada\u0000" }, "userId"],
+    ["an owner name holding a lone surrogate", { userId: "ada\uDC00" }, "userId"],
+  ])("refuses %s with ERR_SESSION_DATA and writes nothing", async (_label, data, owner) => {
+    const table = await freshTable("refuse");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table, owner });
+    const id = newId();
+    const cookie = (await store.save("session", write(id, { kept: "yes" })))!;
+    const error = await store.save("session", { ...write(id, { ...data, kept: "changed" }), mustExist: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SessionError);
+    expect((error as SessionError).code).toBe("ERR_SESSION_DATA");
+    expect(Object.fromEntries((await store.load("session", cookie))!.data)).toEqual({ kept: "yes" });
+  });
+});
+
+describe("PostgresStore table", () => {
+  it("keeps one row per session: values and flashes as JSON text in jsonb, the owner, and the three times", async () => {
+    const table = await freshTable("layout");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login", async (c) => {
+      getSession(c).set("userId", "ada");
+      getSession(c).set("n", "1");
+      getSession(c).addFlash("hello");
+      getSession(c).addFlash("again");
+      await getSession(c).save();
+      return c.json(getSession(c).id);
+    });
+    app.post("/touch", async (c) => {
+      getSession(c).set("n", 2);
+      await getSession(c).save();
+      return c.json({});
+    });
+    const b = new TestBrowser((request) => app.fetch(request));
+    const before = Date.now();
+    const id = await b.json("/login", { method: "POST" });
+    const { rows } = await pool.query(`SELECT * FROM ${table}`);
+    expect(rows).toHaveLength(1);
+    const row = rows[0];
+    expect(row.id).toBe(id);
+    expect(row.data).toEqual({ userId: '"ada"', n: '"1"' });
+    const flashes = Object.entries(row.flashes).sort(([a], [b]) => (a < b ? -1 : 1));
+    expect(flashes.map(([, value]) => value)).toEqual([
+      ["_flash", '"hello"'],
+      ["_flash", '"again"'],
+    ]);
+    expect(row.owner).toBe("ada");
+    expect(Number(row.created_at)).toBeGreaterThanOrEqual(before);
+    expect(Number(row.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect(Number(row.last_seen_at)).toBeGreaterThanOrEqual(before);
+    await pool.query(`UPDATE ${table} SET last_seen_at = 1`);
+    await b.fetch("/touch", { method: "POST" });
+    const after = (await pool.query(`SELECT data, created_at, last_seen_at FROM ${table}`)).rows[0];
+    expect(after.data).toEqual({ userId: '"ada"', n: "2" });
+    expect(after.created_at).toBe(row.created_at);
+    expect(Number(after.last_seen_at)).toBeGreaterThanOrEqual(before);
+  });
+
+  it("serves list() from the owner index and prune() from the expiry index", async () => {
+    const table = await freshTable("plan");
+    await using connection = await checkout();
+    await connection.query("SET enable_seqscan = off");
+    const plan = async (text: string) => (await connection.query(`EXPLAIN ${text}`)).rows.map((row) => row["QUERY PLAN"]).join("\n");
+    expect(await plan(`SELECT id FROM ${table} WHERE owner = 'ada' AND expires_at > 0`)).toContain(`${table}_owner_idx`);
+    expect(await plan(`DELETE FROM ${table} WHERE expires_at <= 5`)).toContain(`${table}_expires_at_idx`);
+  });
+
+  it("works in a schema of its own (schema.table)", async () => {
+    const schema = uniqueTable("schema");
+    await pool.query(`CREATE SCHEMA ${schema}`);
+    try {
+      const store = new PostgresStore({ client: pool, secrets: SECRET, table: `${schema}.sessions` });
+      await store.migrate();
+      const app = counterApp(store);
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.json("/incr", { method: "POST" });
+      expect(await b.json("/incr", { method: "POST" })).toBe(2);
+      expect((await pool.query(`SELECT count(*)::int AS n FROM ${schema}.sessions`)).rows[0].n).toBe(1);
+    } finally {
+      await pool.query(`DROP SCHEMA ${schema} CASCADE`);
+    }
+  });
+});
+
+/** A pooled connection of its own, released at the end of the block. */
+async function checkout() {
+  const connection = await pool.connect();
+  return Object.assign(connection, { [Symbol.asyncDispose]: async () => connection.release() });
+}
+
+describe("PostgresStore expiry and prune()", () => {
+  it("never returns an expired session, lists or counts it, whether or not anyone prunes; prune() deletes exactly those", async () => {
+    const table = await freshTable("prune");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table, owner: "userId" });
+    const live = write(newId(), { userId: "ada" });
+    const expired = [write(newId(), { userId: "ada" }), write(newId(), { userId: "ada" }), write(newId())];
+    const liveCookie = (await store.save("session", live))!;
+    const cookies = await Promise.all(expired.map((w) => store.save("session", w)));
+    await pool.query(`UPDATE ${table} SET expires_at = $1 WHERE id = ANY($2)`, [Date.now() - 1, expired.map((w) => w.id)]);
+    for (const cookie of cookies) expect(await store.load("session", cookie!)).toBeUndefined();
+    expect((await store.list("ada")).map((info) => info.id)).toEqual([live.id]);
+    // A late save of an expired session writes nothing.
+    expect(await store.save("session", { ...expired[0]!, mustExist: true })).toBeUndefined();
+    expect(await store.prune()).toBe(3);
+    expect(await store.prune()).toBe(0);
+    expect((await pool.query(`SELECT id FROM ${table}`)).rows).toEqual([{ id: live.id }]);
+    expect(await store.load("session", liveCookie)).toBeDefined();
+  });
+
+  it("destroyAll() counts only live sessions, spares `except`, and leaves other owners alone", async () => {
+    const table = await freshTable("all");
+    const store = new PostgresStore({ client: sql, secrets: SECRET, table, owner: "userId" });
+    const mine = [write(newId(), { userId: 7 }), write(newId(), { userId: 7 }), write(newId(), { userId: 7 })];
+    const theirs = write(newId(), { userId: "8" });
+    for (const w of [...mine, theirs]) await store.save("session", w);
+    await pool.query(`UPDATE ${table} SET expires_at = 1 WHERE id = $1`, [mine[0]!.id]);
+    expect(await store.destroyAll("7", { except: mine[2]!.id })).toBe(1);
+    expect((await pool.query(`SELECT id FROM ${table} ORDER BY id`)).rows.map((row) => row.id)).toEqual([mine[2]!.id, theirs.id].sort());
+  });
+
+  it("a session that was never saved is never stored: a new session's first save writes its row", async () => {
+    const table = await freshTable("new");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table });
+    const w = write(newId());
+    expect(await store.save("session", { ...w, mustExist: true })).toBeUndefined();
+    expect((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
+  });
+});
+
+describe("PostgresStore.migrate()", () => {
+  it("is idempotent, and safe when several connections run it at once on a missing table", async () => {
+    const table = uniqueTable("migrate");
+    tables.push(table);
+    const separate = await Promise.all(Array.from({ length: 4 }, async () => {
+      const own = new pg.Client({ connectionString: url });
+      await own.connect();
+      return own;
+    }));
+    try {
+      const runs = [...separate, sql].map((subject) => new PostgresStore({ client: subject, secrets: SECRET, table }).migrate());
+      await expect(Promise.all(runs)).resolves.toHaveLength(5);
+      await new PostgresStore({ client: pool, secrets: SECRET, table }).migrate();
+    } finally {
+      await Promise.all(separate.map((own) => own.end()));
+    }
+    const { rows } = await pool.query("SELECT indexname FROM pg_indexes WHERE tablename = $1 ORDER BY indexname", [table]);
+    expect(rows.map((row) => row.indexname)).toEqual([`${table}_expires_at_idx`, `${table}_owner_idx`, `${table}_pkey`]);
+  });
+
+  it("does not make postgres.js print notices for what already exists", async () => {
+    const table = await freshTable("quiet");
+    const onnotice = vi.fn();
+    const noisy = postgres(url, { max: 1, onnotice });
+    try {
+      await new PostgresStore({ client: noisy, secrets: SECRET, table }).migrate();
+      expect(onnotice).not.toHaveBeenCalled();
+    } finally {
+      await noisy.end();
+    }
+  });
+});
+
+async function storeError(promise: Promise<unknown>): Promise<SessionError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SessionError);
+  expect((error as SessionError).code).toBe("ERR_SESSION_STORE");
+  const cause = (error as SessionError).cause as Error;
+  expect(cause).toBeInstanceOf(Error);
+  expect(`${(error as Error).message}\n${cause.message}\n${cause.stack}\n${JSON.stringify(cause)}`).not.toContain("s3cr3t-value");
+  expect(Object.keys(cause).filter((key) => key !== "code" && key !== "name")).toEqual([]);
+  return error as SessionError;
+}
+
+describe("PostgresStore faults", () => {
+  it("rejects load and save with ERR_SESSION_STORE when the database is down (node-postgres and postgres.js)", async () => {
+    const table = await freshTable("down");
+    const cookie = (await new PostgresStore({ client: pool, secrets: SECRET, table }).save("session", write(newId())))!;
+    const port = await freePort();
+    const down = new pg.Pool({ host: "127.0.0.1", port, user: "postgres", connectionTimeoutMillis: 2000 });
+    const downJs = postgres({ host: "127.0.0.1", port, user: "postgres", connect_timeout: 2, onnotice: () => {} });
+    try {
+      for (const subject of [down, downJs]) {
+        const store = new PostgresStore({ client: subject, secrets: SECRET, table });
+        await storeError(store.load("session", cookie));
+        await storeError(store.save("session", write(newId())));
+        await storeError(store.migrate());
+      }
+    } finally {
+      await down.end();
+      await downJs.end();
+    }
+  });
+
+  it("rejects with ERR_SESSION_STORE when the connection was cut under a Client", async () => {
+    const own = new pg.Client({ connectionString: url });
+    own.on("error", () => {});
+    await own.connect();
+    const pid = (await own.query("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+    await pool.query("SELECT pg_terminate_backend($1)", [pid]);
+    const store = new PostgresStore({ client: own, secrets: SECRET, table: await freshTable("cut") });
+    await storeError(store.save("session", write(newId())));
+    await own.end().catch(() => {});
+  });
+
+  it("rejects with ERR_SESSION_STORE when the database refuses the statement, and a refused save writes nothing", async () => {
+    const table = await freshTable("refused");
+    const role = uniqueTable("role");
+    await pool.query(`CREATE ROLE ${role} LOGIN`);
+    const limited = new pg.Pool({ connectionString: url.replace("//postgres@", `//${role}@`), max: 2 });
+    try {
+      const owner = new PostgresStore({ client: pool, secrets: SECRET, table });
+      const id = newId();
+      const cookie = (await owner.save("session", write(id, { secret: "kept" })))!;
+      const store = new PostgresStore({ client: limited, secrets: SECRET, table });
+      // No grant at all: every statement is refused (permission denied, SQLSTATE 42501).
+      const error = await storeError(store.load("session", cookie));
+      expect((error.cause as { code?: string }).code).toBe("42501");
+      await storeError(store.save("session", { ...write(id), mustExist: true }));
+      // Reading allowed, writing not: the save fails whole.
+      await pool.query(`GRANT SELECT ON ${table} TO ${role}`);
+      expect(Object.fromEntries((await store.load("session", cookie))!.data)).toEqual({ secret: "kept" });
+      await storeError(store.save("session", { ...write(id), mustExist: true }));
+      expect((await pool.query(`SELECT data FROM ${table}`)).rows).toEqual([{ data: { secret: '"kept"' } }]);
+    } finally {
+      await limited.end();
+      await pool.query(`DROP OWNED BY ${role}`);
+      await pool.query(`DROP ROLE ${role}`);
+    }
+  });
+
+  it("keeps a client's error as a cause with only its name, message and code; a rejection that is not an Error becomes one", async () => {
+    const failing = (error: unknown) => new PostgresStore({ client: { query: () => Promise.reject(error) }, secrets: SECRET });
+    const refused = Object.assign(new Error("new row violates check constraint"), { name: "DatabaseError", code: "23514", detail: "Failing row contains (s3cr3t-value)" });
+    const cause = (await storeError(failing(refused).save("session", write(newId())))).cause as Error & { code?: string };
+    expect({ name: cause.name, message: cause.message, code: cause.code }).toEqual({ name: "DatabaseError", message: "new row violates check constraint", code: "23514" });
+    expect(cause).not.toHaveProperty("detail");
+    expect(((await storeError(failing("connection lost").prune())).cause as Error).message).toBe("connection lost");
+  });
+});
+
+describe("PostgresStore configuration", () => {
+  it.each([
+    ["no client", { secrets: SECRET }],
+    ["a client that is not one", { client: {}, secrets: SECRET }],
+    ["a short secret", { client: pool, secrets: "short" }],
+    ["an empty owner key", { client: pool, secrets: SECRET, owner: "" }],
+    ...["", "1sessions", "web-sessions", "a.b.c", "a.", ".a", "x; DROP TABLE y", '"quoted"', "a".repeat(64), "ünïcode"].map(
+      (table) => [`the table ${JSON.stringify(table)}`, { client: pool, secrets: SECRET, table }] as const,
+    ),
+    ["a table that is not a string", { client: pool, secrets: SECRET, table: 5 }],
+  ])("throws ERR_SESSION_CONFIG for %s", (_label, options) => {
+    expect(() => new PostgresStore(options as unknown as PostgresStoreOptions)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+  });
+
+  it.each(["s", "_x", "Web_Sessions2", "a".repeat(63), `public.${"b".repeat(63)}`])("accepts the table %s", (table) => {
+    expect(new PostgresStore({ client: pool, secrets: SECRET, table })).toBeInstanceOf(PostgresStore);
+  });
+});
