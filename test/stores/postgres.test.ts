@@ -412,13 +412,13 @@ describe("PostgresStore faults", () => {
 });
 
 describe("PostgresStore configuration", () => {
-  it.each([
+  it.each<[string, unknown]>([
     ["no client", { secrets: SECRET }],
     ["a client that is not one", { client: {}, secrets: SECRET }],
     ["a short secret", { client: pool, secrets: "short" }],
     ["an empty owner key", { client: pool, secrets: SECRET, owner: "" }],
     ...["", "1sessions", "web-sessions", "a.b.c", "a.", ".a", "x; DROP TABLE y", '"quoted"', "a".repeat(64), "ünïcode"].map(
-      (table) => [`the table ${JSON.stringify(table)}`, { client: pool, secrets: SECRET, table }] as const,
+      (table): [string, unknown] => [`the table ${JSON.stringify(table)}`, { client: pool, secrets: SECRET, table }],
     ),
     ["a table that is not a string", { client: pool, secrets: SECRET, table: 5 }],
   ])("throws ERR_SESSION_CONFIG for %s", (_label, options) => {
