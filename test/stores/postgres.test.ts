@@ -14,7 +14,8 @@ import type { PostgresClientLike, PostgresStoreOptions } from "../../src/stores/
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
-import { ensurePostgres, uniqueTable } from "../support/postgres.ts";
+import { TEST_DATABASE, ensurePostgres, uniqueTable } from "../support/postgres.ts";
+import { startRoundTripProxy } from "../support/round-trip-proxy.ts";
 
 const url = await ensurePostgres();
 const pool = new pg.Pool({ connectionString: url, max: 8 });
@@ -119,6 +120,40 @@ describe("PostgresStore round trips", () => {
     await app.request("/read", { headers: { Cookie: "session=forged.value" } });
     await app.request("/read");
     expect(statements).toEqual(["SELECT"]);
+  });
+
+  it.each([
+    ["pg Pool", (port: number) => new pg.Pool({ host: "127.0.0.1", port, user: "postgres", database: TEST_DATABASE, max: 1 }), (c: pg.Pool) => c.end()],
+    ["postgres.js", (port: number) => postgres({ host: "127.0.0.1", port, user: "postgres", database: TEST_DATABASE, max: 1 }), (c: postgres.Sql) => c.end()],
+  ] as const)("takes one round trip on the wire to load and one to save, once a connection is warm (%s)", async (_label, connect, end) => {
+    const { hostname, port } = new URL(url);
+    const proxy = await startRoundTripProxy({ host: hostname, port: Number(port) });
+    const subject = connect(proxy.port);
+    try {
+      const app = counterApp(new PostgresStore({ client: subject, secrets: SECRET, table: await freshTable("wire"), owner: "userId" }));
+      // Warm: the connection is open and postgres.js has prepared each statement once.
+      for (let i = 0; i < 2; i++) {
+        const warm = new TestBrowser((request) => app.fetch(request));
+        await warm.json("/incr", { method: "POST" });
+        await warm.json("/incr", { method: "POST" });
+      }
+      const b = new TestBrowser((request) => app.fetch(request));
+      proxy.reset();
+      await b.json("/incr", { method: "POST" });
+      expect(proxy.roundTrips).toBe(1);
+      proxy.reset();
+      expect(await b.json("/incr", { method: "POST" })).toBe(2);
+      expect(proxy.roundTrips).toBe(2);
+      proxy.reset();
+      await b.json("/read");
+      expect(proxy.roundTrips).toBe(1);
+      proxy.reset();
+      await app.request("/read", { headers: { Cookie: "session=forged.value" } });
+      expect(proxy.roundTrips).toBe(0);
+    } finally {
+      await (end as (c: typeof subject) => Promise<void>)(subject);
+      await proxy.close();
+    }
   });
 });
 

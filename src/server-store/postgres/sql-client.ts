@@ -14,7 +14,7 @@ export interface NodePostgresLike {
 
 /** A postgres.js `sql` (`postgres()` from `postgres` 3), as far as the store uses it. */
 export interface PostgresJsLike {
-  unsafe(text: string, params?: unknown[]): PromiseLike<unknown[]>;
+  unsafe(text: string, params?: unknown[], options?: { prepare?: boolean }): PromiseLike<unknown[]>;
 }
 
 /** Any client a `PostgresStore` can talk through. */
@@ -36,7 +36,11 @@ export function statementRunner(client: unknown): RunStatement | undefined {
   const any = client as Partial<NodePostgresLike & PostgresJsLike> | null | undefined;
   // postgres.js first: its `sql` is a function, and it has no `query`.
   if (typeof any?.unsafe === "function") {
-    return async (text, params) => (await any.unsafe!(text, params.length > 0 ? [...params] : undefined)) as Row[];
+    // Prepared once per connection, a statement then takes one round trip; unprepared, postgres.js
+    // first asks the server to describe it, every time (two). An app that turned preparing off
+    // (`postgres({ prepare: true })`, for PgBouncer) keeps it off.
+    return async (text, params) =>
+      (await (params.length > 0 ? any.unsafe!(text, [...params], { prepare: true }) : any.unsafe!(text))) as Row[];
   }
   if (typeof any?.query === "function") {
     return async (text, params) => {
