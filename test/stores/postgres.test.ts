@@ -14,7 +14,7 @@ import type { PostgresClientLike, PostgresStoreOptions } from "../../src/stores/
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
-import { TEST_DATABASE, ensurePostgres, uniqueTable } from "../support/postgres.ts";
+import { ensurePostgres, uniqueTable } from "../support/postgres.ts";
 import { startRoundTripProxy } from "../support/round-trip-proxy.ts";
 
 const url = await ensurePostgres();
@@ -98,6 +98,14 @@ describe("PostgresStore under concurrency", () => {
   });
 });
 
+/** The tests' database reached through a proxy on 127.0.0.1:`port`. */
+function via(port: number): string {
+  const proxied = new URL(url);
+  proxied.hostname = "127.0.0.1";
+  proxied.port = String(port);
+  return proxied.toString();
+}
+
 /** A client that records the statements sent through it. */
 function counted() {
   const statements: string[] = [];
@@ -123,8 +131,8 @@ describe("PostgresStore round trips", () => {
   });
 
   it.each([
-    ["pg Pool", (port: number) => new pg.Pool({ host: "127.0.0.1", port, user: "postgres", database: TEST_DATABASE, max: 1 }), (c: pg.Pool) => c.end()],
-    ["postgres.js", (port: number) => postgres({ host: "127.0.0.1", port, user: "postgres", database: TEST_DATABASE, max: 1 }), (c: postgres.Sql) => c.end()],
+    ["pg Pool", (port: number) => new pg.Pool({ connectionString: via(port), max: 1 }), (c: pg.Pool) => c.end()],
+    ["postgres.js", (port: number) => postgres(via(port), { max: 1 }), (c: postgres.Sql) => c.end()],
   ] as const)("takes one round trip on the wire to load and one to save, once a connection is warm (%s)", async (_label, connect, end) => {
     const { hostname, port } = new URL(url);
     const proxy = await startRoundTripProxy({ host: hostname, port: Number(port) });
@@ -413,8 +421,13 @@ describe("PostgresStore faults", () => {
   it("rejects with ERR_SESSION_STORE when the database refuses the statement, and a refused save writes nothing", async () => {
     const table = await freshTable("refused");
     const role = uniqueTable("role");
-    await pool.query(`CREATE ROLE ${role} LOGIN`);
-    const limited = new pg.Pool({ connectionString: url.replace("//postgres@", `//${role}@`), max: 2 });
+    const password = randomBytes(12).toString("hex");
+    // A password of its own, for servers that ask one over TCP; a trust server ignores it.
+    await pool.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    const as = new URL(url);
+    as.username = role;
+    as.password = password;
+    const limited = new pg.Pool({ connectionString: as.toString(), max: 2 });
     try {
       const owner = new PostgresStore({ client: pool, secrets: SECRET, table });
       const id = newId();
