@@ -106,6 +106,91 @@ function via(port: number): string {
   return proxied.toString();
 }
 
+/** Resolves once a statement starting with `start` waits for a lock: the gate it queues at is shut. */
+async function waitingOnLock(table: string, start: string): Promise<void> {
+  for (let tries = 0; tries < 500; tries++) {
+    const { rows } = await pool.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND ltrim(query, E' \\n') LIKE $1 AND strpos(query, $2) > 0", [`${start}%`, table]);
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`no statement starting with ${start} came to wait for a lock within 10 s`);
+}
+
+/** Holds the row of `id` locked in a transaction of its own until `release()`: a gate for statements on it. */
+async function holdRow(table: string, id: string) {
+  const holder = await pool.connect();
+  await holder.query("BEGIN");
+  await holder.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE`, [id]);
+  return {
+    release: async () => {
+      await holder.query("COMMIT");
+      holder.release();
+    },
+  };
+}
+
+describe("PostgresStore with statements held at a locked row", { timeout: 20_000 }, () => {
+  it("destroyAll() that overlaps a regenerate() of one of the owner's sessions leaves no session of the owner behind", async () => {
+    const table = await freshTable("overlap");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table, owner: "userId" });
+    const old = write(newId(), { userId: "ada" });
+    await store.save("session", old);
+    const gate = await holdRow(table, old.id);
+    let regenerated: Promise<unknown>;
+    let destroyed: Promise<number>;
+    try {
+      // The regenerate queues at the row first, destroyAll() behind it; then the gate opens.
+      regenerated = store.save("session", { ...write(newId(), { userId: "ada" }), previousId: old.id, cleared: true });
+      await waitingOnLock(table, "WITH previous");
+      destroyed = store.destroyAll("ada");
+      await waitingOnLock(table, "WITH seen");
+    } finally {
+      await gate.release();
+    }
+    expect(await regenerated).toBeDefined();
+    expect(await destroyed).toBe(1);
+    expect(await store.list("ada")).toEqual([]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
+  });
+
+  it("a save held behind destroy() finds no row once the gate opens, and writes nothing", async () => {
+    const table = await freshTable("held");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table });
+    const session = write(newId());
+    await store.save("session", session);
+    const gate = await holdRow(table, session.id);
+    let destroyed: Promise<void>;
+    let late: Promise<string | undefined>;
+    try {
+      destroyed = store.destroy("session", session.id);
+      await waitingOnLock(table, "DELETE");
+      late = store.save("session", { ...write(session.id, { secret: "late" }), mustExist: true });
+      await waitingOnLock(table, "UPDATE");
+    } finally {
+      await gate.release();
+    }
+    await destroyed;
+    expect(await late).toBeUndefined();
+    expect((await pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n).toBe(0);
+  });
+
+  it("prune() does not wait for a row another statement holds: it leaves it for the next prune", async () => {
+    const table = await freshTable("skip");
+    const store = new PostgresStore({ client: pool, secrets: SECRET, table });
+    const [held, free] = [write(newId()), write(newId())];
+    await store.save("session", held);
+    await store.save("session", free);
+    await pool.query(`UPDATE ${table} SET expires_at = 1`);
+    const gate = await holdRow(table, held.id);
+    try {
+      expect(await store.prune()).toBe(1);
+    } finally {
+      await gate.release();
+    }
+    expect(await store.prune()).toBe(1);
+  });
+});
+
 /** A client that records the statements sent through it. */
 function counted() {
   const statements: string[] = [];
@@ -447,6 +532,19 @@ describe("PostgresStore faults", () => {
       await pool.query(`DROP OWNED BY ${role}`);
       await pool.query(`DROP ROLE ${role}`);
     }
+  });
+
+  it("runs destroyAll() again while concurrent writes make it miss rows, summing what each pass destroyed, and gives up loudly after ten", async () => {
+    const replies = [{ destroyed: "2", missed: "1" }, { destroyed: "1", missed: "0" }];
+    const calls: unknown[][] = [];
+    const settling = new PostgresStore({ client: { query: async (_text: string, params?: unknown[]) => (calls.push(params!), { rows: [replies.shift()!] }) }, secrets: SECRET, owner: "userId" });
+    expect(await settling.destroyAll("ada", { except: "keep" })).toBe(3);
+    expect(calls.map((params) => params.slice(0, 2))).toEqual([["ada", "keep"], ["ada", "keep"]]);
+    let passes = 0;
+    const churning = new PostgresStore({ client: { query: async () => (passes++, { rows: [{ destroyed: "1", missed: "1" }] }) }, secrets: SECRET, owner: "userId" });
+    const error = await churning.destroyAll("ada").catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: "ERR_SESSION_STORE" });
+    expect(passes).toBe(10);
   });
 
   it("keeps a client's error as a cause with only its name, message and code; a rejection that is not an Error becomes one", async () => {

@@ -114,12 +114,24 @@ RETURNING 1 AS written`,
     // $1 owner, $2 now: an indexed query on owner; expired rows are never listed.
     list: `SELECT id, created_at, expires_at FROM ${t} WHERE owner = $1 AND expires_at > $2::text::bigint`,
 
-    // $1 owner, $2 the id to spare ('' for none: no id is empty), $3 now. Counts the live ones.
+    // $1 owner, $2 the id to spare ('' for none: no id is empty), $3 now: an indexed query on owner.
+    // Locks in id order, so two of them never deadlock, and counts the live ones it deleted. Under
+    // READ COMMITTED a row that another statement deleted or moved while this one waited for its
+    // lock drops out, and a row that statement wrote (regenerate()'s new id) is not in this
+    // statement's snapshot: `missed` counts rows seen but not locked, and the driver runs it again
+    // until none were, so a regenerate() that overlapped it cannot leave a session behind.
     destroyAll: `
-WITH gone AS (DELETE FROM ${t} WHERE owner = $1 AND id <> $2 RETURNING expires_at)
-SELECT count(*) FILTER (WHERE expires_at > $3::text::bigint) AS destroyed FROM gone`,
+WITH seen AS (SELECT id FROM ${t} WHERE owner = $1 AND id <> $2),
+doomed AS (SELECT id FROM ${t} WHERE owner = $1 AND id <> $2 ORDER BY id FOR UPDATE),
+gone AS (DELETE FROM ${t} USING doomed WHERE ${t}.id = doomed.id RETURNING ${t}.expires_at)
+SELECT (SELECT count(*) FROM gone WHERE expires_at > $3::text::bigint) AS destroyed,
+  (SELECT count(*) FROM seen) - (SELECT count(*) FROM doomed) AS missed`,
 
-    // $1 now: an indexed delete on expires_at.
-    prune: `WITH gone AS (DELETE FROM ${t} WHERE expires_at <= $1::text::bigint RETURNING 1) SELECT count(*) AS pruned FROM gone`,
+    // $1 now: an indexed delete on expires_at. Rows another statement holds are left for the next
+    // prune: it never waits for live traffic, so it never deadlocks with it.
+    prune: `
+WITH doomed AS (SELECT id FROM ${t} WHERE expires_at <= $1::text::bigint FOR UPDATE SKIP LOCKED),
+gone AS (DELETE FROM ${t} USING doomed WHERE ${t}.id = doomed.id RETURNING 1)
+SELECT count(*) AS pruned FROM gone`,
   };
 }
