@@ -3,8 +3,9 @@
  * node-postgres (a Pool and a Client) and postgres.js, on the machine's PostgreSQL. Each request is
  * the bench's counter route (load the 10-field profile, add one to `count`, save). The raw rows send
  * the store's own load and update statements with the parameters the store sends for that change,
- * so the difference is what the store adds (signed ids, plans, JSON). One more raw row runs the
- * other table design of the issue, a row per key, for the same load and save.
+ * so the difference is what the store adds (signed ids, plans, JSON). One more store row runs with
+ * `synchronous_commit` off for its connection, and one more raw row runs the other table design of
+ * the issue, a row per key, for the same load and save.
  *
  * Round trips are counted on the wire by a TCP proxy in front of PostgreSQL (both the store and
  * the raw rows go through it); subjects take turns request by request, so each sees the same load.
@@ -55,6 +56,8 @@ export async function measurePostgresStore(requests: number): Promise<PostgresRe
   through.hostname = "127.0.0.1";
   through.port = String(proxy.port);
   const pool = new pg.Pool({ connectionString: through.toString(), max: 1 });
+  // The same store with commits that do not wait for the WAL flush (see docs/stores/postgres.md).
+  const asyncCommit = new pg.Pool({ connectionString: through.toString(), max: 1, options: "-c synchronous_commit=off" });
   const client = new pg.Client({ connectionString: through.toString() });
   await client.connect();
   const sql = postgres(through.toString(), { max: 1, onnotice: () => {} });
@@ -73,6 +76,7 @@ export async function measurePostgresStore(requests: number): Promise<PostgresRe
       subjects.push(storeSubject(`PostgresStore (${label})`, new PostgresStore({ client: subject, secrets: SECRET, table, owner: "userId" })));
       subjects.push(await rawSubject(`raw ${label}, same statements`, run, table));
     }
+    subjects.push(storeSubject("PostgresStore (pg Pool, synchronous_commit off)", new PostgresStore({ client: asyncCommit, secrets: SECRET, table, owner: "userId" })));
     subjects.push(await rowPerKeySubject("raw pg Pool, a row per key instead", (text, params) => pool.query(text, params), kv));
     for (const each of subjects) for (let i = 0; i < 30; i++) await each.hit();
     for (let i = 0; i < requests; i++) {
@@ -100,6 +104,7 @@ export async function measurePostgresStore(requests: number): Promise<PostgresRe
     await client.end();
     await sql.end();
     await pool.end();
+    await asyncCommit.end();
     await proxy.close();
   }
 }
