@@ -547,6 +547,30 @@ describe("PostgresStore faults", () => {
     expect(passes).toBe(10);
   });
 
+  it("rejects with ERR_SESSION_STORE when the server refuses the login (a role that may not log in, as with a wrong password)", async () => {
+    const table = await freshTable("login");
+    const cookie = (await new PostgresStore({ client: pool, secrets: SECRET, table }).save("session", write(newId())))!;
+    const role = uniqueTable("nologin");
+    await pool.query(`CREATE ROLE ${role} NOLOGIN`);
+    const as = new URL(url);
+    as.username = role;
+    const refused = new pg.Pool({ connectionString: as.toString(), max: 1 });
+    const refusedJs = postgres(as.toString(), { max: 1, onnotice: () => {} });
+    try {
+      for (const subject of [refused, refusedJs]) {
+        const store = new PostgresStore({ client: subject, secrets: SECRET, table });
+        const error = await storeError(store.load("session", cookie));
+        // 28000: invalid authorization (a wrong password is 28P01, from the same family).
+        expect((error.cause as { code?: string }).code).toMatch(/^28/);
+        await storeError(store.save("session", write(newId())));
+      }
+    } finally {
+      await refused.end();
+      await refusedJs.end();
+      await pool.query(`DROP ROLE ${role}`);
+    }
+  });
+
   it("keeps a client's error as a cause with only its name, message and code; a rejection that is not an Error becomes one", async () => {
     const failing = (error: unknown) => new PostgresStore({ client: { query: () => Promise.reject(error) }, secrets: SECRET });
     const refused = Object.assign(new Error("new row violates check constraint"), { name: "DatabaseError", code: "23514", detail: "Failing row contains (s3cr3t-value)" });
