@@ -310,6 +310,24 @@ describe("PostgresStore values", () => {
   });
 });
 
+describe("PostgresStore rows as read", () => {
+  it("orders flashes by their ids, whatever order the row's object lists them in, and groups them by key", async () => {
+    const id = newId();
+    const flashes = { c: ["_flash", '"third"'], a: ["_flash", '"first"'], b: ["note", '"other"'], aa: ["_flash", '"second"'] };
+    const row = { data: JSON.stringify({ n: "1" }), flashes: JSON.stringify(flashes), created_at: "1000", expires_at: String(Date.now() + 60_000) };
+    const fake = { query: async (text: string) => ({ rows: text.trim().startsWith("SELECT") ? [row] : [{ written: 1 }] }) };
+    const store = new PostgresStore({ client: fake, secrets: SECRET });
+    const loaded = await store.load("session", (await store.save("session", write(id)))!);
+    expect(loaded).toEqual({
+      id,
+      data: new Map<string, unknown>([["n", 1], ["_flash", ["first", "second", "third"]], ["note", ["other"]]]),
+      createdAt: 1000,
+      expiresAt: Number(row.expires_at),
+      flashIds: new Map([["_flash", ["a", "aa", "c"]], ["note", ["b"]]]),
+    });
+  });
+});
+
 describe("PostgresStore table", () => {
   it("keeps one row per session: values and flashes as JSON text in jsonb, the owner, and the three times", async () => {
     const table = await freshTable("layout");
@@ -577,6 +595,9 @@ describe("PostgresStore faults", () => {
     const cause = (await storeError(failing(refused).save("session", write(newId())))).cause as Error & { code?: string };
     expect({ name: cause.name, message: cause.message, code: cause.code }).toEqual({ name: "DatabaseError", message: "new row violates check constraint", code: "23514" });
     expect(cause).not.toHaveProperty("detail");
+    // Only a string code is a SQLSTATE: no other is kept.
+    const numbered = (await storeError(failing(Object.assign(new Error("socket hang up"), { code: 42 })).prune())).cause as Error;
+    expect(Object.keys(numbered)).not.toContain("code");
     expect(((await storeError(failing("connection lost").prune())).cause as Error).message).toBe("connection lost");
   });
 });
@@ -591,6 +612,7 @@ describe("PostgresStore configuration", () => {
       (table): [string, unknown] => [`the table ${JSON.stringify(table)}`, { client: pool, secrets: SECRET, table }],
     ),
     ["a table that is not a string", { client: pool, secrets: SECRET, table: 5 }],
+    ["a table that is not a string but reads as a name", { client: pool, secrets: SECRET, table: ["sessions"] }],
   ])("throws ERR_SESSION_CONFIG for %s", (_label, options) => {
     expect(() => new PostgresStore(options as unknown as PostgresStoreOptions)).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
   });

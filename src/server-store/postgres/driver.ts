@@ -36,7 +36,7 @@ export class PostgresDriver implements SessionDriver {
     for (const [key] of plan.set) checkText(key);
     for (const key of plan.deleted) checkText(key);
     for (const [key] of plan.added) checkText(key);
-    if (typeof plan.owner === "string") checkText(plan.owner);
+    checkText(plan.owner ?? "");
     const now = String(Date.now());
     const values = JSON.stringify(Object.fromEntries(plan.set));
     const flashes = JSON.stringify(Object.fromEntries(plan.added.map(([key, id, json]) => [id, [key, json]])));
@@ -77,9 +77,10 @@ export class PostgresDriver implements SessionDriver {
     let destroyed = 0;
     // Again while a concurrent write made it miss a row (see statements.ts); each pass needs one.
     for (let pass = 1; pass <= MAX_DESTROY_ALL_PASSES; pass++) {
+      // An aggregate: always one row.
       const [row] = await this.#call("destroyAll", this.#sql.destroyAll, [owner, except ?? "", String(Date.now())]);
-      destroyed += Number(row?.destroyed ?? 0);
-      if (Number(row?.missed ?? 0) === 0) return destroyed;
+      destroyed += Number(row!.destroyed);
+      if (Number(row!.missed) === 0) return destroyed;
     }
     throw new SessionError("ERR_SESSION_STORE", `could not destroyAll: the owner's sessions kept changing for ${MAX_DESTROY_ALL_PASSES} passes`);
   }
@@ -92,7 +93,7 @@ export class PostgresDriver implements SessionDriver {
   /** Deletes the expired sessions; how many. */
   async prune(): Promise<number> {
     const [row] = await this.#call("prune", this.#sql.prune, [String(Date.now())]);
-    return Number(row?.pruned ?? 0);
+    return Number(row!.pruned);
   }
 
   /** Runs one statement; any failure becomes `ERR_SESSION_STORE`, with a cause that holds no session data. */

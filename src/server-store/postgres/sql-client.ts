@@ -44,7 +44,8 @@ export function statementRunner(client: unknown): RunStatement | undefined {
   }
   if (typeof any?.query === "function") {
     return async (text, params) => {
-      const result = await any.query!(text, params.length > 0 ? [...params] : undefined);
+      // No parameters (an empty list): node-postgres sends the simple protocol.
+      const result = await any.query!(text, [...params]);
       // Several statements in one simple query resolve an array of results: no rows to give.
       return (result.rows ?? []) as Row[];
     };

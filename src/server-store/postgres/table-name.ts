@@ -24,9 +24,9 @@ export interface TableName {
  * it; anything else throws `ERR_SESSION_CONFIG`.
  */
 export function tableName(table: unknown, where: string): TableName {
-  const parts = typeof table === "string" ? table.split(".") : [];
+  const parts = String(table).split(".");
   assertConfig(
-    parts.length >= 1 && parts.length <= 2 && parts.every((part) => PART.test(part)),
+    typeof table === "string" && parts.length <= 2 && parts.every((part) => PART.test(part)),
     `${where}: table must be a name or schema.name, each part letters, digits and _ (not starting with a digit), at most 63 characters`,
   );
   return { quoted: parts.map((part) => `"${part}"`).join("."), stem: parts[parts.length - 1]! };
