@@ -1,8 +1,9 @@
 // The test files Stryker runs for each mutant (npm run test:mutation): every test file that runs
 // src/ and adapters/hono.ts in this process. Left out: the runtime suites (workerd with the Durable
-// Objects, Deno, Bun, the packed tarball), the browser test and the two-process demo, which run the code elsewhere, out of
-// Stryker's reach; the benchmark rows, which only measure; and the Sentinel failovers, which take
-// seconds of wall time each and cover no line that test/stores/redis-sentinel.test.ts does not.
+// Objects, Deno, Bun, the packed tarball, PostgresStore under Bun and Deno), the browser test and
+// the two-process demo, which run the code elsewhere, out of Stryker's reach; the docs check, which
+// runs tsc and deno; the benchmark rows, which only measure; and the failovers, which take seconds
+// of wall time each and cover no line that the stores' own test files do not.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -19,6 +20,7 @@ export default defineConfig({
       "test/package.test.ts",
       "test/stores/redis-sentinel-acked-writes.test.ts",
       "test/stores/redis-sentinel-failover.test.ts",
+      "test/postgres-runtimes.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
     ],

@@ -14,6 +14,8 @@ import { DurableObjectStore } from "web-sessions/durable-objects";
 import type { SessionsNamespace } from "web-sessions/durable-objects";
 import { DenoKvStore } from "web-sessions/deno-kv";
 import type { DenoKv } from "web-sessions/deno-kv";
+import { PostgresStore } from "web-sessions/postgres";
+import type { PostgresClientLike } from "web-sessions/postgres";
 import { storeConformance } from "web-sessions/testing";
 import type { ConformanceRunner } from "web-sessions/testing";
 
@@ -54,6 +56,8 @@ export const jwtKey: Promise<Uint8Array<ArrayBuffer>> = deriveJwtKey("a-package-
 export { SessionsObject } from "web-sessions/durable-objects";
 export const durable = (env: { SESSIONS: SessionsNamespace }): Store => new DurableObjectStore({ namespace: env.SESSIONS, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
 export const denoKv = (kv: DenoKv): Promise<number> => new DenoKvStore({ kv, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" }).destroyAll("ada");
+export const postgresStore = (client: PostgresClientLike): Promise<number> =>
+  new PostgresStore({ client, secrets: "a-package-test-secret-at-least-32-chars", table: "app.sessions", owner: "userId" }).prune();
 export const prove = (runner: ConformanceRunner): void =>
   storeConformance(runner, "MemoryStore", {
     make: (secrets = ["a-package-test-secret-at-least-32-chars"], options) => new MemoryStore({ secrets, ...options }),
