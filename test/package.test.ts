@@ -21,6 +21,7 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/redis": ["RedisStore"],
   "web-sessions/jwt": ["deriveJwtKey", "fromHonoSession"],
   "web-sessions/deno-kv": ["DenoKvStore"],
+  "web-sessions/sqlite": ["SqliteStore"],
   "web-sessions/testing": ["TestBrowser", "setCookieFor", "storeConformance"],
 };
 // Subpaths for Workers only (they import `cloudflare:workers`): imported by the workerd bundle alone.

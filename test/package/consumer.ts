@@ -14,6 +14,8 @@ import { DurableObjectStore } from "web-sessions/durable-objects";
 import type { SessionsNamespace } from "web-sessions/durable-objects";
 import { DenoKvStore } from "web-sessions/deno-kv";
 import type { DenoKv } from "web-sessions/deno-kv";
+import { SqliteStore } from "web-sessions/sqlite";
+import type { SqliteDatabase } from "web-sessions/sqlite";
 import { storeConformance } from "web-sessions/testing";
 import type { ConformanceRunner } from "web-sessions/testing";
 
@@ -54,6 +56,7 @@ export const jwtKey: Promise<Uint8Array<ArrayBuffer>> = deriveJwtKey("a-package-
 export { SessionsObject } from "web-sessions/durable-objects";
 export const durable = (env: { SESSIONS: SessionsNamespace }): Store => new DurableObjectStore({ namespace: env.SESSIONS, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" });
 export const denoKv = (kv: DenoKv): Promise<number> => new DenoKvStore({ kv, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" }).destroyAll("ada");
+export const sqlite = (db: SqliteDatabase): Promise<number> => new SqliteStore({ db, secrets: "a-package-test-secret-at-least-32-chars", table: "sessions" }).prune();
 export const prove = (runner: ConformanceRunner): void =>
   storeConformance(runner, "MemoryStore", {
     make: (secrets = ["a-package-test-secret-at-least-32-chars"], options) => new MemoryStore({ secrets, ...options }),

@@ -10,6 +10,7 @@ import * as upstash from "web-sessions/upstash";
 import * as redis from "web-sessions/redis";
 import * as jwt from "web-sessions/jwt";
 import * as denoKv from "web-sessions/deno-kv";
+import * as sqlite from "web-sessions/sqlite";
 import * as testing from "web-sessions/testing";
 
 const modules = {
@@ -22,6 +23,7 @@ const modules = {
   "web-sessions/redis": redis,
   "web-sessions/jwt": jwt,
   "web-sessions/deno-kv": denoKv,
+  "web-sessions/sqlite": sqlite,
   "web-sessions/testing": testing,
 };
 
