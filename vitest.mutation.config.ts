@@ -15,6 +15,8 @@ export default defineConfig({
       "test/demo-distributed.test.ts",
       "test/durable-objects.test.ts",
       "test/package.test.ts",
+      "test/sqlite-runtimes.test.ts",
+      "test/stores/sqlite-d1.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
     ],

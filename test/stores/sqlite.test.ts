@@ -1,15 +1,13 @@
-// SqliteStore under Node: the conformance suite (server-store races included) and SqliteStore's
-// own cases on better-sqlite3 and libSQL (SQLite files) and on a real D1 binding from Miniflare;
-// then what only Node can arrange: a read-only file, a lock held past the busy timeout, a closed
-// client, two processes on one file. bun:sqlite, node:sqlite (Deno) and D1 inside workerd run the
-// same cases in test/sqlite-runtimes.test.ts.
-import { execFile } from "node:child_process";
+// SqliteStore under Node, in this process: the conformance suite (server-store races included) and
+// SqliteStore's own cases on better-sqlite3 and libSQL (SQLite files); then what only Node can
+// arrange: a read-only file, a lock held past the busy timeout, a closed client; and the query
+// plans. D1 from Miniflare and two processes on one file: test/stores/sqlite-d1.test.ts;
+// bun:sqlite, node:sqlite (Deno) and D1 inside workerd: test/sqlite-runtimes.test.ts.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@libsql/client";
 import Database from "better-sqlite3";
-import { Miniflare } from "miniflare";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { SessionError } from "../../src/errors.ts";
 import { sqliteStatements } from "../../src/server-store/sqlite/statements.ts";
@@ -18,31 +16,25 @@ import type { SqliteDatabase } from "../../src/stores/sqlite.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { freshTable, rawSql, sqliteCases, sqliteStore } from "../sqlite-cases.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
-import { REPO } from "../support/runtime.ts";
 import { Hono } from "hono";
 import { getSession, sessions } from "../../adapters/hono.ts";
 
-// D1 from Node is an HTTP round trip into workerd per statement: the suite's 100 concurrent
-// sessions take seconds on a busy machine.
+// The suite's 100 concurrent sessions take seconds on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
 
 const dir = mkdtempSync(join(tmpdir(), "web-sessions-sqlite-"));
 const better = new Database(join(dir, "better.db"));
 better.pragma("journal_mode = WAL");
 const libsql = createClient({ url: `file:${join(dir, "libsql.db")}` });
-const mf = new Miniflare({ modules: true, script: "export default {}", compatibilityDate: "2025-09-01", d1Databases: ["DB"] });
-const d1 = (await mf.getD1Database("DB")) as unknown as SqliteDatabase;
 afterAll(async () => {
   better.close();
   libsql.close();
-  await mf.dispose();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const clients: Array<[string, SqliteDatabase]> = [
   ["better-sqlite3", better],
   ["@libsql/client, file: URL", libsql],
-  ["D1 binding from Miniflare", d1],
 ];
 
 for (const [label, db] of clients) {
@@ -163,35 +155,6 @@ describe("SqliteStore faults (better-sqlite3 and libSQL files)", () => {
       expect((await rejection(store.migrate())).code).toBe("ERR_SESSION_STORE");
     }
   });
-});
-
-describe("SqliteStore on one file from two processes", () => {
-  it("both create the table at once, then their concurrent saves to one session keep every key (busy timeout, conditional statements)", async () => {
-    const file = join(dir, "shared.db");
-    const table = freshTable();
-    const run = (cookie: string, prefix: string, count: number) =>
-      new Promise<string>((resolve, reject) => {
-        execFile(
-          process.execPath,
-          ["--import", "tsx", join(REPO, "test/support/sqlite-process.ts"), file, table, cookie, prefix, String(count)],
-          { cwd: REPO, timeout: 60_000 },
-          (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-        );
-      });
-    // Two processes starting at once, the table missing: both migrate() and succeed.
-    expect(await Promise.all([run("", "none", 0), run("", "none", 0)])).toEqual(["done\n", "done\n"]);
-    const db = new Database(file);
-    try {
-      const store = new SqliteStore({ db, secrets: [SECRET], table });
-      const b = new TestBrowser((request) => counter(store).fetch(request));
-      await b.json("/", { method: "POST" });
-      expect(await Promise.all([run(b.cookieHeader(), "a", 25), run(b.cookieHeader(), "b", 25)])).toEqual(["done\n", "done\n"]);
-      const stored = await store.load("session", b.cookies.get("session")!);
-      expect([...stored!.data.keys()].sort()).toEqual(["n", ...Array.from({ length: 25 }, (_, i) => [`a${i}`, `b${i}`]).flat()].sort());
-    } finally {
-      db.close();
-    }
-  }, 90_000);
 });
 
 describe("SqliteStore's queries use its indexes", () => {

@@ -45,9 +45,9 @@ export interface SessionRow {
 export function toStoredSession(id: string, row: SessionRow): StoredSession | undefined {
   const values = objectOf(row.data);
   const flashes = objectOf(row.flashes);
-  const createdAt = Number(row.created_at);
-  const expiresAt = Number(row.expires_at);
-  if (!values || !flashes || !Number.isFinite(createdAt) || !Number.isFinite(expiresAt)) return undefined;
+  const createdAt = timeOf(row.created_at);
+  const expiresAt = timeOf(row.expires_at);
+  if (!values || !flashes || !Number.isFinite(createdAt + expiresAt)) return undefined;
   const data = new Map<string, unknown>();
   for (const [key, json] of Object.entries(values)) {
     const value = typeof json === "string" ? decodeJson(json) : undefined;
@@ -68,6 +68,12 @@ export function toStoredSession(id: string, row: SessionRow): StoredSession | un
     data.set(key, list.map(([, json]) => decodeJson(json)));
   }
   return { id, data, createdAt, expiresAt, flashIds };
+}
+
+/** Ms since the epoch as a client hands an INTEGER back: a number, a BigInt (safe-integer modes), or text (libSQL's `intMode: "string"`). */
+function timeOf(value: unknown): number {
+  if (typeof value === "number" || typeof value === "bigint" || (typeof value === "string" && value !== "")) return Number(value);
+  return Number.NaN;
 }
 
 function objectOf(text: unknown): Record<string, unknown> | undefined {
