@@ -151,7 +151,13 @@ export function sqliteCases(it: It, open: () => SqliteDatabase): void {
       const row = await sql(`SELECT id FROM "${table}" WHERE expires_at <= ?`, Date.now());
       assert.equal(row.length, 1);
       assert.equal(await store.load("session", short.cookies.get("session")!), undefined);
-      assert.equal(await store.prune(), 1);
+      // 2,000 more expired rows: prune() deletes them in bounded batches of 1,000, and all of them.
+      await connect(db)!.run({
+        sql: `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+              INSERT INTO "${table}" (id, data, flashes, owner, created_at, expires_at, last_seen_at) SELECT 'old' || i, '{}', '{}', NULL, 0, ?, 0 FROM n`,
+        args: [Date.now() - 1],
+      });
+      assert.equal(await store.prune(), 2001);
       assert.equal(await store.prune(), 0);
       assert.equal((await sql(`SELECT count(*) AS n FROM "${table}"`))[0]!["n"], 1);
       assert.equal((await store.load("session", long.cookies.get("session")!))!.data.get("k"), "long");
@@ -176,6 +182,40 @@ export function sqliteCases(it: It, open: () => SqliteDatabase): void {
     assert.equal(row["owner"], "ada");
     for (const column of ["created_at", "last_seen_at"]) assert.ok(Number(row[column]) >= before && Number(row[column]) <= Date.now(), column);
     assert.ok(Number(row["expires_at"]) > Date.now() + 29 * 86_400_000);
+  });
+
+  it("merges a new session's second save into its row (patch or whole), and never into an expired row under its id", async () => {
+    const db = open();
+    const store = await sqliteStore(db, { owner: "user" });
+    const now = Date.now();
+    const write = (id: string, data: Record<string, unknown>, changes: { cleared?: boolean; expiresAt?: number } = {}) => ({
+      id,
+      previousId: undefined,
+      data: new Map(Object.entries(data)),
+      changed: new Set(Object.keys(data)),
+      deleted: new Set<string>(),
+      cleared: changes.cleared ?? false,
+      createdAt: now,
+      expiresAt: changes.expiresAt ?? now + 60_000,
+      flashes: new Map(),
+      flashIds: new Map(),
+    });
+    const keys = async (cookie: string | undefined) => {
+      const stored = cookie === undefined ? undefined : await store.load("session", cookie);
+      return stored && Object.fromEntries(stored.data);
+    };
+    // Two saves of one new session (neither knows the other wrote): the second patches the first.
+    await store.save("session", write("patched", { user: "ada", a: 1 }));
+    assert.deepEqual(await keys(await store.save("session", write("patched", { b: 2 }))), { user: "ada", a: 1, b: 2 });
+    assert.deepEqual(await store.list("ada").then((list) => list.map(({ id }) => id)), ["patched"]);
+    // A whole save (clear(), then set) replaces the values, and names the owner it holds.
+    await store.save("session", write("whole", { user: "ada", a: 1 }));
+    assert.deepEqual(await keys(await store.save("session", write("whole", { c: 3 }, { cleared: true }))), { c: 3 });
+    assert.deepEqual(await store.list("ada").then((list) => list.map(({ id }) => id)), ["patched"]);
+    // An expired row under the id is no session: a new save starts from nothing, owner included.
+    await store.save("session", write("expired", { user: "ada", a: 1 }, { expiresAt: now - 1 }));
+    assert.deepEqual(await keys(await store.save("session", write("expired", { b: 2 }))), { b: 2 });
+    assert.deepEqual(await store.list("ada").then((list) => list.map(({ id }) => id)), ["patched"]);
   });
 
   it("migrate() is idempotent and safe when two stores run it at once", async () => {
@@ -228,6 +268,9 @@ export function sqliteCases(it: It, open: () => SqliteDatabase): void {
 
   it("refuses a table name that could reach SQL text, and a db of no known shape, with ERR_SESSION_CONFIG", async () => {
     const db = open();
+    for (const table of [["web_sessions"], { toString: () => "web_sessions" }] as unknown as string[]) {
+      assert.throws(() => new SqliteStore({ db, secrets: [SECRET], table }), { code: "ERR_SESSION_CONFIG" });
+    }
     for (const table of ["", "1sessions", "web-sessions", 'x"; DROP TABLE t; --', "a.b", "x".repeat(64), "sessions "]) {
       assert.throws(() => new SqliteStore({ db, secrets: [SECRET], table }), { code: "ERR_SESSION_CONFIG" }, table);
     }

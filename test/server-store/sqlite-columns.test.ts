@@ -4,7 +4,10 @@
 import { describe, expect, it } from "vitest";
 import { dataPatch, flashesPatch, toStoredSession } from "../../src/server-store/sqlite/columns.ts";
 import { BUSY_TIMEOUT_MS, connect } from "../../src/server-store/sqlite/connection.ts";
+import { SqliteDriver } from "../../src/server-store/sqlite/driver.ts";
+import type { SqlConnection } from "../../src/server-store/sqlite/connection.ts";
 import type { WritePlan } from "../../src/server-store/write-plan.ts";
+import { SessionError } from "../../src/errors.ts";
 
 const plan = (changes: Partial<WritePlan>): WritePlan => ({
   id: "id",
@@ -90,6 +93,7 @@ describe("a SQLite row read back", () => {
     ["data that is an array", { data: "[]" }],
     ["data that is null", { data: "null" }],
     ["data that is not text", { data: 5 }],
+    ["data in a BLOB (a Buffer)", { data: Buffer.from(JSON.stringify({ count: "2" })) }],
     ["flashes that are not an object", { flashes: '"x"' }],
     ["a creation time that is not a number", { created_at: "soon" }],
     ["no creation time", { created_at: undefined }],
@@ -142,6 +146,15 @@ describe("SQLite clients told apart by shape", () => {
       "prepare CREATE b",
       "run CREATE b [1]",
     ]);
+  });
+
+  it("gives a synchronous client a busy timeout when the pragma answers no row", async () => {
+    log.length = 0;
+    const db = syncDb(0);
+    const prepare = db.prepare;
+    db.prepare = (sql: string) => (sql === "PRAGMA busy_timeout" ? { ...prepare(sql), all: () => [] } : prepare(sql));
+    await connect(db)!.run({ sql: "UPDATE t", args: [] });
+    expect(log).toContain(`prepare PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   });
 
   it("keeps a synchronous client's own busy timeout", async () => {
@@ -197,5 +210,35 @@ describe("SQLite clients told apart by shape", () => {
     calls.length = 0;
     await connect(libsql("file", 100))!.run({ sql: "UPDATE", args: [] });
     expect(calls).toEqual([{ sql: "PRAGMA busy_timeout", args: [] }, { sql: "UPDATE", args: [] }]);
+  });
+});
+
+describe("SQLite driver failures", () => {
+  const failing = (reason: unknown): SqlConnection => ({
+    run: () => Promise.reject(reason),
+    all: () => Promise.reject(reason),
+    batch: () => Promise.reject(reason),
+  });
+
+  it.each([
+    ["an Error with a code", Object.assign(new TypeError("SQLITE_BUSY: database is locked"), { code: "SQLITE_BUSY", args: ["secret"] }), "TypeError", "SQLITE_BUSY: database is locked", "SQLITE_BUSY"],
+    ["an Error with a code that is not text", Object.assign(new Error("refused"), { code: { args: ["secret"] } }), "Error", "refused", undefined],
+    ["a string", "the connection went away", "Error", "the connection went away", undefined],
+  ])("reject with ERR_SESSION_STORE and a cause of name, message and code only, for %s", async (_label, reason, name, message, code) => {
+    const driver = new SqliteDriver(failing(reason), "t");
+    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0)]) {
+      const error = (await operation().then(
+        () => undefined,
+        (error: unknown) => error,
+      )) as SessionError;
+      expect(error).toBeInstanceOf(SessionError);
+      expect(error.code).toBe("ERR_SESSION_STORE");
+      expect(error.cause).toBeInstanceOf(Error);
+      expect(error.cause).not.toBe(reason);
+      const cause = error.cause as Error & { code?: unknown };
+      expect({ name: cause.name, message: cause.message, code: cause.code }).toEqual({ name, message, code });
+      // Nothing else of the original (its args) comes along.
+      expect(Object.keys(cause).filter((key) => key !== "name")).toEqual(code === undefined ? [] : ["code"]);
+    }
   });
 });

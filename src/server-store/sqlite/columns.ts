@@ -47,7 +47,7 @@ export function toStoredSession(id: string, row: SessionRow): StoredSession | un
   const flashes = objectOf(row.flashes);
   const createdAt = timeOf(row.created_at);
   const expiresAt = timeOf(row.expires_at);
-  if (!values || !flashes || !Number.isFinite(createdAt + expiresAt)) return undefined;
+  if (!values || !flashes || !Number.isFinite(createdAt) || !Number.isFinite(expiresAt)) return undefined;
   const data = new Map<string, unknown>();
   for (const [key, json] of Object.entries(values)) {
     const value = typeof json === "string" ? decodeJson(json) : undefined;
@@ -76,8 +76,10 @@ function timeOf(value: unknown): number {
   return Number.NaN;
 }
 
-function objectOf(text: unknown): Record<string, unknown> | undefined {
+/** The JSON object a column holds; null or undefined when it holds anything else. */
+function objectOf(text: unknown): Record<string, unknown> | null | undefined {
+  // Text only: a BLOB (a Buffer on Node) would otherwise be parsed from its string form.
   if (typeof text !== "string") return undefined;
   const value = decodeJson(text);
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown> | null) : undefined;
 }
