@@ -21,6 +21,8 @@ export default defineConfig({
       "test/stores/redis-sentinel-acked-writes.test.ts",
       "test/stores/redis-sentinel-failover.test.ts",
       "test/postgres-runtimes.test.ts",
+      "test/sqlite-runtimes.test.ts",
+      "test/stores/sqlite-d1.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
     ],

@@ -29,6 +29,7 @@ import { measureMemoryLatency, measureMemoryStore } from "./stores.ts";
 import type { StoreLatency } from "./stores.ts";
 import { describeDurableObjectResult, measureDurableObjectStore } from "./durable-objects.ts";
 import { describeDenoKvResult, measureDenoKvStore } from "./deno-kv-store.ts";
+import { measureSqliteStore } from "./sqlite-store.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 import { measureWorkerd } from "./workerd.ts";
 import type { RuntimeResult } from "./measure.ts";
@@ -158,6 +159,19 @@ if (process.env.STORES !== "0" && !only) {
     storeP90Ms: kv.kvP90Ms,
     requestMedianMs: kv.requestMedianMs,
   });
+  for (const sqlite of await measureSqliteStore(400)) {
+    log(`  SqliteStore (${sqlite.client}): ${sqlite.statements.toFixed(2)} statements per request, load + save median ${sqlite.storeMedianMs.toFixed(3)} ms (raw client, same statements: ${sqlite.rawMedianMs.toFixed(3)} ms)`);
+    latency.push({
+      label: "SqliteStore",
+      transport: sqlite.client,
+      requests: sqlite.requests,
+      roundTrips: sqlite.statements,
+      commands: sqlite.statements,
+      storeMedianMs: sqlite.storeMedianMs,
+      storeP90Ms: sqlite.storeP90Ms,
+      requestMedianMs: sqlite.requestMedianMs,
+    });
+  }
   durableObjects = await measureDurableObjectStore(400);
   log(describeDurableObjectResult(durableObjects));
 }

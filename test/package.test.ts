@@ -22,6 +22,7 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/jwt": ["deriveJwtKey", "fromHonoSession"],
   "web-sessions/deno-kv": ["DenoKvStore"],
   "web-sessions/postgres": ["PostgresStore"],
+  "web-sessions/sqlite": ["SqliteStore"],
   "web-sessions/testing": ["TestBrowser", "setCookieFor", "storeConformance"],
 };
 // Subpaths for Workers only (they import `cloudflare:workers`): imported by the workerd bundle alone.

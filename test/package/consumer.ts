@@ -16,6 +16,8 @@ import { DenoKvStore } from "web-sessions/deno-kv";
 import type { DenoKv } from "web-sessions/deno-kv";
 import { PostgresStore } from "web-sessions/postgres";
 import type { PostgresClientLike } from "web-sessions/postgres";
+import { SqliteStore } from "web-sessions/sqlite";
+import type { SqliteDatabase } from "web-sessions/sqlite";
 import { storeConformance } from "web-sessions/testing";
 import type { ConformanceRunner } from "web-sessions/testing";
 
@@ -58,6 +60,7 @@ export const durable = (env: { SESSIONS: SessionsNamespace }): Store => new Dura
 export const denoKv = (kv: DenoKv): Promise<number> => new DenoKvStore({ kv, secrets: "a-package-test-secret-at-least-32-chars", owner: "userId" }).destroyAll("ada");
 export const postgresStore = (client: PostgresClientLike): Promise<number> =>
   new PostgresStore({ client, secrets: "a-package-test-secret-at-least-32-chars", table: "app.sessions", owner: "userId" }).prune();
+export const sqlite = (db: SqliteDatabase): Promise<number> => new SqliteStore({ db, secrets: "a-package-test-secret-at-least-32-chars", table: "sessions" }).prune();
 export const prove = (runner: ConformanceRunner): void =>
   storeConformance(runner, "MemoryStore", {
     make: (secrets = ["a-package-test-secret-at-least-32-chars"], options) => new MemoryStore({ secrets, ...options }),

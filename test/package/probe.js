@@ -11,6 +11,7 @@ import * as redis from "web-sessions/redis";
 import * as jwt from "web-sessions/jwt";
 import * as denoKv from "web-sessions/deno-kv";
 import * as postgres from "web-sessions/postgres";
+import * as sqlite from "web-sessions/sqlite";
 import * as testing from "web-sessions/testing";
 
 const modules = {
@@ -24,6 +25,7 @@ const modules = {
   "web-sessions/jwt": jwt,
   "web-sessions/deno-kv": denoKv,
   "web-sessions/postgres": postgres,
+  "web-sessions/sqlite": sqlite,
   "web-sessions/testing": testing,
 };
 
