@@ -1,0 +1,105 @@
+/**
+ * Elysia: `sessions(config)` is a named plugin, scoped globally, that resolves `session`,
+ * `sessions` and `loadSession` into every handler's context and puts the `Set-Cookie` lines on
+ * whatever the handler returns. It only moves headers between Elysia's context and the core.
+ *
+ * @module
+ */
+
+import { Elysia } from "elysia";
+import { SessionJar, resolveSettings } from "../src/jar.ts";
+import type { SessionsConfig } from "../src/jar.ts";
+import type { Session } from "../src/session.ts";
+import type { SessionData } from "../src/store.ts";
+import { appendSetCookies, pickJar } from "../src/with-sessions.ts";
+
+/** `withSessions`'s configuration, plus the plugin's Elysia `seed`. */
+export interface ElysiaSessionsConfig extends Omit<SessionsConfig, "onError"> {
+  /**
+   * Elysia applies a named plugin once per name and seed. Give each differently configured
+   * instance its own seed when an app mounts several. @default the session names
+   */
+  seed?: unknown;
+}
+
+/** What the plugin adds to every handler's context (a type alias: Elysia wants an index-compatible record). */
+export type SessionsContext<Data extends object = SessionData> = {
+  /** The first (or only) session; absent with `lazy: true` (use `loadSession`). */
+  session: Session<Data>;
+  /** Every configured session by name; with `lazy: true`, each throws `ERR_SESSION_MISSING` until loaded. */
+  sessions: Record<string, Session<Data>>;
+  /** Loads (once) and returns a session: the way to reach sessions configured with `lazy: true`. */
+  loadSession(name?: string): Promise<Session<Data>>;
+};
+
+/** The record of sessions by name; a getter each, so a lazy session is reached once it is loaded. */
+function sessionRecord(jar: SessionJar): Record<string, Session> {
+  const record: Record<string, Session> = {};
+  for (const name of jar.names) Object.defineProperty(record, name, { enumerable: true, get: () => jar.session(name) });
+  return record;
+}
+
+/** Adds lines to whatever Set-Cookie value Elysia's `set.headers` already holds (its own cookie jar's). */
+function withLines(current: unknown, lines: string[]): string[] {
+  if (Array.isArray(current)) return [...(current as string[]), ...lines];
+  return typeof current === "string" ? [current, ...lines] : lines;
+}
+
+/**
+ * The sessions plugin. Throws `SessionError` `ERR_SESSION_CONFIG` here, not per request, if the
+ * configuration is wrong. A session that cannot be loaded or saved (`ERR_SESSION_STORE`) fails the
+ * request through Elysia's `onError`; the saves and destroys done before an error keep their cookies.
+ *
+ * @example
+ * ```ts
+ * import { Elysia } from "elysia";
+ * import { CookieStore } from "web-sessions";
+ * import { sessions } from "web-sessions/elysia";
+ *
+ * new Elysia()
+ *   .use(sessions<{ count: number }>({ store: new CookieStore({ secrets: process.env.SESSION_SECRET! }) }))
+ *   .get("/", async ({ session }) => {
+ *     session.set("count", (session.get("count") ?? 0) + 1);
+ *     await session.save();
+ *     return { count: session.get("count") };
+ *   })
+ *   .listen(3000);
+ * ```
+ */
+export function sessions<Data extends object = SessionData>(config: ElysiaSessionsConfig) {
+  const settings = resolveSettings(config, "sessions");
+  const jars = new WeakMap<Request, SessionJar>();
+  const first = settings.names[0]!;
+  return new Elysia({ name: "web-sessions", seed: config.seed ?? settings.names })
+    .resolve({ as: "global" }, async function openSessions({ request }) {
+      const jar = await SessionJar.open(settings, request.headers.get("Cookie"));
+      jars.set(request, jar);
+      const byName = new Map(jar.names.map((name) => [name, jar]));
+      const context = {
+        sessions: sessionRecord(jar),
+        loadSession: async (name?: string) => jar.load(pickJar(byName, name)[1]),
+      } as Omit<SessionsContext<Data>, "session"> & Partial<SessionsContext<Data>>;
+      if (!settings.lazy) context.session = jar.session(first) as unknown as Session<Data>;
+      return context as SessionsContext<Data>;
+    })
+    .onAfterHandle({ as: "global" }, async function commitSessions({ request, responseValue, set }) {
+      const jar = jars.get(request);
+      if (!jar) return;
+      // Should the commit fail (autoSave with the store down), onError still finds the jar.
+      const lines = await jar.commit();
+      jars.delete(request);
+      if (lines.length === 0) return;
+      // A Response (a redirect's headers are immutable) gets the lines itself, copied if need be.
+      if (responseValue instanceof Response) return appendSetCookies(responseValue, lines);
+      set.headers["set-cookie"] = withLines(set.headers["set-cookie"], lines) as never;
+    })
+    .onError({ as: "global" }, async function commitAfterError({ request, set }) {
+      const jar = jars.get(request);
+      if (!jar) return;
+      jars.delete(request);
+      // As in the Hono adapter: half-done changes are not auto-saved after an error, but the
+      // cookies of the saves and destroys that already happened go out with the error response.
+      const lines = await jar.commit({ failed: true });
+      if (lines.length > 0) set.headers["set-cookie"] = withLines(set.headers["set-cookie"], lines) as never;
+    });
+}
