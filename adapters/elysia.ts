@@ -9,46 +9,34 @@
 import { Elysia } from "elysia";
 import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { SessionsConfig } from "../src/jar.ts";
-import type { Session } from "../src/session.ts";
+import { sessionContext } from "../src/session-context.ts";
+import type { SessionContext } from "../src/session-context.ts";
 import type { SessionData } from "../src/store.ts";
-import { appendSetCookies, pickJar } from "../src/with-sessions.ts";
+import { appendSetCookies } from "../src/with-sessions.ts";
 
-/** `withSessions`'s configuration, plus the plugin's Elysia `seed`. */
+export type { SessionContext } from "../src/session-context.ts";
+
+/** `withSessions`'s configuration (errors go through Elysia's `onError`), plus the plugin's `seed`. */
 export interface ElysiaSessionsConfig extends Omit<SessionsConfig, "onError"> {
   /**
-   * Elysia applies a named plugin once per name and seed. Give each differently configured
-   * instance its own seed when an app mounts several. @default the session names
+   * Elysia applies a named plugin once per name and seed, however many sub-apps use it. Give each
+   * differently configured instance its own seed when an app mounts several. @default the session names
    */
   seed?: unknown;
 }
 
-/** What the plugin adds to every handler's context (a type alias: Elysia wants an index-compatible record). */
-export type SessionsContext<Data extends object = SessionData> = {
-  /** The first (or only) session; absent with `lazy: true` (use `loadSession`). */
-  session: Session<Data>;
-  /** Every configured session by name; with `lazy: true`, each throws `ERR_SESSION_MISSING` until loaded. */
-  sessions: Record<string, Session<Data>>;
-  /** Loads (once) and returns a session: the way to reach sessions configured with `lazy: true`. */
-  loadSession(name?: string): Promise<Session<Data>>;
-};
-
-/** The record of sessions by name; a getter each, so a lazy session is reached once it is loaded. */
-function sessionRecord(jar: SessionJar): Record<string, Session> {
-  const record: Record<string, Session> = {};
-  for (const name of jar.names) Object.defineProperty(record, name, { enumerable: true, get: () => jar.session(name) });
-  return record;
-}
-
-/** Adds lines to whatever Set-Cookie value Elysia's `set.headers` already holds (its own cookie jar's). */
+/** Adds lines to the Set-Cookie value `set.headers` may already hold (from Elysia's own cookies). */
 function withLines(current: unknown, lines: string[]): string[] {
   if (Array.isArray(current)) return [...(current as string[]), ...lines];
   return typeof current === "string" ? [current, ...lines] : lines;
 }
 
 /**
- * The sessions plugin. Throws `SessionError` `ERR_SESSION_CONFIG` here, not per request, if the
- * configuration is wrong. A session that cannot be loaded or saved (`ERR_SESSION_STORE`) fails the
- * request through Elysia's `onError`; the saves and destroys done before an error keep their cookies.
+ * The sessions plugin, named `web-sessions`, its hooks scoped `global` so every route of the app
+ * that uses it (and of the apps that use that one) gets its sessions. Throws `SessionError`
+ * `ERR_SESSION_CONFIG` here, not per request, if the configuration is wrong. A session that
+ * cannot be loaded or saved (`ERR_SESSION_STORE`) fails the request through Elysia's `onError`;
+ * the saves and destroys done before an error keep their cookies.
  *
  * @example
  * ```ts
@@ -69,18 +57,11 @@ function withLines(current: unknown, lines: string[]): string[] {
 export function sessions<Data extends object = SessionData>(config: ElysiaSessionsConfig) {
   const settings = resolveSettings(config, "sessions");
   const jars = new WeakMap<Request, SessionJar>();
-  const first = settings.names[0]!;
   return new Elysia({ name: "web-sessions", seed: config.seed ?? settings.names })
-    .resolve({ as: "global" }, async function openSessions({ request }) {
+    .resolve({ as: "global" }, async function openSessions({ request }): Promise<SessionContext<Data>> {
       const jar = await SessionJar.open(settings, request.headers.get("Cookie"));
       jars.set(request, jar);
-      const byName = new Map(jar.names.map((name) => [name, jar]));
-      const context = {
-        sessions: sessionRecord(jar),
-        loadSession: async (name?: string) => jar.load(pickJar(byName, name)[1]),
-      } as Omit<SessionsContext<Data>, "session"> & Partial<SessionsContext<Data>>;
-      if (!settings.lazy) context.session = jar.session(first) as unknown as Session<Data>;
-      return context as SessionsContext<Data>;
+      return sessionContext<Data>(jar);
     })
     .onAfterHandle({ as: "global" }, async function commitSessions({ request, responseValue, set }) {
       const jar = jars.get(request);
