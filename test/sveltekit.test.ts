@@ -1,5 +1,6 @@
-// web-sessions/sveltekit in a real SvelteKit 2 app (test/sveltekit-app), built once with
-// @sveltejs/adapter-node and served by Node over HTTP on a free loopback port.
+// web-sessions/sveltekit in real SvelteKit 2 apps (test/sveltekit-app and examples/sveltekit),
+// each built once per run with @sveltejs/adapter-node and served by Node over HTTP on a free
+// loopback port, shared by the cases.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -11,44 +12,53 @@ import { freePort } from "./support/free-port.ts";
 import { countThreeTimes, httpGet } from "./runtimes/counter-flow.ts";
 
 const APP = join(REPO, "test", "sveltekit-app");
+const EXAMPLE = join(REPO, "examples", "sveltekit");
 const KIT = (JSON.parse(readFileSync(join(REPO, "node_modules", "@sveltejs", "kit", "package.json"), "utf8")) as { version: string }).version;
 
-let server: ChildProcess | undefined;
+const servers: ChildProcess[] = [];
 let base = "";
+let exampleBase = "";
 let buildSeconds = 0;
 
-/** Starts the built app and resolves once it answers; rejects with its output if it exits first. */
-async function serve(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["build/index.js"], { cwd: APP, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/** `vite build` of an app; throws with its output when it fails. */
+async function build(dir: string): Promise<void> {
+  const { code, output } = await run(process.execPath, [join(REPO, "node_modules", "vite", "bin", "vite.js"), "build"], {}, dir);
+  if (code !== 0) throw new Error(`vite build in ${dir} failed (run \`npm ci\` for SvelteKit and its adapter):\n${output}`);
+}
+
+/** Starts a built app on a free port and resolves with its origin once it answers. */
+async function serve(dir: string, env: Record<string, string>): Promise<string> {
+  const origin = `http://127.0.0.1:${await freePort()}`;
+  // ORIGIN: adapter-node would otherwise take the request for https, and refuse form posts as cross-site.
+  const settings = { PORT: new URL(origin).port, HOST: "127.0.0.1", ORIGIN: origin, ...env };
+  const child = spawn(process.execPath, ["build/index.js"], { cwd: dir, env: { ...process.env, ...settings }, stdio: ["ignore", "pipe", "pipe"] });
+  servers.push(child);
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));
   const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the app exited (${code}):\n${output}`))));
   for (let attempt = 0; attempt < 200; attempt++) {
-    const up = await Promise.race([fetch(base + "/read").then(() => true, () => false), exited]);
-    if (up) return child;
+    const up = await Promise.race([fetch(origin).then(() => true, () => false), exited]);
+    if (up) return origin;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  child.kill();
   throw new Error(`the app did not answer within 10 s:\n${output}`);
 }
 
 beforeAll(async () => {
   const started = performance.now();
-  // Built once per run and shared by every case below.
-  const build = await run(process.execPath, [join(REPO, "node_modules", "vite", "bin", "vite.js"), "build"], {}, APP);
-  if (build.code !== 0) throw new Error(`vite build of test/sveltekit-app failed (run \`npm ci\` for SvelteKit and its adapter):\n${build.output}`);
+  // One after the other: the machine has two cores, and each build uses them.
+  await build(APP);
+  await build(EXAMPLE);
   buildSeconds = (performance.now() - started) / 1000;
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
   // DOWN_URL: an Upstash endpoint where nothing listens, for the store that is down.
   const down = `http://127.0.0.1:${await freePort()}`;
-  // ORIGIN: adapter-node would otherwise take the request for https, and refuse form posts as cross-site.
-  server = await serve({ PORT: String(port), HOST: "127.0.0.1", ORIGIN: base, SESSION_SECRET: SECRET, DOWN_URL: down });
-}, 180_000);
+  base = await serve(APP, { SESSION_SECRET: SECRET, DOWN_URL: down });
+  exampleBase = await serve(EXAMPLE, { SESSION_SECRET: SECRET });
+}, 240_000);
 
 afterAll(() => {
-  server?.kill();
+  for (const child of servers) child.kill();
 });
 
 const get = (path: string, cookie?: string, headers: Record<string, string> = {}) =>
@@ -66,8 +76,28 @@ const namesOf = (response: Response) => response.headers.getSetCookie().map((lin
 const read = async (cookie: string) => (await get("/read", cookie)).json();
 
 describe(`SvelteKit ${KIT} (adapter-node, served over HTTP)`, () => {
+  it("examples/sveltekit counts visits, signs in through a form action and out again", async () => {
+    expect(buildSeconds, "the builds ran").toBeGreaterThan(0);
+    let cookie = "";
+    for (const expected of [1, 2, 3]) {
+      const page = await fetch(exampleBase, { headers: { Cookie: cookie } });
+      expect(await page.text()).toContain(`<p id="count">Visit ${expected}</p>`);
+      cookie = cookieOf(page);
+    }
+    const form = (action: string, body: Record<string, string>) =>
+      fetch(`${exampleBase}/?/${action}`, { method: "POST", redirect: "manual", body: new URLSearchParams(body), headers: { Origin: exampleBase, Accept: "text/html", Cookie: cookie } });
+    const signIn = await form("signIn", { user: "ada" });
+    expect([signIn.status, signIn.headers.get("Location")]).toEqual([303, "/"]);
+    cookie = cookieOf(signIn);
+    const signedIn = await (await fetch(exampleBase, { headers: { Cookie: cookie } })).text();
+    expect(signedIn).toContain('<p id="user">Signed in as ada</p>');
+    expect(signedIn).toContain('<p id="count">Visit 4</p>');
+    const signOut = await form("signOut", {});
+    expect(signOut.status).toBe(303);
+    expect(signOut.headers.getSetCookie()[0]).toMatch(/^session=; Max-Age=0/);
+  });
+
   it("counts 1, 2, 3 in an endpoint as the cookie comes back", async () => {
-    expect(buildSeconds, "the build ran").toBeGreaterThan(0);
     expect(await countThreeTimes(httpGet(base), "/counter")).toEqual([1, 2, 3]);
   });
 
