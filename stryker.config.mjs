@@ -1,6 +1,6 @@
 // Mutation testing (npm run test:mutation): Stryker changes src/, adapters/hono.ts and
-// adapters/sveltekit.ts one small edit at a time and checks that some test fails on each. mutation/EQUIVALENT.md lists survivors
-// that cannot be killed, with the reason.
+// adapters/sveltekit.ts one small edit at a time and checks that some test fails on each.
+// mutation/EQUIVALENT.md lists survivors that cannot be killed, with the reason.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
