@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Elysia } from "elysia";
+import { Elysia, serializeCookie } from "elysia";
 import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { SessionsConfig } from "../src/jar.ts";
 import { sessionContext } from "../src/session-context.ts";
@@ -25,10 +25,25 @@ export interface ElysiaSessionsConfig extends Omit<SessionsConfig, "onError"> {
   seed?: unknown;
 }
 
-/** Adds lines to the Set-Cookie value `set.headers` may already hold (from Elysia's own cookies). */
-function withLines(current: unknown, lines: string[]): string[] {
-  if (Array.isArray(current)) return [...(current as string[]), ...lines];
-  return typeof current === "string" ? [current, ...lines] : lines;
+/** The part of Elysia's `set` that carries cookies. */
+interface CookieSet {
+  headers: Record<string, unknown>;
+  cookie?: Parameters<typeof serializeCookie>[0];
+}
+
+const asLines = (value: unknown): string[] => (Array.isArray(value) ? value : typeof value === "string" ? [value] : []);
+
+/**
+ * Takes every Set-Cookie line of the response being built: those already in `set.headers`, those
+ * of Elysia's own cookie jar (`cookie.name.value = ...`, which Elysia would otherwise write over
+ * `set.headers` when it builds the response; serialized here by Elysia's own `serializeCookie`),
+ * then the sessions'. Both sets then go out together.
+ */
+function takeLines(set: CookieSet, lines: string[]): string[] {
+  const all = [...asLines(set.headers["set-cookie"]), ...asLines(serializeCookie(set.cookie)), ...lines];
+  delete set.headers["set-cookie"];
+  set.cookie = {};
+  return all;
 }
 
 /**
@@ -40,7 +55,7 @@ function withLines(current: unknown, lines: string[]): string[] {
  *
  * @example
  * ```ts
- * import { Elysia } from "elysia";
+ * import { Elysia, serializeCookie } from "elysia";
  * import { CookieStore } from "web-sessions";
  * import { sessions } from "web-sessions/elysia";
  *
@@ -70,9 +85,10 @@ export function sessions<Data extends object = SessionData>(config: ElysiaSessio
       const lines = await jar.commit();
       jars.delete(request);
       if (lines.length === 0) return;
+      const all = takeLines(set, lines);
       // A Response (a redirect's headers are immutable) gets the lines itself, copied if need be.
-      if (responseValue instanceof Response) return appendSetCookies(responseValue, lines);
-      set.headers["set-cookie"] = withLines(set.headers["set-cookie"], lines) as never;
+      if (responseValue instanceof Response) return appendSetCookies(responseValue, all);
+      set.headers["set-cookie"] = all;
     })
     .onError({ as: "global" }, async function commitAfterError({ request, set }) {
       const jar = jars.get(request);
@@ -81,6 +97,6 @@ export function sessions<Data extends object = SessionData>(config: ElysiaSessio
       // As in the Hono adapter: half-done changes are not auto-saved after an error, but the
       // cookies of the saves and destroys that already happened go out with the error response.
       const lines = await jar.commit({ failed: true });
-      if (lines.length > 0) set.headers["set-cookie"] = withLines(set.headers["set-cookie"], lines) as never;
+      if (lines.length > 0) set.headers["set-cookie"] = takeLines(set, lines);
     });
 }

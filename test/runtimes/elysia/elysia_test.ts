@@ -216,3 +216,45 @@ test("the plugin is global: a sub-app's routes get the session, and one cookie g
   assert.equal(await sib.text(), "1");
   assert.equal(await (await app.handle(new Request("http://localhost/parent"))).text(), "true");
 });
+
+test("Elysia's own cookies and the sessions' both go out: on a value, a Response and an error", async () => {
+  const app = new Elysia()
+    .use(sessions({ store: memory() }))
+    .get("/value", async ({ session, cookie: { theme } }) => {
+      theme!.value = "dark";
+      session.set("n", 1);
+      await session.save();
+      return "value";
+    })
+    .get("/response", async ({ session, cookie: { theme } }) => {
+      theme!.value = "dark";
+      session.set("n", 1);
+      await session.save();
+      return new Response("response");
+    })
+    .get("/error", async ({ session, cookie: { theme } }) => {
+      theme!.value = "dark";
+      session.set("n", 1);
+      await session.save();
+      throw new Error("boom");
+    });
+  for (const path of ["/value", "/response", "/error"]) {
+    const response = await app.handle(new Request("http://localhost" + path));
+    assert.deepEqual(namesOf(response).sort(), ["session", "theme"], path);
+    assert.ok(response.headers.getSetCookie().includes("theme=dark; Path=/"), path);
+  }
+});
+
+test("autoSave into a store that is down fails the request through onError with ERR_SESSION_STORE", async () => {
+  const down = new UpstashRedisStore({ url: `http://127.0.0.1:${await freePort()}`, token: "token", secrets: SECRET });
+  const app = new Elysia()
+    .use(sessions({ store: down, autoSave: true }))
+    .onError(({ error }) => new Response(error instanceof SessionError ? error.code : "other", { status: 503 }))
+    .get("/", ({ session }) => {
+      session.set("n", 1);
+      return "changed";
+    });
+  const response = await app.handle(new Request("http://localhost/"));
+  assert.deepEqual([response.status, await response.text()], [503, "ERR_SESSION_STORE"]);
+  assert.deepEqual(namesOf(response), []);
+});
