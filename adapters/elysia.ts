@@ -12,7 +12,7 @@ import type { SessionsConfig } from "../src/jar.ts";
 import { sessionContext } from "../src/session-context.ts";
 import type { SessionContext } from "../src/session-context.ts";
 import type { SessionData } from "../src/store.ts";
-import { appendSetCookies } from "../src/with-sessions.ts";
+import { appendSetCookies, attachSessions } from "../src/with-sessions.ts";
 
 export type { SessionContext } from "../src/session-context.ts";
 
@@ -76,7 +76,8 @@ export function sessions<Data extends object = SessionData>(config: ElysiaSessio
     .resolve({ as: "global" }, async function openSessions({ request }): Promise<SessionContext<Data>> {
       const jar = await SessionJar.open(settings, request.headers.get("Cookie"));
       jars.set(request, jar);
-      return sessionContext<Data>(jar);
+      // Over every jar of the request: two instances (two stores, two seeds) add up.
+      return sessionContext<Data>(attachSessions(request, jar));
     })
     .onAfterHandle({ as: "global" }, async function commitSessions({ request, responseValue, set }) {
       const jar = jars.get(request);

@@ -14,7 +14,7 @@ import type { SessionsConfig } from "../src/jar.ts";
 import { sessionContext } from "../src/session-context.ts";
 import type { SessionContext } from "../src/session-context.ts";
 import type { SessionData } from "../src/store.ts";
-import { appendSetCookies } from "../src/with-sessions.ts";
+import { appendSetCookies, attachSessions } from "../src/with-sessions.ts";
 
 /**
  * What `handleSessions` puts on `event.locals`. Declare it in `src/app.d.ts`:
@@ -55,7 +55,8 @@ export function handleSessions(config: Omit<SessionsConfig, "onError">): Handle 
   const settings = resolveSettings(config, "handleSessions");
   return async function sessionsHandle({ event, resolve }) {
     const jar = await SessionJar.open(settings, event.request.headers.get("Cookie"));
-    Object.assign(event.locals, sessionContext(jar));
+    // Over every jar of the request: several handleSessions in a sequence() add up.
+    Object.assign(event.locals, sessionContext(attachSessions(event.request, jar)));
     // SvelteKit turns a thrown redirect() or error() into the response itself: resolve returns it.
     const response = await resolve(event);
     return appendSetCookies(response, await jar.commit({ failed: response.status >= 500 }));

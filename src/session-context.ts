@@ -1,7 +1,8 @@
 /**
  * The sessions of a request as a framework context holds them: `session` (one name configured),
  * `sessions` (a record by name) and `loadSession(name?)`. The Elysia and SvelteKit adapters put
- * this object into their handlers' context; the rules of naming and lazy loading live here.
+ * this object into their handlers' context; the rules of naming and lazy loading live here. Built
+ * over all the request's jars, so two middlewares (two stores) add up in one context.
  *
  * @module
  */
@@ -28,27 +29,27 @@ export type SessionContext<Data extends object = SessionData> = {
 };
 
 /**
- * Builds the context object of a request's jar. `session` is left out when several names are
- * configured or loading is lazy, so that reading it cannot pick a session by accident.
+ * Builds the context object over a request's jars by session name (from `attachSessions`).
+ * `session` is `undefined` when several names are configured or loading is lazy, so that reading
+ * it cannot pick a session by accident (and assigning the context over an earlier one clears it).
  *
  * @example
  * ```ts
  * const jar = await SessionJar.open(settings, request.headers.get("Cookie"));
- * Object.assign(locals, sessionContext(jar));
+ * Object.assign(locals, sessionContext(attachSessions(request, jar)));
  * ```
  */
-export function sessionContext<Data extends object = SessionData>(jar: SessionJar): SessionContext<Data> {
-  const byName = new Map(jar.names.map((name) => [name, jar]));
+export function sessionContext<Data extends object = SessionData>(jars: ReadonlyMap<string, SessionJar>): SessionContext<Data> {
   const sessions: Record<string, Session<Data>> = {};
   // Getters, so a lazy session appears once it is loaded and the record never goes stale.
-  for (const name of jar.names) {
+  for (const [name, jar] of jars) {
     Object.defineProperty(sessions, name, { enumerable: true, get: () => jar.session(name) });
   }
-  const context = {
-    sessions,
-    loadSession: async (name?: string) => (await jar.load(pickJar(byName, name)[1])) as unknown as Session<Data>,
-  } as SessionContext<Data>;
-  const [only, ...more] = jar.names;
-  if (more.length === 0 && jar.loaded(only!)) context.session = jar.session(only!) as unknown as Session<Data>;
-  return context;
+  const loadSession = async (name?: string) => {
+    const [jar, picked] = pickJar(jars, name);
+    return (await jar.load(picked)) as unknown as Session<Data>;
+  };
+  const [only, more] = [...jars];
+  const session = !more && only![1].loaded(only![0]) ? (only![1].session(only![0]) as unknown as Session<Data>) : undefined;
+  return { session, sessions, loadSession } as SessionContext<Data>;
 }

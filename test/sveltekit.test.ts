@@ -180,6 +180,14 @@ describe(`SvelteKit ${KIT} (adapter-node, served over HTTP)`, () => {
     expect(await second.json()).toMatchObject({ cart: 2 });
   });
 
+  it("two Handles in a sequence(), a store each: both sessions on locals.sessions, no locals.session, both cookies", async () => {
+    const first = await get("/two");
+    expect(await first.json()).toEqual({ auth: 1, cart: 10, session: "absent" });
+    expect(namesOf(first).sort()).toEqual(["auth", "cart"]);
+    const second = await get("/two", cookieOf(first));
+    expect(await second.json()).toEqual({ auth: 2, cart: 20, session: "absent" });
+  });
+
   it("a tampered or garbage cookie is a new empty session, never a 500", async () => {
     const first = await get("/counter");
     const value = cookieOf(first).slice("session=".length);

@@ -258,3 +258,23 @@ test("autoSave into a store that is down fails the request through onError with 
   assert.deepEqual([response.status, await response.text()], [503, "ERR_SESSION_STORE"]);
   assert.deepEqual(namesOf(response), []);
 });
+
+test("two instances with two stores add up: sessions holds both names, session is left out, each store keeps its own", async () => {
+  const authStore = memory();
+  const app = new Elysia()
+    .use(sessions({ name: "auth", store: authStore }))
+    .use(sessions({ name: "cart", store: memory() }))
+    .get("/", async ({ session, sessions: all }) => {
+      all.auth!.set("user", "ada");
+      all.cart!.set("items", 2);
+      await Promise.all([all.auth!.save(), all.cart!.save()]);
+      return { session: session === undefined ? "absent" : "present", names: Object.keys(all) };
+    });
+  const response = await app.handle(new Request("http://localhost/"));
+  assert.deepEqual(await response.json(), { session: "absent", names: ["auth", "cart"] });
+  assert.deepEqual(namesOf(response).sort(), ["auth", "cart"]);
+  // The auth cookie opens in its own store only.
+  const authCookie = response.headers.getSetCookie().find((line) => line.startsWith("auth="))!.split(";")[0]!;
+  const alone = new Elysia().use(sessions({ name: "auth", store: authStore })).get("/", ({ session }) => String(session.get("user")));
+  assert.equal(await (await alone.handle(new Request("http://localhost/", { headers: { Cookie: authCookie } }))).text(), "ada");
+});
