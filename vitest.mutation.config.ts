@@ -1,9 +1,10 @@
 // The test files Stryker runs for each mutant (npm run test:mutation): every test file that runs
-// src/ and adapters/hono.ts in this process. Left out: the runtime suites (workerd with the Durable
-// Objects, Deno, Bun, the packed tarball, PostgresStore under Bun and Deno), the browser test and
-// the two-process demo, which run the code elsewhere, out of Stryker's reach; the docs check, which
-// runs tsc and deno; the benchmark rows, which only measure; and the failovers, which take seconds
-// of wall time each and cover no line that the stores' own test files do not.
+// src/, adapters/hono.ts and adapters/sveltekit.ts in this process. Left out: the runtime suites
+// (workerd with the Durable Objects, Deno, Bun, Elysia under Bun, the built SvelteKit apps, the
+// stores under Bun and Deno, the packed tarball), the browser test and the two-process demo, which
+// run the code elsewhere, out of Stryker's reach; the docs check, which runs tsc and deno; the
+// benchmark rows, which only measure; and the failovers, which take seconds of wall time each and
+// cover no line that the stores' own test files do not.
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -17,12 +18,14 @@ export default defineConfig({
       "test/demo-distributed.test.ts",
       "test/docs.test.ts",
       "test/durable-objects.test.ts",
+      "test/elysia.test.ts",
       "test/package.test.ts",
       "test/stores/redis-sentinel-acked-writes.test.ts",
       "test/stores/redis-sentinel-failover.test.ts",
       "test/postgres-runtimes.test.ts",
       "test/sqlite-runtimes.test.ts",
       "test/stores/sqlite-d1.test.ts",
+      "test/sveltekit.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
     ],

@@ -140,6 +140,11 @@ export class SessionJar implements SessionOwner {
     return loading;
   }
 
+  /** Whether the session `name` is loaded (always, unless `lazy`). */
+  loaded(name: string): boolean {
+    return this.#loaded.has(name);
+  }
+
   /** The session `name` if it is loaded; with `lazy`, throws `ERR_SESSION_MISSING` until `load()` is done. */
   session(name: string): Session {
     const session = this.#loaded.get(name);

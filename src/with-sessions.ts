@@ -17,15 +17,19 @@ export type FetchHandler<Args extends unknown[]> = (request: Request, ...args: A
 /** The jars of each request being handled, by session name. */
 const attached = new WeakMap<Request, Map<string, SessionJar>>();
 
-/** Records a request's jar where `getSession` finds it (nested middlewares add up). */
-export function attachSessions(request: Request, jar: SessionJar): void {
+/**
+ * Records a request's jar where `getSession` finds it (nested middlewares add up), and returns
+ * all the request's jars by session name.
+ */
+export function attachSessions(request: Request, jar: SessionJar): ReadonlyMap<string, SessionJar> {
   const jars = attached.get(request) ?? new Map<string, SessionJar>();
   for (const name of jar.names) jars.set(name, jar);
   attached.set(request, jars);
+  return jars;
 }
 
 /** Picks the jar holding the session `name`, or the only session; throws `ERR_SESSION_MISSING` otherwise. */
-export function pickJar(jars: Map<string, SessionJar> | undefined, name: string | undefined): [SessionJar, string] {
+export function pickJar(jars: ReadonlyMap<string, SessionJar> | undefined, name: string | undefined): [SessionJar, string] {
   if (!jars) {
     throw new SessionError("ERR_SESSION_MISSING", "no session middleware ran for this request");
   }

@@ -5,6 +5,7 @@ import { Miniflare } from "miniflare";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO, binary, run, versionOf } from "./support/runtime.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
@@ -17,6 +18,8 @@ const EXPORTS: Record<string, string[]> = {
   "web-sessions/workers": ["getSession", "loadSession", "withSessions"],
   "web-sessions/deno": ["getSession", "loadSession", "withSessions"],
   "web-sessions/bun": ["getSession", "loadSession", "withSessions"],
+  // Loads nothing of SvelteKit (its types only): imported everywhere without SvelteKit installed.
+  "web-sessions/sveltekit": ["handleSessions"],
   "web-sessions/upstash": ["UpstashRedisStore"],
   "web-sessions/redis": ["RedisStore"],
   "web-sessions/jwt": ["deriveJwtKey", "fromHonoSession"],
@@ -28,6 +31,20 @@ const EXPORTS: Record<string, string[]> = {
 // Subpaths for Workers only (they import `cloudflare:workers`): imported by the workerd bundle alone.
 const WORKERD_EXPORTS: Record<string, string[]> = {
   "web-sessions/durable-objects": ["DurableObjectStore", "SessionsObject"],
+};
+// Subpaths that load their framework, which the consumer project does not install: checked by
+// their import graph below, not imported.
+const FRAMEWORK_EXPORTS = ["web-sessions/elysia"];
+// The packages each adapter's import graph reaches (through dist/, transitively): at most its own
+// framework, so importing one adapter never loads another framework. The Hono and SvelteKit
+// adapters use their framework's types only.
+const ADAPTER_PACKAGES: Record<string, string[]> = {
+  "web-sessions/hono": [],
+  "web-sessions/elysia": ["elysia"],
+  "web-sessions/sveltekit": [],
+  "web-sessions/workers": [],
+  "web-sessions/deno": [],
+  "web-sessions/bun": [],
 };
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
 // with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then the
@@ -111,7 +128,7 @@ describe("npm pack", () => {
     const { exports } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
       exports: Record<string, string | { types: string; default: string }>;
     };
-    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`).sort()).toEqual(Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS }).sort());
+    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`).sort()).toEqual([...Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS }), ...FRAMEWORK_EXPORTS].sort());
     for (const target of Object.values(exports)) {
       for (const path of typeof target === "string" ? [target] : [target.types, target.default]) {
         expect(paths).toContain(path.replace(/^\.\//, ""));
@@ -122,7 +139,34 @@ describe("npm pack", () => {
   });
 });
 
+/** The packages a dist module reaches through its imports, transitively (esbuild follows them). */
+async function packagesReached(file: string): Promise<Set<string>> {
+  const { metafile } = await build({ entryPoints: [file], bundle: true, write: false, metafile: true, format: "esm", platform: "neutral", packages: "external", logLevel: "silent" });
+  const found = new Set<string>();
+  for (const input of Object.values(metafile.inputs)) {
+    for (const { path, external } of input.imports) {
+      if (external) found.add(path.startsWith("@") ? path.split("/").slice(0, 2).join("/") : path.split("/")[0]!);
+    }
+  }
+  return found;
+}
+
 describe("the installed package", () => {
+  it("loads, for each adapter, its own framework and no other (jose aside, the core's one dependency)", async () => {
+    const { exports } = JSON.parse(readFileSync(join(app, "node_modules", "web-sessions", "package.json"), "utf8")) as {
+      exports: Record<string, { default: string }>;
+    };
+    const reached = Object.fromEntries(
+      await Promise.all(
+        Object.keys(ADAPTER_PACKAGES).map(async (path) => {
+          const file = join(app, "node_modules", "web-sessions", exports[`.${path.slice("web-sessions".length)}`]!.default);
+          return [path, [...(await packagesReached(file))].filter((name) => name !== "jose").sort()] as const;
+        }),
+      ),
+    );
+    expect(reached).toEqual(ADAPTER_PACKAGES);
+  });
+
   it(`imports every subpath and keeps a session under Node ${process.version}`, async () => {
     expect(await probeWith(process.execPath, [])).toEqual(PROBE);
   }, 60_000);

@@ -6,6 +6,7 @@ import * as hono from "web-sessions/hono";
 import * as workers from "web-sessions/workers";
 import * as deno from "web-sessions/deno";
 import * as bun from "web-sessions/bun";
+import * as sveltekit from "web-sessions/sveltekit";
 import * as upstash from "web-sessions/upstash";
 import * as redis from "web-sessions/redis";
 import * as jwt from "web-sessions/jwt";
@@ -20,6 +21,7 @@ const modules = {
   "web-sessions/workers": workers,
   "web-sessions/deno": deno,
   "web-sessions/bun": bun,
+  "web-sessions/sveltekit": sveltekit,
   "web-sessions/upstash": upstash,
   "web-sessions/redis": redis,
   "web-sessions/jwt": jwt,
