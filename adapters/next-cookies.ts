@@ -40,6 +40,9 @@ const resolved = new WeakMap<SessionsConfig, JarSettings>();
 // cookies().set runs where no cookie can be set: a Server Component, or after an action's render began.
 const READ_ONLY = /^Cookies can only be modified in a Server Action or Route Handler/;
 
+// Next.js adds "; Expires=<IMF-fixdate>" (always 29 characters) to every cookie with a Max-Age.
+const EXPIRES_BYTES = "; Expires=".length + "Sat, 02 Jan 2027 10:21:41 GMT".length;
+
 function settingsFor(config: SessionsConfig): JarSettings {
   let settings = resolved.get(config);
   if (!settings) {
@@ -111,7 +114,10 @@ export async function sessionFromCookies<Data extends object = SessionData>(
     .filter((cookie) => settings.nameSet.has(cookie.name))
     .map((cookie) => `${cookie.name}=${cookie.value}`)
     .join("; ");
-  const jar = await SessionJar.open(settings, header, (cookie) => setCookie(store, cookie));
+  const jar = await SessionJar.open(settings, header, {
+    set: (cookie) => setCookie(store, cookie),
+    extraLineBytes: EXPIRES_BYTES,
+  });
   const [, picked] = pickJar(new Map(jar.names.map((each) => [each, jar])), name);
   return (await jar.load(picked)) as unknown as Session<Data>;
 }

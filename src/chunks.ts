@@ -54,15 +54,22 @@ export function joinChunks(cookies: ReadonlyMap<string, readonly string[]>, name
 
 /**
  * `value` split over at most `chunks` cookies, as `[cookieName, part]` pairs, each whole
- * `Set-Cookie` line within `MAX_LINE_BYTES`; or `undefined` when that many do not hold it. Values
- * are base64url and dots, so one character is one byte and a split anywhere is safe.
+ * `Set-Cookie` line within `MAX_LINE_BYTES`, `extraBytes` more per line included (attributes a
+ * framework adds to ours); or `undefined` when that many do not hold it. Values are base64url and
+ * dots, so one character is one byte and a split anywhere is safe.
  */
-export function splitChunks(name: string, value: string, options: ResolvedCookieOptions, chunks: number): [string, string][] | undefined {
+export function splitChunks(
+  name: string,
+  value: string,
+  options: ResolvedCookieOptions,
+  chunks: number,
+  extraBytes = 0,
+): [string, string][] | undefined {
   const parts: [string, string][] = [];
   let at = 0;
   for (let index = 0; index < chunks && (at < value.length || index === 0); index++) {
     const cookieName = chunkName(name, index);
-    const room = MAX_LINE_BYTES - encoder.encode(serializeCookie(cookieName, "", options)).length;
+    const room = MAX_LINE_BYTES - extraBytes - encoder.encode(serializeCookie(cookieName, "", options)).length;
     if (room <= 0) return undefined;
     parts.push([cookieName, value.slice(at, at + room)]);
     at += room;

@@ -66,11 +66,21 @@ export interface OutgoingCookie {
 }
 
 /**
- * Receives each cookie the moment a save or destroy decides it, for frameworks that set cookies
- * through an API of their own instead of response headers (Next.js's `cookies()`). When it throws
- * (the framework lets no cookie be set here), the `save()` or `destroy()` rejects with that error.
+ * Where cookies go as soon as a save or destroy decides them, for frameworks that set cookies
+ * through an API of their own instead of response headers (Next.js's `cookies()`).
  */
-export type CookieSink = (cookie: OutgoingCookie) => void;
+export interface CookieSink {
+  /**
+   * Takes one cookie. When it throws (the framework lets no cookie be set here), the `save()` or
+   * `destroy()` rejects with that error.
+   */
+  set(cookie: OutgoingCookie): void;
+  /**
+   * Bytes the framework adds to each `Set-Cookie` line beyond the core's own attributes (Next.js
+   * adds `Expires`), kept free when a value is split into chunks. @default 0
+   */
+  extraLineBytes?: number;
+}
 
 /** A validated configuration, built once per middleware. */
 export interface JarSettings extends SessionsOptions {
@@ -270,7 +280,7 @@ export class SessionJar implements SessionOwner {
   /** Records a chunked session's lines, then deletes the chunks it no longer needs. */
   #setChunks(state: SessionState, value: string, options: ResolvedCookieOptions): void {
     const { chunks } = this.#settings;
-    const parts = splitChunks(state.name, value, options, chunks);
+    const parts = splitChunks(state.name, value, options, chunks, this.#sink?.extraLineBytes);
     if (!parts) {
       throw new SessionError(
         "ERR_SESSION_COOKIE_TOO_LARGE",
@@ -283,7 +293,7 @@ export class SessionJar implements SessionOwner {
 
   /** Records one `Set-Cookie` line, after the sink (if any) has taken the cookie. */
   #setCookie(name: string, value: string, options: ResolvedCookieOptions): void {
-    this.#sink?.({ name, value, options });
+    this.#sink?.set({ name, value, options });
     this.#setCookies.set(name, serializeCookie(name, value, options));
   }
 
