@@ -22,7 +22,7 @@
  * @module
  */
 
-import { cookies } from "next/headers";
+import { cookies } from "next/headers.js";
 import { SessionError, assertConfig } from "../src/errors.ts";
 import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { JarSettings, OutgoingCookie, SessionsConfig } from "../src/jar.ts";

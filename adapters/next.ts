@@ -23,8 +23,8 @@
  * @module
  */
 
-import { NextResponse } from "next/server";
-import type { NextRequest } from "next/server";
+import { NextResponse } from "next/server.js";
+import type { NextRequest } from "next/server.js";
 import type { SessionsConfig } from "../src/jar.ts";
 import type { Session } from "../src/session.ts";
 import type { SessionData } from "../src/store.ts";

@@ -27,6 +27,11 @@ const EXPORTS: Record<string, string[]> = {
 const WORKERD_EXPORTS: Record<string, string[]> = {
   "web-sessions/durable-objects": ["DurableObjectStore", "SessionsObject"],
 };
+// Subpaths that load a framework the probe does not install (Next.js): test/next.test.ts runs them
+// inside a built app; here only their files are checked.
+const FRAMEWORK_EXPORTS: Record<string, string[]> = {
+  "web-sessions/next": ["getSession", "loadSession", "sessionFromCookies", "withSessions"],
+};
 // What test/package/probe.js reports: each subpath's exports, and two requests (without, then
 // with the cookie) through each of its four wrappers and a Hono app with a CookieStore, then the
 // Workers wrapper with a chunked JWT-format CookieStore (web-sessions/jwt loads jose), then
@@ -109,7 +114,7 @@ describe("npm pack", () => {
     const { exports } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
       exports: Record<string, string | { types: string; default: string }>;
     };
-    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`).sort()).toEqual(Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS }).sort());
+    expect(Object.keys(exports).filter((key) => key !== "./package.json").map((key) => `web-sessions${key.slice(1)}`).sort()).toEqual(Object.keys({ ...EXPORTS, ...WORKERD_EXPORTS, ...FRAMEWORK_EXPORTS }).sort());
     for (const target of Object.values(exports)) {
       for (const path of typeof target === "string" ? [target] : [target.types, target.default]) {
         expect(paths).toContain(path.replace(/^\.\//, ""));
