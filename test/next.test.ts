@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
-});
+}, 30_000);
 
 /** A cookie-keeping client of the app that follows no redirect, so each Set-Cookie is seen. */
 function browser(): TestBrowser {
@@ -38,14 +38,14 @@ async function page(b: TestBrowser, path = "/"): Promise<string> {
 }
 
 /** Submits the page's form the way a browser without JavaScript does: to the Server Action it names. */
-async function submit(b: TestBrowser, fields: Record<string, string> = {}): Promise<Response> {
-  const html = await page(b);
+async function submit(b: TestBrowser, fields: Record<string, string> = {}, path = "/"): Promise<Response> {
+  const html = await page(b, path);
   const action = html.match(/name="(\$ACTION_ID_[0-9a-f]+)"/)?.[1];
   expect(action, "the page renders a Server Action form").toBeDefined();
   const form = new FormData();
   form.set(action!, "");
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
-  return b.fetch("/", { method: "POST", body: form });
+  return b.fetch(path, { method: "POST", body: form });
 }
 
 async function signIn(b: TestBrowser, user: string, note = ""): Promise<Response> {
@@ -55,7 +55,7 @@ async function signIn(b: TestBrowser, user: string, note = ""): Promise<Response
   return response;
 }
 
-describe("web-sessions/next in a built Next.js app", () => {
+describe("web-sessions/next in a built Next.js app", { timeout: 60_000 }, () => {
   it("signs in through a Server Action and reads the session in a Server Component", async () => {
     const b = browser();
     expect(textOf(await page(b), "user")).toBe("stranger");
@@ -190,5 +190,79 @@ describe("web-sessions/next in a built Next.js app", () => {
     fresh.cookies.set(...(cookie.split("=", 2) as [string, string]));
     await signIn(fresh, "ken");
     expect(textOf(await page(fresh), "user")).toBe("ken");
+  });
+});
+
+describe("web-sessions/next with a server store: races held open on purpose", { timeout: 60_000 }, () => {
+  let gates = 0;
+  const newGate = () => `gate-${++gates}-${crypto.randomUUID()}`;
+
+  async function signInAccount(b: TestBrowser, user: string): Promise<void> {
+    const response = await submit(b, { user }, "/account");
+    expect(response.status).toBe(303);
+    expect(response.headers.get("Location")).toBe("/account");
+  }
+
+  /** Starts a POST /api/held with `cookie` that saves `key` once its gate opens, and waits until it is at the gate. */
+  async function holdAt(gate: string, key: "a" | "b", cookie: string): Promise<{ response: Promise<Response> }> {
+    const response = fetch(`${server.base}/api/held?gate=${gate}&key=${key}`, { method: "POST", headers: { Cookie: cookie } });
+    const deadline = Date.now() + 30_000;
+    while (!(await (await fetch(`${server.base}/api/gate?id=${gate}`)).json()).arrived) {
+      if (Date.now() > deadline) throw new Error(`no request reached ${gate} within 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { response };
+  }
+
+  const open = (gate: string) => fetch(`${server.base}/api/gate?id=${gate}`, { method: "POST" });
+  const read = async (cookie: string) => (await fetch(`${server.base}/api/held`, { headers: { Cookie: cookie } })).json();
+
+  it("keeps both keys when two requests on one session save at once", async () => {
+    const b = browser();
+    await signInAccount(b, "ada");
+    const cookie = b.cookieHeader();
+    const [first, second] = [newGate(), newGate()];
+    const a = await holdAt(first, "a", cookie);
+    const other = await holdAt(second, "b", cookie);
+    await open(second);
+    expect((await other.response).status).toBe(200);
+    await open(first);
+    expect((await a.response).status).toBe(200);
+    expect(await read(cookie)).toEqual({ user: "ada", a: true, b: true });
+  });
+
+  it("does not bring back a session signed out through a Server Action while a request on it was in flight", async () => {
+    const b = browser();
+    await signInAccount(b, "grace");
+    const stolen = b.cookieHeader();
+    const gate = newGate();
+    const inFlight = await holdAt(gate, "a", stolen);
+
+    const out = await submit(b, {}, "/account");
+    expect(out.status).toBe(303);
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^account=; .*Max-Age=0/)]);
+
+    await open(gate);
+    const late = await inFlight.response;
+    expect(late.status).toBe(200);
+    expect(late.headers.getSetCookie()).toEqual([]);
+    expect(await read(stolen)).toEqual({ user: null, a: false, b: false });
+  });
+
+  it("moves the data to a new id at sign-in (regenerate): the cookie from before opens nothing", async () => {
+    const b = browser();
+    const gate = newGate();
+    await open(gate);
+    const anonymous = await b.fetch(`/api/held?gate=${gate}&key=a`, { method: "POST" });
+    expect(anonymous.status).toBe(200);
+    const before = b.cookieHeader();
+    expect(before).toMatch(/^account=/);
+    expect(await read(before)).toEqual({ user: null, a: true, b: false });
+
+    await signInAccount(b, "barbara");
+    expect(b.cookieHeader()).not.toBe(before);
+    expect(await read(b.cookieHeader())).toEqual({ user: "barbara", a: true, b: false });
+    expect(await read(before)).toEqual({ user: null, a: false, b: false });
   });
 });
