@@ -1,6 +1,6 @@
 // The test files Stryker runs for each mutant (npm run test:mutation): every test file that runs
 // src/ and adapters/hono.ts in this process. Left out: the runtime suites (workerd with the Durable
-// Objects, Deno, Bun, the packed tarball), the browser test and the two-process demo, which run the code elsewhere, out of
+// Objects, Deno, Bun, the packed tarball, the built Next.js app), the browser test and the two-process demo, which run the code elsewhere, out of
 // Stryker's reach; and the benchmark rows, which only measure.
 import { defineConfig } from "vitest/config";
 
@@ -14,6 +14,7 @@ export default defineConfig({
       "test/demo-browser.test.ts",
       "test/demo-distributed.test.ts",
       "test/durable-objects.test.ts",
+      "test/next.test.ts",
       "test/package.test.ts",
       "test/workers.test.ts",
       "test/workers-cookie-formats.test.ts",
