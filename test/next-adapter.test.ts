@@ -10,7 +10,7 @@ import {
 } from "next/dist/server/web/spec-extension/adapters/request-cookies.js";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as next from "../adapters/next.ts";
-import { getSession, sessionFromCookies, withSessions } from "../adapters/next.ts";
+import { getSession, loadSession, sessionFromCookies, withSessions } from "../adapters/next.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import type { SessionsConfig } from "../src/jar.ts";
@@ -185,6 +185,19 @@ describe("withSessions (Route Handlers and the proxy)", () => {
     });
     const response = await proxy(new Request("http://localhost/members"));
     expect(response.headers.get("x-middleware-next")).toBe("1");
+    expect(response.headers.getSetCookie()).toHaveLength(1);
+  });
+
+  it("loads a lazy session on demand with loadSession()", async () => {
+    const handler = withSessions({ ...config, lazy: true }, async (request: Request) => {
+      expect(() => getSession(request)).toThrow(expect.objectContaining({ code: "ERR_SESSION_MISSING" }));
+      const session = await loadSession<{ n: number }>(request);
+      session.set("n", 1);
+      await session.save();
+      return Response.json({ same: getSession(request) === session });
+    });
+    const response = await handler(new Request("http://localhost/"));
+    expect(await response.json()).toEqual({ same: true });
     expect(response.headers.getSetCookie()).toHaveLength(1);
   });
 });
