@@ -70,7 +70,8 @@ async function main(): Promise<void> {
     for (const row of rows) {
       const sorted = [...row.samples].sort((a, b) => a - b);
       const median = percentile(sorted, 0.5);
-      console.log(`| ${row.label} | ${median.toFixed(2)} | ${percentile(sorted, 0.9).toFixed(2)} | +${(median - baseline).toFixed(2)} ms |`);
+      const over = median - baseline;
+      console.log(`| ${row.label} | ${median.toFixed(2)} | ${percentile(sorted, 0.9).toFixed(2)} | ${over < 0 ? "-" : "+"}${Math.abs(over).toFixed(2)} ms |`);
     }
   } finally {
     await server.stop();
