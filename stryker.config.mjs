@@ -1,5 +1,5 @@
-// Mutation testing (npm run test:mutation): Stryker changes src/, adapters/hono.ts and
-// adapters/sveltekit.ts one small edit at a time and checks that some test fails on each.
+// Mutation testing (npm run test:mutation): Stryker changes src/ and the Hono, SvelteKit and
+// Next.js adapters one small edit at a time and checks that some test fails on each.
 // mutation/EQUIVALENT.md lists survivors that cannot be killed, with the reason.
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
@@ -7,7 +7,7 @@ export default {
   vitest: { configFile: "vitest.mutation.config.ts" },
   // The Durable Objects code runs only inside workerd (it imports cloudflare:workers), out of
   // Stryker's reach like the Workers adapter; test/durable-objects.test.ts covers it there.
-  mutate: ["src/**/*.ts", "adapters/hono.ts", "adapters/sveltekit.ts", "!src/stores/durable-objects.ts", "!src/server-store/durable-objects/**"],
+  mutate: ["src/**/*.ts", "adapters/hono.ts", "adapters/sveltekit.ts", "adapters/next.ts", "adapters/next-cookies.ts", "!src/stores/durable-objects.ts", "!src/server-store/durable-objects/**"],
   // Error-message texts: changing one breaks no behaviour worth a test.
   mutator: { excludedMutations: ["StringLiteral"] },
   coverageAnalysis: "perTest",

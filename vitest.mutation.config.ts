@@ -1,6 +1,6 @@
 // The test files Stryker runs for each mutant (npm run test:mutation): every test file that runs
-// src/, adapters/hono.ts and adapters/sveltekit.ts in this process. Left out: the runtime suites
-// (workerd with the Durable Objects, Deno, Bun, Elysia under Bun, the built SvelteKit apps, the
+// src/ and the Hono, SvelteKit and Next.js adapters in this process. Left out: the runtime suites
+// (workerd with the Durable Objects, Deno, Bun, Elysia under Bun, the built SvelteKit and Next.js apps, the
 // stores under Bun and Deno, the packed tarball), the browser test and the two-process demo, which
 // run the code elsewhere, out of Stryker's reach; the docs check, which runs tsc and deno; the
 // benchmark rows, which only measure; and the failovers, which take seconds of wall time each and
@@ -19,6 +19,7 @@ export default defineConfig({
       "test/docs.test.ts",
       "test/durable-objects.test.ts",
       "test/elysia.test.ts",
+      "test/next.test.ts",
       "test/package.test.ts",
       "test/stores/redis-sentinel-acked-writes.test.ts",
       "test/stores/redis-sentinel-failover.test.ts",

@@ -53,19 +53,31 @@ export function joinChunks(cookies: ReadonlyMap<string, readonly string[]>, name
 }
 
 /**
- * The `Set-Cookie` lines of `value` split over at most `chunks` cookies, each whole line within
- * `MAX_LINE_BYTES`; or `undefined` when that many do not hold it. Values are base64url and dots,
- * so one character is one byte and a split anywhere is safe.
+ * `value` split over at most `chunks` cookies, as `[cookieName, part]` pairs, each whole
+ * `Set-Cookie` line within `MAX_LINE_BYTES`, `extraBytes` more per line included (attributes a
+ * framework adds to ours); or `undefined` when that many do not hold it. Values are base64url and
+ * dots, so one character is one byte and a split anywhere is safe.
  */
-export function chunkCookies(name: string, value: string, options: ResolvedCookieOptions, chunks: number): string[] | undefined {
-  const lines: string[] = [];
+export function splitChunks(
+  name: string,
+  value: string,
+  options: ResolvedCookieOptions,
+  chunks: number,
+  extraBytes = 0,
+): [string, string][] | undefined {
+  const parts: [string, string][] = [];
   let at = 0;
   for (let index = 0; index < chunks && (at < value.length || index === 0); index++) {
     const cookieName = chunkName(name, index);
-    const room = MAX_LINE_BYTES - encoder.encode(serializeCookie(cookieName, "", options)).length;
+    const room = MAX_LINE_BYTES - extraBytes - encoder.encode(serializeCookie(cookieName, "", options)).length;
     if (room <= 0) return undefined;
-    lines.push(serializeCookie(cookieName, value.slice(at, at + room), options));
+    parts.push([cookieName, value.slice(at, at + room)]);
     at += room;
   }
-  return at >= value.length ? lines : undefined;
+  return at >= value.length ? parts : undefined;
+}
+
+/** The `Set-Cookie` lines of `splitChunks`, or `undefined` when `chunks` cookies do not hold `value`. */
+export function chunkCookies(name: string, value: string, options: ResolvedCookieOptions, chunks: number): string[] | undefined {
+  return splitChunks(name, value, options, chunks)?.map(([cookieName, part]) => serializeCookie(cookieName, part, options));
 }

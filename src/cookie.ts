@@ -33,9 +33,14 @@ export function parseCookies(header: string | null, names: ReadonlySet<string>):
   return found;
 }
 
+/** The `Max-Age` attribute's value: whole seconds, never negative (RFC 6265 §5.2.2 wants digits). */
+export function maxAgeSeconds(options: ResolvedCookieOptions): number {
+  return Math.max(0, Math.floor(options.maxAge));
+}
+
 /** Serializes a `Set-Cookie` value. `name` was checked when the middleware was built. */
 export function serializeCookie(name: string, value: string, options: ResolvedCookieOptions): string {
-  let cookie = `${name}=${value}; Max-Age=${Math.max(0, Math.floor(options.maxAge))}; Path=${options.path}`;
+  let cookie = `${name}=${value}; Max-Age=${maxAgeSeconds(options)}; Path=${options.path}`;
   if (options.domain) cookie += `; Domain=${options.domain}`;
   if (options.httpOnly) cookie += "; HttpOnly";
   if (options.secure) cookie += "; Secure";

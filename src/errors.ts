@@ -15,7 +15,12 @@ export type SessionErrorCode =
   /** `getSession` found no session middleware, or no session of that name. */
   | "ERR_SESSION_MISSING"
   /** Session data that cannot be stored as JSON (a BigInt, a cycle). */
-  | "ERR_SESSION_DATA";
+  | "ERR_SESSION_DATA"
+  /**
+   * `save()` or `destroy()` where the framework lets no cookie be set (a Next.js Server
+   * Component): save in a Server Action, a Route Handler or Middleware instead.
+   */
+  | "ERR_SESSION_READ_ONLY";
 
 /**
  * Thrown (or rejected with) for misconfiguration and for failures that would otherwise lose data.

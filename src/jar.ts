@@ -5,8 +5,8 @@
  * @module
  */
 
-import { chunkCookies, chunkName, chunkNames, joinChunks } from "./chunks.ts";
-import { parseCookies, serializeCookie, serializeDeletion } from "./cookie.ts";
+import { chunkName, chunkNames, joinChunks, splitChunks } from "./chunks.ts";
+import { parseCookies, serializeCookie } from "./cookie.ts";
 import { SessionError, assertConfig } from "./errors.ts";
 import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./options.ts";
 import type { CookieOptions, ResolvedCookieOptions } from "./options.ts";
@@ -53,6 +53,33 @@ export interface SessionsConfig extends SessionsOptions {
    * @default undefined
    */
   onError?: (error: unknown, request: Request) => Response | Promise<Response>;
+}
+
+/**
+ * A cookie a save or destroy has decided on, before it becomes a `Set-Cookie` line. A deletion
+ * has the value `""` and `maxAge` 0.
+ */
+export interface OutgoingCookie {
+  name: string;
+  value: string;
+  options: ResolvedCookieOptions;
+}
+
+/**
+ * Where cookies go as soon as a save or destroy decides them, for frameworks that set cookies
+ * through an API of their own instead of response headers (Next.js's `cookies()`).
+ */
+export interface CookieSink {
+  /**
+   * Takes one cookie. When it throws (the framework lets no cookie be set here), the `save()` or
+   * `destroy()` rejects with that error.
+   */
+  set(cookie: OutgoingCookie): void;
+  /**
+   * Bytes the framework adds to each `Set-Cookie` line beyond the core's own attributes (Next.js
+   * adds `Expires`), kept free when a value is split into chunks. @default 0
+   */
+  extraLineBytes?: number;
 }
 
 /** A validated configuration, built once per middleware. */
@@ -108,15 +135,20 @@ export class SessionJar implements SessionOwner {
   readonly #loaded = new Map<string, Session>();
   // Set-Cookie lines by cookie name (a chunked session has one per chunk).
   readonly #setCookies = new Map<string, string>();
+  readonly #sink: CookieSink | undefined;
 
-  private constructor(settings: JarSettings, cookieHeader: string | null) {
+  private constructor(settings: JarSettings, cookieHeader: string | null, sink: CookieSink | undefined) {
     this.#settings = settings;
     this.#cookies = parseCookies(cookieHeader, settings.nameSet);
+    this.#sink = sink;
   }
 
-  /** Reads a `Cookie` header and loads every configured session in parallel, unless `lazy`. */
-  static async open(settings: JarSettings, cookieHeader: string | null): Promise<SessionJar> {
-    const jar = new SessionJar(settings, cookieHeader);
+  /**
+   * Reads a `Cookie` header and loads every configured session in parallel, unless `lazy`.
+   * With a `sink`, each cookie also goes to it as soon as it is decided.
+   */
+  static async open(settings: JarSettings, cookieHeader: string | null, sink?: CookieSink): Promise<SessionJar> {
+    const jar = new SessionJar(settings, cookieHeader, sink);
     if (settings.lazy) return jar;
     const { names } = settings;
     // One name is the usual case: a plain await is 0.3 µs cheaper than Promise.all (measured).
@@ -245,7 +277,7 @@ export class SessionJar implements SessionOwner {
           `the "${state.name}" cookie would be ${size} bytes, over the ${MAX_COOKIE_BYTES} browsers keep; store less in it or use a server-side store`,
         );
       }
-      this.#setCookies.set(state.name, serializeCookie(state.name, value, lived));
+      this.#setCookie(state.name, value, lived);
     }
     state.markSaved(expiresAt);
   }
@@ -253,22 +285,28 @@ export class SessionJar implements SessionOwner {
   /** Records a chunked session's lines, then deletes the chunks it no longer needs. */
   #setChunks(state: SessionState, value: string, options: ResolvedCookieOptions): void {
     const { chunks } = this.#settings;
-    const lines = chunkCookies(state.name, value, options, chunks);
-    if (!lines) {
+    const parts = splitChunks(state.name, value, options, chunks, this.#sink?.extraLineBytes);
+    if (!parts) {
       throw new SessionError(
         "ERR_SESSION_COOKIE_TOO_LARGE",
         `the "${state.name}" session is ${value.length} bytes sealed, more than ${chunks} cookies of 4096 bytes hold; store less in it or use a server-side store`,
       );
     }
-    for (const [index, line] of lines.entries()) this.#setCookies.set(chunkName(state.name, index), line);
-    this.#deleteChunks(state, lines.length, options);
+    for (const [name, part] of parts) this.#setCookie(name, part, options);
+    this.#deleteChunks(state, parts.length, options);
+  }
+
+  /** Records one `Set-Cookie` line, after the sink (if any) has taken the cookie. */
+  #setCookie(name: string, value: string, options: ResolvedCookieOptions): void {
+    this.#sink?.set({ name, value, options });
+    this.#setCookies.set(name, serializeCookie(name, value, options));
   }
 
   /** Deletes the chunks from `from` on that the browser sent or this response set. */
   #deleteChunks(state: SessionState, from: number, options: ResolvedCookieOptions): void {
     for (let index = Math.max(from, 1); index < this.#settings.chunks; index++) {
       const name = chunkName(state.name, index);
-      if (this.#cookies.has(name) || this.#setCookies.has(name)) this.#setCookies.set(name, serializeDeletion(name, options));
+      if (this.#cookies.has(name) || this.#setCookies.has(name)) this.#setCookie(name, "", { ...options, maxAge: 0 });
     }
   }
 
@@ -290,7 +328,7 @@ export class SessionJar implements SessionOwner {
       throw storeError("destroy", error);
     }
     const options = this.#cookieOptions(state);
-    this.#setCookies.set(state.name, serializeDeletion(state.name, options));
+    this.#setCookie(state.name, "", { ...options, maxAge: 0 });
     this.#deleteChunks(state, 1, options);
     state.reset();
   }

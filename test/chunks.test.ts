@@ -4,7 +4,7 @@ import { getSession, manySessions, sessions } from "../adapters/hono.ts";
 import * as bun from "../adapters/bun.ts";
 import * as deno from "../adapters/deno.ts";
 import * as workers from "../adapters/workers.ts";
-import { MAX_LINE_BYTES, chunkCookies, chunkName, joinChunks } from "../src/chunks.ts";
+import { MAX_LINE_BYTES, chunkCookies, chunkName, joinChunks, splitChunks } from "../src/chunks.ts";
 import { serializeCookie } from "../src/cookie.ts";
 import { resolveCookieOptions } from "../src/options.ts";
 import * as core from "../src/index.ts";
@@ -84,6 +84,19 @@ describe("chunkCookies and joinChunks", () => {
     expect(bytes(full[0]!)).toBe(MAX_LINE_BYTES);
     expect(namesOf(chunkCookies("session", "x".repeat(room + 1), options, 4)!)).toEqual(["session", "session.1"]);
     expect(chunkCookies("session", "", options, 4)).toEqual([serializeCookie("session", "", options)]);
+  });
+
+  it("keeps extraBytes free on every line, for attributes a framework adds", () => {
+    const room = MAX_LINE_BYTES - bytes(serializeCookie("session", "", options));
+    const parts = splitChunks("session", "x".repeat(room), options, 4, 39)!;
+    expect(parts.map(([name, part]) => [name, part.length])).toEqual([
+      ["session", room - 39],
+      ["session.1", 39],
+    ]);
+    expect(bytes(serializeCookie("session", parts[0]![1], options)) + 39).toBe(MAX_LINE_BYTES);
+    expect(splitChunks("session", "x".repeat(room), options, 4)).toEqual([["session", "x".repeat(room)]]);
+    expect(splitChunks("session", "x", options, 4, room)).toBeUndefined();
+    expect(splitChunks("session", "x", options, 4, room - 1)).toEqual([["session", "x"]]);
   });
 
   it("returns undefined when the attributes alone fill the line", () => {

@@ -73,4 +73,25 @@ describe("the layers of the code", () => {
     }
     expect(upward).toEqual([]);
   });
+
+  it("lets each adapter reach its own framework only, and the core none", () => {
+    // Bare imports of a file and of every library file it reaches through relative imports.
+    const packagesOf = (file: string, seen = new Set<string>()): Set<string> => {
+      const found = new Set<string>();
+      if (seen.has(file)) return found;
+      seen.add(file);
+      const text = readFileSync(join(root, file), "utf8");
+      for (const match of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"([^".][^"]*)"/gms)) {
+        found.add(match[1]!.startsWith("@") ? match[1]!.split("/").slice(0, 2).join("/") : match[1]!.split("/")[0]!);
+      }
+      for (const target of graph.get(file) ?? []) for (const name of packagesOf(target, seen)) found.add(name);
+      return found;
+    };
+    const frameworks = ["hono", "next", "react", "elysia", "@sveltejs/kit"];
+    const reached = (file: string) => [...packagesOf(file)].filter((name) => frameworks.includes(name)).sort();
+    expect(reached(join("adapters", "next.ts"))).toEqual(["next"]);
+    expect(reached(join("adapters", "hono.ts"))).toEqual(["hono"]);
+    for (const adapter of ["workers.ts", "deno.ts", "bun.ts"]) expect(reached(join("adapters", adapter)), adapter).toEqual([]);
+    for (const file of graph.keys()) if (file.startsWith("src")) expect(reached(file), file).toEqual([]);
+  });
 });

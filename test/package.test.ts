@@ -33,14 +33,16 @@ const WORKERD_EXPORTS: Record<string, string[]> = {
   "web-sessions/durable-objects": ["DurableObjectStore", "SessionsObject"],
 };
 // Subpaths that load their framework, which the consumer project does not install: checked by
-// their import graph below, not imported.
-const FRAMEWORK_EXPORTS = ["web-sessions/elysia"];
+// their import graph below, not imported (test/elysia.test.ts and test/next.test.ts run them
+// inside their frameworks).
+const FRAMEWORK_EXPORTS = ["web-sessions/elysia", "web-sessions/next"];
 // The packages each adapter's import graph reaches (through dist/, transitively): at most its own
 // framework, so importing one adapter never loads another framework. The Hono and SvelteKit
 // adapters use their framework's types only.
 const ADAPTER_PACKAGES: Record<string, string[]> = {
   "web-sessions/hono": [],
   "web-sessions/elysia": ["elysia"],
+  "web-sessions/next": ["next"],
   "web-sessions/sveltekit": [],
   "web-sessions/workers": [],
   "web-sessions/deno": [],
