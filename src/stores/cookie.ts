@@ -93,8 +93,13 @@ export class CookieStore implements Store {
   }
 
   isWellFormed(cookieValue: string): boolean {
-    if (this.#format ? this.#format.isWellFormed(cookieValue) : this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) return true;
+    if (this.#format ? this.#format.isWellFormed(cookieValue) : this.#isCompact(cookieValue)) return true;
     return this.#readers.some((reader) => reader.isWellFormed?.(cookieValue) ?? true);
+  }
+
+  /** Whether a value has the compact format's shape and names one of this store's keys. */
+  #isCompact(cookieValue: string): boolean {
+    return (this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) && this.#codec.namesKnownKey(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
