@@ -5,7 +5,7 @@
  * @module
  */
 
-import { chunkCookies, chunkName, chunkNames, joinChunks } from "./chunks.ts";
+import { DEFAULT_MAX_HEADER_BYTES, chunkCookies, chunkName, chunkNames, cookieHeaderBytes, joinChunks } from "./chunks.ts";
 import { parseCookies, serializeCookie, serializeDeletion } from "./cookie.ts";
 import { SessionError, assertConfig } from "./errors.ts";
 import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./options.ts";
@@ -264,6 +264,14 @@ export class SessionJar implements SessionOwner {
       throw new SessionError(
         "ERR_SESSION_COOKIE_TOO_LARGE",
         `the "${state.name}" session is ${value.length} bytes sealed, more than ${chunks} cookies of 4096 bytes hold; store less in it or use a server-side store`,
+      );
+    }
+    const budget = this.#settings.store.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+    const total = cookieHeaderBytes(lines);
+    if (total > budget) {
+      throw new SessionError(
+        "ERR_SESSION_COOKIE_TOO_LARGE",
+        `the "${state.name}" session would add ${total} bytes to the Cookie header, over its maxHeaderBytes of ${budget} (servers answer 431 past about 8 KB); store less in it or use a server-side store`,
       );
     }
     for (const [index, line] of lines.entries()) this.#setCookies.set(chunkName(state.name, index), line);
