@@ -83,6 +83,36 @@ describe("MemoryStore", () => {
     expect(await others[99]!.json("/me")).toBe("ada");
   });
 
+  it("review 3, finding 2: one account signing in 1,000 times cannot evict other signed-in users; it loses its own oldest sessions", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 100, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login/:user", async (c) => {
+      getSession(c).set("userId", c.req.param("user"));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const users = Array.from({ length: 50 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const [i, b] of users.entries()) await b.fetch(`/login/user${i}`, { method: "POST" });
+    const mallory = Array.from({ length: 1000 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const b of mallory) await b.fetch("/login/mallory", { method: "POST" });
+    expect(store.size).toBe(100);
+    expect(await Promise.all(users.map((b) => b.json("/me")))).toEqual(users.map((_, i) => `user${i}`));
+    // Mallory keeps the 50 newest of her sessions, and her first ones are gone.
+    expect(await mallory.at(-1)!.json("/me")).toBe("mallory");
+    expect(await mallory[0]!.json("/me")).toBeNull();
+    expect(await store.list("mallory")).toHaveLength(50);
+    // With every owner down to one session, room is made least recently used first again.
+    await store.destroyAll("mallory");
+    for (let i = 0; i < 50; i++) await users[i]!.json("/me"); // user0 is now the least recently used... of the users
+    const late = Array.from({ length: 51 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const [i, b] of late.entries()) await b.fetch(`/login/late${i}`, { method: "POST" });
+    expect(store.size).toBe(100);
+    expect(await users[0]!.json("/me")).toBeNull();
+    expect(await users[1]!.json("/me")).toBe("user1");
+  });
+
   it("evicts an expired entry before the least recently used live one", async () => {
     const store = new MemoryStore({ secrets: SECRET, maxEntries: 2 });
     const app = new Hono();
