@@ -113,6 +113,42 @@ describe("MemoryStore", () => {
     expect(await users[1]!.json("/me")).toBe("user1");
   });
 
+  it("review 3, finding 2: keeps count of each owner's sessions through sign-outs and moves between owners", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 6, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login/:user", async (c) => {
+      getSession(c).set("userId", c.req.param("user"));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.post("/logout", async (c) => {
+      await getSession(c).destroy();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const signIn = async (user: string) => {
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch(`/login/${user}`, { method: "POST" });
+      return b;
+    };
+    const [a1, a2, a3] = [await signIn("a"), await signIn("a"), await signIn("a")];
+    const [b1, b2] = [await signIn("b"), await signIn("b")];
+    const c1 = await signIn("c");
+    // a held the most (3); two of its sessions end, so b (2) holds the most now.
+    await a3.fetch("/logout", { method: "POST" });
+    await a2.fetch("/logout", { method: "POST" });
+    const [d1, d2, d3] = [await signIn("d"), await signIn("d"), await signIn("e")];
+    expect(store.size).toBe(6);
+    expect(await b1.json("/me")).toBeNull();
+    expect(await Promise.all([a1, b2, c1, d1, d2, d3].map((b) => b.json("/me")))).toEqual(["a", "b", "c", "d", "d", "e"]);
+    // c1 moves to d, which then holds 3: the next sign-in evicts d's oldest, d1.
+    await c1.fetch("/login/d", { method: "POST" });
+    const f1 = await signIn("f");
+    expect(await Promise.all([d1, a1, b2, c1, d2, d3, f1].map((b) => b.json("/me")))).toEqual([null, "a", "b", "d", "d", "e", "f"]);
+    expect((await store.list("d")).length).toBe(2);
+  });
+
   it("evicts an expired entry before the least recently used live one", async () => {
     const store = new MemoryStore({ secrets: SECRET, maxEntries: 2 });
     const app = new Hono();
