@@ -26,7 +26,8 @@
  *   first costs no extra call, and fails closed: should a later call fail, the save rejects, no
  *   cookie of the new id goes out, and the session is signed out, never left open under two ids.
  *   The old id's object keeps the new id as its `successor`, and the old id stays in its owner's
- *   index, pointing there, until `list()` or `destroyAll()` finds the new id written.
+ *   index, pointing there, until the new id is written (the save then drops it: one call more for
+ *   a session with an owner).
  * - `destroyAll()` follows successors: an indexed session found `gone` that a regenerate moved to a
  *   new id is ended there too, and if that id's save has not landed yet its object is sealed, so the
  *   save finds it destroyed. Either destroyAll() ends the old id first (then the regenerate writes
@@ -81,10 +82,19 @@ export class DurableObjectDriver implements SessionDriver {
 
   async write(plan: WritePlan): Promise<boolean> {
     return this.#call("save", async () => {
-      // The old id ends first (see this module's comment): no transaction spans its object and the new one's.
-      if (plan.previousId !== undefined && !(await this.#end(plan.previousId, { id: plan.id, until: plan.expiresAt }))) return false;
+      const { previousId } = plan;
+      let previousOwner: string | null = null;
+      if (previousId !== undefined) {
+        // The old id ends first (see this module's comment): no transaction spans its object and the new one's.
+        const state = await this.#session(previousId).end(null, Date.now(), { id: plan.id, until: plan.expiresAt });
+        if (state.state !== "ended") return false;
+        previousOwner = state.owner;
+      }
       if (typeof plan.owner === "string") await this.#owner(plan.owner).indexAdd(plan.id, plan.expiresAt);
-      return this.#session(plan.id).save(plan, Date.now());
+      const written = await this.#session(plan.id).save(plan, Date.now());
+      // The old id pointed destroyAll() at the new one until it was written: now it may leave the index.
+      if (written && previousOwner !== null) await this.#owner(previousOwner).indexPrune([previousId!], [], 0);
+      return written;
     });
   }
 
@@ -147,16 +157,10 @@ export class DurableObjectDriver implements SessionDriver {
     return ended;
   }
 
-  /**
-   * Ends the session `id` (recording where a regenerate moves it) and drops it from its owner's
-   * index; whether it was live until now.
-   */
-  async #end(id: string, successor?: Successor): Promise<boolean> {
-    const state = await this.#session(id).end(null, Date.now(), successor);
-    if (state.state !== "ended") return false;
-    // Ended by a regenerate, the id stays indexed: it points destroyAll() at the new id (see above).
-    if (state.owner !== null && !successor) await this.#owner(state.owner).indexPrune([id], [], 0);
-    return true;
+  /** Ends the session `id` and drops it from its owner's index. */
+  async #end(id: string): Promise<void> {
+    const state = await this.#session(id).end(null, Date.now());
+    if (state.state === "ended" && state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
   }
 
   /** Prunes the ids that answered anything but `live`, but `pending`, by the rules in this module's comment. */
