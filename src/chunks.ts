@@ -104,12 +104,12 @@ function split(name: string, value: string, options: ResolvedCookieOptions, coun
   return at >= value.length ? lines : undefined;
 }
 
-/** The bytes `lines` (Set-Cookie values) add to a `Cookie` header: each `name=value`, and `; ` between. */
+/**
+ * The bytes `lines` (Set-Cookie values from `serializeCookie`, which always writes attributes after
+ * a `;`) add to a `Cookie` header: each `name=value`, and `; ` between.
+ */
 export function cookieHeaderBytes(lines: readonly string[]): number {
   let total = 2 * (lines.length - 1);
-  for (const line of lines) {
-    const end = line.indexOf(";");
-    total += encoder.encode(end < 0 ? line : line.slice(0, end)).length;
-  }
+  for (const line of lines) total += encoder.encode(line.slice(0, line.indexOf(";"))).length;
   return total;
 }
