@@ -105,12 +105,13 @@ describe("MemoryStore", () => {
     expect(await store.list("mallory")).toHaveLength(50);
     // With every owner down to one session, room is made least recently used first again.
     await store.destroyAll("mallory");
-    for (let i = 0; i < 50; i++) await users[i]!.json("/me"); // user0 is now the least recently used... of the users
+    // Read last to first: user49 is now the least recently used, though user0 signed in first.
+    for (let i = 49; i >= 0; i--) await users[i]!.json("/me");
     const late = Array.from({ length: 51 }, () => new TestBrowser((request) => app.fetch(request)));
     for (const [i, b] of late.entries()) await b.fetch(`/login/late${i}`, { method: "POST" });
     expect(store.size).toBe(100);
-    expect(await users[0]!.json("/me")).toBeNull();
-    expect(await users[1]!.json("/me")).toBe("user1");
+    expect(await users[49]!.json("/me")).toBeNull();
+    expect(await users[0]!.json("/me")).toBe("user0");
   });
 
   it("review 3, finding 2: keeps count of each owner's sessions through sign-outs and moves between owners", async () => {
@@ -147,6 +148,46 @@ describe("MemoryStore", () => {
     const f1 = await signIn("f");
     expect(await Promise.all([d1, a1, b2, c1, d2, d3, f1].map((b) => b.json("/me")))).toEqual([null, "a", "b", "d", "d", "e", "f"]);
     expect((await store.list("d")).length).toBe(2);
+  });
+
+  it("review 3, finding 2: of owners tied at the most, the first to reach it gives way, its first session first; a sign-in again keeps a session's place, and recent use does not matter", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 5, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login/:user", async (c) => {
+      getSession(c).set("userId", c.req.param("user"));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.post("/logout", async (c) => {
+      await getSession(c).destroy();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const signIn = async (user: string) => {
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch(`/login/${user}`, { method: "POST" });
+      return b;
+    };
+    const [x1, x2] = [await signIn("x"), await signIn("x")];
+    const [y1, y2] = [await signIn("y"), await signIn("y")];
+    // x reaches 3 and falls back to 2 after y reached 2: y is now the first owner holding 2.
+    const x3 = await signIn("x");
+    await x3.fetch("/logout", { method: "POST" });
+    // y1 signs in again as y: it stays y's first session.
+    await y1.fetch("/login/y", { method: "POST" });
+    for (const b of [y1, y2, x1, x2]) await b.json("/me");
+    const z1 = await signIn("z");
+    const z2 = await signIn("z");
+    expect(store.size).toBe(5);
+    expect(await Promise.all([y1, x1, x2, y2, z1, z2].map((b) => b.json("/me")))).toEqual([null, "x", "x", "y", "z", "z"]);
+    // y signs out entirely: x and z still hold the most, and x, first to hold 2, gives way next,
+    // though z's sessions are the least recently used.
+    await y2.fetch("/logout", { method: "POST" });
+    for (const b of [x1, x2]) await b.json("/me");
+    await signIn("v");
+    await signIn("u");
+    expect(await Promise.all([x1, x2, z1, z2].map((b) => b.json("/me")))).toEqual([null, "x", "z", "z"]);
   });
 
   it("evicts an expired entry before the least recently used live one", async () => {
