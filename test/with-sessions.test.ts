@@ -435,6 +435,11 @@ describe("duplicated cookies", () => {
     loaded.length = 0;
     expect(await (await b.fetch("/", { headers: { Cookie: [...many, `session=${real}`].join("; ") } })).json()).toEqual({ count: 1 });
     expect(loaded).toEqual([forged(0), forged(1), forged(2), forged(3), real]);
+    // The last well-formed value, not the last value: junk planted behind the real one changes nothing.
+    loaded.length = 0;
+    const trailing = [...many, `session=${real}`, "session=junk", "session=x.y"].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: trailing } })).json()).toEqual({ count: 1 });
+    expect(loaded).toEqual([forged(0), forged(1), forged(2), forged(3), real]);
     // Behind a forged last value, the real one in the middle goes untried: a fresh session, five values checked.
     loaded.length = 0;
     const middle = [...many.slice(0, 50), `session=${real}`, ...many.slice(50)].join("; ");
