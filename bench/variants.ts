@@ -278,7 +278,7 @@ export const VARIANTS: Variant[] = [
     label: "web-sessions CookieStore (9 KB session, chunks: 3)",
     kind: "ours",
     setsCookie: true,
-    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, chunks: 3 }), { notes: NOTES_9K }),
+    make: () => webSessionsApp(new CookieStore({ secrets: SECRET, chunks: 3, maxHeaderBytes: 12_288 }), { notes: NOTES_9K }),
   },
   {
     id: "ws-memory-9k",

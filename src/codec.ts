@@ -189,6 +189,17 @@ export class Codec {
     return cached;
   }
 
+  /**
+   * Whether the key id `value` starts with names one of this codec's keys: no crypto. True until
+   * the keys are derived (the first seal or open), when it cannot yet tell. The jar uses it to skip,
+   * uncounted, planted values that only look like ours (see `Store.isWellFormed`).
+   */
+  namesKnownKey(value: string): boolean {
+    if (!this.#keys) return true;
+    const dot = value.indexOf(".");
+    return dot > 0 && this.#keys.byKid.has(value.slice(0, dot));
+  }
+
   /** Encrypts `text` for the cookie `name`, valid until `exp` (Unix seconds). */
   async encrypt(name: string, text: string, exp: number): Promise<string> {
     const { newest } = this.#keys ?? (await this.#derive());

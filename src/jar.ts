@@ -5,7 +5,7 @@
  * @module
  */
 
-import { chunkName, chunkNames, joinChunks, splitChunks } from "./chunks.ts";
+import { DEFAULT_MAX_HEADER_BYTES, chunkName, chunkNames, cookieHeaderBytes, joinChunks, splitChunks } from "./chunks.ts";
 import { parseCookies, serializeCookie } from "./cookie.ts";
 import { SessionError, assertConfig } from "./errors.ts";
 import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./options.ts";
@@ -95,8 +95,9 @@ export interface JarSettings extends SessionsOptions {
 
 // Read-only requests refresh a rolling session only after this fraction of maxAge has passed.
 const ROLLING_THRESHOLD = 0.1;
-// The most well-formed values of one duplicated cookie name that are tried (each may cost a MAC
-// check), so junk cannot cost much work. Values of the wrong shape are skipped and do not count.
+// The most well-formed values of one duplicated cookie name tried first (each may cost a MAC
+// check), so junk cannot cost much work; past them only the last one is. Values of the wrong shape,
+// or naming no key of the store, are skipped and do not count.
 const MAX_CANDIDATES = 4;
 // RFC 6265 §6.1: browsers keep at least 4096 bytes of name=value per cookie; more may be dropped.
 const MAX_COOKIE_BYTES = 4096;
@@ -119,6 +120,12 @@ export function resolveSettings(config: SessionsConfig, where: string): JarSetti
   const cookieNames = list.flatMap((each) => chunkNames(each, chunks));
   assertConfig(new Set(cookieNames).size === cookieNames.length, `${where}: a session name is also another session's chunk name (name.1, name.2, ...)`);
   return { ...config, names: list, nameSet: new Set(cookieNames), chunks, store, cookie: resolved };
+}
+
+/** Array.prototype.findLastIndex, which ES2022 (our lib) does not declare. */
+function findLastIndex(values: readonly string[], test: (value: string) => boolean): number {
+  for (let at = values.length - 1; at >= 0; at--) if (test(values[at]!)) return at;
+  return -1;
 }
 
 function storeError(action: string, cause: unknown): SessionError {
@@ -199,14 +206,18 @@ export class SessionJar implements SessionOwner {
   async #load(name: string, values: string[] | undefined): Promise<StoredSession | undefined> {
     if (!values) return undefined;
     const { store, absoluteMaxAge, onInvalidCookie } = this.#settings;
+    const wellFormed = (value: string) => !store.isWellFormed || store.isWellFormed(value);
     let tried = 0;
-    for (const value of values) {
+    for (let at = 0; at < values.length; at++) {
       // Junk planted ahead of the real cookie (cookie tossing) costs nothing and cannot push it out.
-      if (store.isWellFormed && !store.isWellFormed(value)) continue;
-      if (tried++ === MAX_CANDIDATES) break;
+      if (!wellFormed(values[at]!)) continue;
+      // Past the first few, only the last: browsers send the cookie with the longest path first,
+      // so values planted for longer paths come before the real one (usually at "/"), and at most
+      // MAX_CANDIDATES + 1 values cost crypto whatever the header holds.
+      if (tried++ === MAX_CANDIDATES) at = findLastIndex(values, wellFormed);
       let stored: StoredSession | undefined;
       try {
-        stored = await store.load(name, value);
+        stored = await store.load(name, values[at]!);
       } catch (error) {
         throw storeError("load", error);
       }
@@ -290,6 +301,14 @@ export class SessionJar implements SessionOwner {
       throw new SessionError(
         "ERR_SESSION_COOKIE_TOO_LARGE",
         `the "${state.name}" session is ${value.length} bytes sealed, more than ${chunks} cookies of 4096 bytes hold; store less in it or use a server-side store`,
+      );
+    }
+    const budget = this.#settings.store.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
+    const total = cookieHeaderBytes(parts);
+    if (total > budget) {
+      throw new SessionError(
+        "ERR_SESSION_COOKIE_TOO_LARGE",
+        `the "${state.name}" session would add ${total} bytes to the Cookie header, over its maxHeaderBytes of ${budget} (servers answer 431 past about 8 KB); store less in it or use a server-side store`,
       );
     }
     for (const [name, part] of parts) this.#setCookie(name, part, options);

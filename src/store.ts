@@ -109,10 +109,16 @@ export interface Store {
   /** How many cookies one session may be split over (see `CookieStore`'s `chunks`). @default 1 */
   readonly chunks?: number;
   /**
+   * The most bytes a session split over several cookies may add to the `Cookie` header, all chunks
+   * together (see `CookieStore`'s `maxHeaderBytes`). @default 8192
+   */
+  readonly maxHeaderBytes?: number;
+  /**
    * A cheap check of a cookie value's shape: no crypto, no I/O. It must accept every value `load`
-   * could open. Values it refuses are skipped unread and do not count toward the few values of one
-   * duplicated cookie name that are tried, so junk planted ahead of the real cookie cannot push it
-   * out. Without it, every value is tried and counts.
+   * could open; it may refuse values whose key id names none of the store's keys. Values it refuses
+   * are skipped unread and do not count toward the few values of one duplicated cookie name that
+   * are tried, so junk planted ahead of the real cookie cannot push it out. Without it, every value
+   * is tried and counts.
    */
   isWellFormed?(cookieValue: string): boolean;
   /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */

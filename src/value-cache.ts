@@ -9,6 +9,8 @@
  * name they were sealed for, as the cipher binds them, and expire when the value does.
  *
  * Held per entry: the value itself (the key), the cookie name, the opened text and the expiry.
+ * Bounded in entries and in bytes: one entry of a session over 10 chunks is about 140 KB (a 40 KB
+ * value and its text, two bytes a character), so 1000 of them would be 140 MB.
  * The key id needs no field of its own: it is the value's first part, and a save always seals with
  * the newest secret whatever the key id of the value it replaces.
  *
@@ -20,6 +22,9 @@ interface Entry {
   name: string;
   text: string;
   expiresAt: number;
+  // What the value and text take, two bytes a character (V8 keeps most strings in one byte a
+  // character; counting two keeps the bound safe for any text).
+  bytes: number;
   // The recency list, as in MemoryStore: `older` points toward the least recently used entry.
   older: Entry | undefined;
   newer: Entry | undefined;
@@ -38,8 +43,12 @@ export interface CachedValue {
 const TAIL = 22;
 const tail = (value: string) => (value.length > TAIL ? value.slice(-TAIL) : value);
 
+/** The default bound on what the values and texts held take: 4 MiB. */
+export const DEFAULT_MAX_BYTES = 4 * 2 ** 20;
+
 /**
- * A least-recently-used map from cookie value to opened text, at most `maxEntries` long.
+ * A least-recently-used map from cookie value to opened text, at most `maxEntries` long and at
+ * most `maxBytes` of values and texts (two bytes a character).
  *
  * A linked list through the entries rather than re-inserting into the Map and evicting from the
  * front of its iteration: that iteration walks over the holes deleted entries leave (see
@@ -56,17 +65,25 @@ const tail = (value: string) => (value.length > TAIL ? value.slice(-TAIL) : valu
  */
 export class ValueCache {
   readonly #maxEntries: number;
+  readonly #maxBytes: number;
   readonly #entries = new Map<string, Entry>();
   #oldest: Entry | undefined;
   #newest: Entry | undefined;
+  #bytes = 0;
 
-  constructor(maxEntries: number) {
+  constructor(maxEntries: number, maxBytes: number = DEFAULT_MAX_BYTES) {
     this.#maxEntries = maxEntries;
+    this.#maxBytes = maxBytes;
   }
 
   /** How many values are held now. */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** What the values and texts held now take, two bytes a character. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /**
@@ -87,21 +104,33 @@ export class ValueCache {
   /** Holds `value` (sealed or authenticated here for the cookie `name`) with the text it opens to. */
   set(name: string, value: string, text: string, expiresAt: number): void {
     let entry = this.#entries.get(tail(value));
+    const bytes = 2 * (value.length + text.length);
+    if (bytes > this.#maxBytes) {
+      // Too large to hold at all: it pushes nothing out, and an older entry under its key goes.
+      if (entry) this.#remove(entry);
+      return;
+    }
     if (entry) {
+      this.#bytes += bytes - entry.bytes;
       entry.value = value;
       entry.name = name;
       entry.text = text;
       entry.expiresAt = expiresAt;
+      entry.bytes = bytes;
     } else {
-      entry = { value, name, text, expiresAt, older: undefined, newer: undefined };
+      entry = { value, name, text, expiresAt, bytes, older: undefined, newer: undefined };
       this.#entries.set(tail(value), entry);
+      this.#bytes += bytes;
       if (this.#entries.size > this.#maxEntries) this.#remove(this.#oldest!);
     }
     this.#touch(entry);
+    // The entry just touched is the newest and fits alone, so this stops before reaching it.
+    while (this.#bytes > this.#maxBytes) this.#remove(this.#oldest!);
   }
 
   #remove(entry: Entry): void {
     this.#entries.delete(tail(entry.value));
+    this.#bytes -= entry.bytes;
     const { older, newer } = entry;
     if (older) older.newer = newer;
     else this.#oldest = newer;

@@ -21,7 +21,8 @@ const blob = (size: number) => Array.from({ length: size }, (_, i) => ALPHABET[(
 function chunkedApp(options: Partial<CookieStoreOptions> = {}, name = "session", cookie = {}) {
   const invalid: string[] = [];
   const app = new Hono();
-  app.use(sessions(name, new CookieStore({ secrets: SECRET, chunks: 4, ...options }), { cookie, onInvalidCookie: (n) => void invalid.push(n) }));
+  // A budget past the default, so sessions of three chunks fit (the budget has a test of its own).
+  app.use(sessions(name, new CookieStore({ secrets: SECRET, chunks: 4, maxHeaderBytes: 16_384, ...options }), { cookie, onInvalidCookie: (n) => void invalid.push(n) }));
   app.post("/", async (c) => {
     const session = getSession(c);
     session.set("blob", blob(Number(c.req.query("size"))));
@@ -60,10 +61,10 @@ describe("chunkCookies and joinChunks", () => {
     expect(chunkCookies("session", "x".repeat(7_900), options, 2)).toHaveLength(2);
   });
 
-  it("pairs duplicated names by position and stops at the first chunk name that is missing", () => {
+  it("pairs duplicated names by position, and leaves out a value whose counted chunks are not all there", () => {
     const cookies = new Map([
-      ["s", ["a0", "b0"]],
-      ["s.1", ["a1"]],
+      ["s", ["2~a0", "b0", "3~c0"]],
+      ["s.1", ["a1", "b1", "c1"]],
       ["s.3", ["a3"]],
     ]);
     expect(joinChunks(cookies, "s", 4)).toEqual(["a0a1", "b0"]);
@@ -71,10 +72,24 @@ describe("chunkCookies and joinChunks", () => {
     expect(chunkName("__Host-s", 2)).toBe("__Host-s.2");
   });
 
-  it("joins no chunk past the last one allowed", () => {
+  it("joins exactly the count the first chunk carries, none past it, and no count out of range", () => {
     const cookies = new Map(["s", "s.1", "s.2", "s.3", "s.4"].map((name, index) => [name, [`a${index}`]]));
-    expect(joinChunks(cookies, "s", 4)).toEqual(["a0a1a2a3"]);
-    expect(joinChunks(cookies, "s", 1)).toEqual(["a0"]);
+    const first = (value: string) => new Map([...cookies, ["s", [value]]]);
+    expect(joinChunks(first("4~a0"), "s", 4)).toEqual(["a0a1a2a3"]);
+    expect(joinChunks(first("2~a0"), "s", 4)).toEqual(["a0a1"]);
+    expect(joinChunks(cookies, "s", 4)).toEqual(["a0"]);
+    expect(joinChunks(first("10~a0"), "s", 10)).toEqual([]);
+    for (const value of ["5~a0", "1~a0", "0~a0", "02~a0"]) expect(joinChunks(first(value), "s", 4), value).toEqual(value === "02~a0" ? ["a0a1"] : []);
+    expect(joinChunks(first("4~a0"), "s", 1)).toEqual([]);
+    // What chunkCookies writes, joinChunks reads back, for every count.
+    const options = resolveCookieOptions({});
+    for (let count = 1; count <= 10; count++) {
+      const value = "v".repeat(4000 * count - 200);
+      const lines = chunkCookies("s", value, options, 10)!;
+      expect(lines).toHaveLength(count);
+      const parsed = new Map(lines.map((line) => [line.slice(0, line.indexOf("=")), [line.slice(line.indexOf("=") + 1, line.indexOf(";"))]]));
+      expect(joinChunks(parsed, "s", 10)).toEqual([value]);
+    }
   });
 
   it("uses one line for a value that fills it to the byte, and one for an empty value", () => {
@@ -89,9 +104,10 @@ describe("chunkCookies and joinChunks", () => {
   it("keeps extraBytes free on every line, for attributes a framework adds", () => {
     const room = MAX_LINE_BYTES - bytes(serializeCookie("session", "", options));
     const parts = splitChunks("session", "x".repeat(room), options, 4, 39)!;
-    expect(parts.map(([name, part]) => [name, part.length])).toEqual([
-      ["session", room - 39],
-      ["session.1", 39],
+    // The first chunk also carries the count ("2~").
+    expect(parts).toEqual([
+      ["session", "2~" + "x".repeat(room - 39 - 2)],
+      ["session.1", "x".repeat(39 + 2)],
     ]);
     expect(bytes(serializeCookie("session", parts[0]![1], options)) + 39).toBe(MAX_LINE_BYTES);
     expect(splitChunks("session", "x".repeat(room), options, 4)).toEqual([["session", "x".repeat(room)]]);
@@ -135,7 +151,7 @@ describe("CookieStore with chunks", () => {
     expect(await b.json("/")).toEqual({ isNew: false, length: 10 });
   });
 
-  it("opens nothing from a missing, extra, reordered or mixed chunk, and never fails the request", async () => {
+  it("opens nothing from a missing, reordered or mixed chunk, and never fails the request", async () => {
     const { app, invalid } = chunkedApp();
     const mint = async (size: number) => {
       const b = new TestBrowser((request) => app.fetch(request));
@@ -148,8 +164,6 @@ describe("CookieStore with chunks", () => {
     const headers = [
       { session: one.session, "session.2": one["session.2"] }, // missing the middle
       { session: one.session, "session.1": one["session.1"] }, // missing the last
-      { ...one, "session.3": other["session.2"] }, // extra
-      { ...small, "session.1": one["session.1"] }, // extra behind a whole small session
       { session: one.session, "session.1": one["session.2"], "session.2": one["session.1"] }, // reordered
       { ...one, "session.1": other["session.1"] }, // mixed
     ];
@@ -163,6 +177,57 @@ describe("CookieStore with chunks", () => {
     // The order of the names in the header does not matter, only which value each name has.
     const reversed = Object.entries(one).reverse().map(([name, value]) => `${name}=${value}`).join("; ");
     expect(await (await app.request("/", { headers: { Cookie: reversed } })).json()).toEqual({ isNew: false, length: 6700 });
+  });
+
+  it("review 3, finding 3: ignores chunks past the ones the session was written with, wherever they sit in the header", async () => {
+    const { app, invalid } = chunkedApp();
+    const mint = async (size: number) => {
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch(`/?size=${size}`, { method: "POST" });
+      return [...b.cookies].map(([name, value]) => `${name}=${value}`);
+    };
+    const three = await mint(6700);
+    const small = await mint(100);
+    expect(three).toHaveLength(3);
+    expect(small).toHaveLength(1);
+    // A sibling subdomain plants session.N with Domain=: the jar cannot delete it, so it must not matter.
+    const planted = ["session.3=x", "session.3=AAAA", "session.1=x", "session.2=AAAA.BBBB"];
+    const cases: Array<[string[], number]> = [
+      [["session.3=x", ...three], 6700],
+      [[three[0]!, "session.3=x", three[1]!, three[2]!], 6700],
+      [[...three, "session.3=AAAA"], 6700],
+      [[...planted.slice(2), ...small], 100],
+      [[...small, ...planted], 100],
+    ];
+    for (const [pairs, length] of cases) {
+      const response = await app.request("/", { headers: { Cookie: pairs.join("; ") } });
+      expect(await response.json(), pairs.join("; ")).toEqual({ isNew: false, length });
+    }
+    expect(invalid).toEqual([]);
+    // The first chunk says how many there are: a missing one still opens nothing.
+    expect(three[0]).toMatch(/^session=3~/);
+    expect(await (await app.request("/", { headers: { Cookie: [three[0], three[1], "session.3=x"].join("; ") } })).json()).toEqual({ isNew: true, length: 0 });
+  });
+
+  it("review 3, hardening: refuses at save() a session whose chunks together pass maxHeaderBytes (8192 by default), with ERR_SESSION_COOKIE_TOO_LARGE and no Set-Cookie", async () => {
+    const { app } = chunkedApp({ maxHeaderBytes: undefined });
+    const b = new TestBrowser((request) => app.fetch(request));
+    // 6.7 KB of data seals to about 9 KB: past the default budget, though 4 chunks would hold it.
+    const over = await b.fetch("/?size=6700", { method: "POST" });
+    expect(await over.text()).toBe("ERR_SESSION_COOKIE_TOO_LARGE");
+    expect(over.headers.getSetCookie()).toEqual([]);
+    expect(await (await b.fetch("/?size=5000", { method: "POST" })).text()).toBe("saved");
+    const header = b.cookieHeader();
+    expect(bytes(header)).toBeLessThanOrEqual(8192);
+    // The budget counts every chunk's name=value and the "; " between them, to the byte.
+    const budget = bytes(header);
+    const exact = chunkedApp({ maxHeaderBytes: budget }).app;
+    expect(await (await exact.request("/?size=5000", { method: "POST" })).text()).toBe("saved");
+    const under = chunkedApp({ maxHeaderBytes: budget - 1 }).app;
+    expect(await (await under.request("/?size=5000", { method: "POST" })).text()).toBe("ERR_SESSION_COOKIE_TOO_LARGE");
+    for (const maxHeaderBytes of [0, -1, 1.5, Number.NaN, "8192"]) {
+      expect(() => new CookieStore({ secrets: SECRET, chunks: 4, maxHeaderBytes: maxHeaderBytes as never })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
   });
 
   it("rejects a session past all its chunks with ERR_SESSION_COOKIE_TOO_LARGE and sends no Set-Cookie", async () => {
@@ -238,7 +303,7 @@ describe("CookieStore with chunks", () => {
   });
 
   it("works through every adapter's withSessions", async () => {
-    const store = new CookieStore({ secrets: SECRET, chunks: 4 });
+    const store = new CookieStore({ secrets: SECRET, chunks: 4, maxHeaderBytes: 16_384 });
     type Adapter = {
       withSessions(config: core.SessionsConfig, handler: (request: Request) => Promise<Response>): (request: Request, ...rest: unknown[]) => Promise<Response>;
       getSession(request: Request): core.Session;

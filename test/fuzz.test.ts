@@ -117,9 +117,9 @@ describe("Codec under generated input", () => {
 
 describeMiddlewareFuzz("CookieStore (encrypted)", { make: (secrets) => new CookieStore({ secrets }), serverSide: false });
 describeMiddlewareFuzz("CookieStore (signed)", { make: (secrets) => new CookieStore({ secrets, encrypt: false }), serverSide: false });
-describeMiddlewareFuzz("CookieStore (encrypted, chunks: 4)", { make: (secrets) => new CookieStore({ secrets, chunks: 4 }), serverSide: false, chunks: 4 });
-describeMiddlewareFuzz("CookieStore (signed, chunks: 4)", { make: (secrets) => new CookieStore({ secrets, encrypt: false, chunks: 4 }), serverSide: false, chunks: 4, headers: 3_000, writes: 500 });
+describeMiddlewareFuzz("CookieStore (encrypted, chunks: 4)", { make: (secrets) => new CookieStore({ secrets, chunks: 4, maxHeaderBytes: 40_960 }), serverSide: false, chunks: 4 });
+describeMiddlewareFuzz("CookieStore (signed, chunks: 4)", { make: (secrets) => new CookieStore({ secrets, encrypt: false, chunks: 4, maxHeaderBytes: 40_960 }), serverSide: false, chunks: 4, headers: 3_000, writes: 500 });
 describeMiddlewareFuzz("CookieStore (jwt)", { make: (secrets) => new CookieStore({ secrets, format: "jwt" }), serverSide: false, headers: 3_000, writes: 500 });
-describeMiddlewareFuzz("CookieStore (jwt, signed, chunks: 5)", { make: (secrets) => new CookieStore({ secrets, format: "jwt", encrypt: false, chunks: 5 }), serverSide: false, chunks: 5, headers: 3_000, writes: 500 });
+describeMiddlewareFuzz("CookieStore (jwt, signed, chunks: 5)", { make: (secrets) => new CookieStore({ secrets, format: "jwt", encrypt: false, chunks: 5, maxHeaderBytes: 40_960 }), serverSide: false, chunks: 5, headers: 3_000, writes: 500 });
 describeMiddlewareFuzz("MemoryStore", { make: (secrets) => new MemoryStore({ secrets }), serverSide: true });
 describeMiddlewareFuzz("MemoryStore", { make: (secrets) => new MemoryStore({ secrets }), serverSide: true, lazy: true });

@@ -6,7 +6,7 @@ import { EncryptJWT, jwtDecrypt } from "jose";
 import type { JWTPayload } from "jose";
 import { createHash, hkdfSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { getSession, sessions } from "../adapters/hono.ts";
+import { getSession, manySessions, sessions } from "../adapters/hono.ts";
 import { fromHonoSession } from "../src/jwt/index.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { SECRET, TestBrowser } from "./support/browser.ts";
@@ -177,6 +177,26 @@ describe("migrateFrom: [fromHonoSession({ secret })]", () => {
     expect(reader.isWellFormed!(`${value}==`)).toBe(false);
     expect(await reader.read("sid", value)).toMatchObject({ data: new Map([["userId", 1]]) });
     expect(await reader.read("sid", `${value}==`)).toBeUndefined();
+  });
+
+  it("review 3, finding 4: opens a cookie only under the session name it was configured for (sid by default, or name)", async () => {
+    const cookie = await mintHonoCookie({ userId: 11 });
+    const value = cookie.slice("sid=".length);
+    // Replayed under another session name of the same store: a fresh session, not sid's data.
+    const store = new CookieStore({ secrets: SECRET, migrateFrom: [fromHonoSession({ secret: HONO_SECRET })] });
+    const app = new Hono();
+    app.use(manySessions(["sid", "cart"], store));
+    app.get("/", (c) => c.json({ sid: getSession(c, "sid").get("userId") ?? null, cart: getSession(c, "cart").get("userId") ?? null, cartIsNew: getSession(c, "cart").isNew }));
+    expect(await (await app.request("/", { headers: { Cookie: `cart=${value}` } })).json()).toEqual({ sid: null, cart: null, cartIsNew: true });
+    expect(await (await app.request("/", { headers: { Cookie: `sid=${value}` } })).json()).toEqual({ sid: 11, cart: null, cartIsNew: true });
+    // A reader given another name reads that name only.
+    const renamed = fromHonoSession({ secret: HONO_SECRET, name: "auth" });
+    expect(await renamed.read("auth", value)).toMatchObject({ data: new Map([["userId", 11]]) });
+    expect(await renamed.read("sid", value)).toBeUndefined();
+    expect(await fromHonoSession({ secret: HONO_SECRET }).read("cart", value)).toBeUndefined();
+    for (const name of ["", 42, null]) {
+      expect(() => fromHonoSession({ secret: HONO_SECRET, name: name as never })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    }
   });
 
   it("refuses a secret that is not a string when built", () => {

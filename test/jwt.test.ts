@@ -239,7 +239,9 @@ describe('CookieStore format: "jwt"', () => {
     await b.fetch("/", { method: "POST", body: JSON.stringify({ user: "a".repeat(5000) }) });
     expect([...b.cookies.keys()]).toEqual(["session", "session.1"]);
     expect((await b.json("/")).user).toHaveLength(5000);
-    const { payload } = await jwtDecrypt([...b.cookies.values()].join(""), await deriveJwtKey(SECRET));
+    // The first chunk carries the count ("2~"): the JWT is the chunks joined after it.
+    expect(b.cookies.get("session")).toMatch(/^2~/);
+    const { payload } = await jwtDecrypt([...b.cookies.values()].join("").slice(2), await deriveJwtKey(SECRET));
     expect((payload.data as { user: string }).user).toHaveLength(5000);
   });
 });

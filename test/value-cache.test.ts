@@ -43,6 +43,38 @@ describe("ValueCache", () => {
     expect([..."cde"].map((value) => cache.get("s", value)?.text)).toEqual([..."cde"]);
   });
 
+  it("review 3, hardening: holds at most maxBytes of values and texts (2 bytes a character), dropping the least recently used", () => {
+    const cache = new ValueCache(1000, 1000);
+    // Each entry: a 50-character value and a 50-character text, 200 bytes.
+    const value = (i: number) => `${i}`.padStart(50, "v");
+    for (let i = 0; i < 5; i++) cache.set("s", value(i), "t".repeat(50), LATER);
+    expect(cache.size).toBe(5);
+    expect(cache.bytes).toBe(1000);
+    cache.get("s", value(0)); // now 1 is the least recently used
+    cache.set("s", value(5), "t".repeat(50), LATER);
+    expect(cache.size).toBe(5);
+    expect(cache.get("s", value(1))).toBeUndefined();
+    for (const i of [0, 2, 3, 4, 5]) expect(cache.get("s", value(i))?.text).toBe("t".repeat(50));
+    // A larger entry pushes out as many as it needs; replacing an entry's text counts the new size.
+    cache.set("s", value(6), "t".repeat(250), LATER);
+    expect(cache.size).toBe(3);
+    expect(cache.bytes).toBe(1000);
+    cache.set("s", value(6), "t", LATER);
+    expect(cache.bytes).toBe(502);
+    // One entry over the whole budget is not held, and pushes nothing out.
+    cache.set("s", value(7), "t".repeat(451), LATER);
+    expect(cache.get("s", value(7))).toBeUndefined();
+    expect(cache.size).toBe(3);
+    // A value held before and now too large goes.
+    cache.set("s", value(6), "t".repeat(451), LATER);
+    expect(cache.get("s", value(6))).toBeUndefined();
+    expect(cache.size).toBe(2);
+    expect(cache.bytes).toBe(400);
+    // Expired and evicted entries give their bytes back.
+    expect(cache.get("s", value(4), LATER)).toBeUndefined();
+    expect(cache.bytes).toBe(200);
+  });
+
   it("stays bounded and consistent through many inserts, hits and expiries", () => {
     const cache = new ValueCache(50);
     const live = new Map<string, number>();
@@ -278,6 +310,28 @@ describe("CookieStore with the opened-value cache", () => {
     expect(subtle.counts.decrypt).toBe(1);
     expect((await browsers[1]!.json("/")).user).toBe("ada");
     expect(subtle.counts.decrypt).toBe(2);
+  });
+
+  it("review 3, hardening: holds at most 4 MiB of values whatever `cache` says: sessions of 10 chunks are opened with WebCrypto again", async () => {
+    const store = new CookieStore({ secrets: SECRET, chunks: 10, maxHeaderBytes: 65_536 });
+    const hono = new Hono();
+    hono.use(sessions("session", store));
+    // About 30,000 characters of data, 40 KB sealed: some 140 KB an entry with its text.
+    const big = Array.from({ length: 30_000 }, (_, i) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[(i * 7919) % 62]).join("");
+    hono.post("/", async (c) => {
+      getSession(c).set("big", big);
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    hono.get("/", (c) => c.json((getSession(c).get("big") as string | undefined)?.length ?? 0));
+    const browsers = Array.from({ length: 40 }, () => new TestBrowser((request) => hono.fetch(request)));
+    for (const b of browsers) await b.fetch("/", { method: "POST" });
+    expect(browsers[0]!.cookies.size).toBe(10);
+    // The last ones sealed are still held; the first ones, past 4 MiB, are not.
+    expect(await browsers[39]!.json("/")).toBe(30_000);
+    expect(subtle.counts.decrypt).toBe(0);
+    expect(await browsers[0]!.json("/")).toBe(30_000);
+    expect(subtle.counts.decrypt).toBe(1);
   });
 
   it("re-seals a session opened with an old secret with the newest one, even from the cache", async () => {

@@ -371,6 +371,10 @@ describe("duplicated cookies", () => {
     ["CookieStore", () => new CookieStore({ secrets: SECRET })],
     ["CookieStore (signed)", () => new CookieStore({ secrets: SECRET, encrypt: false })],
   ];
+  const OTHER_SECRET = "another-secret-entirely-0123456789abcdef";
+  /** The store of the row named `label`, under another secret. */
+  const otherSecretOf = (label: string): Store =>
+    label === "MemoryStore" ? new MemoryStore({ secrets: OTHER_SECRET }) : new CookieStore({ secrets: OTHER_SECRET, encrypt: label === "CookieStore" });
 
   // Cookie tossing: a sibling subdomain (or a script) plants values of the same name, sent ahead of
   // the real cookie. Values that cannot be one of ours must not use up the candidates tried.
@@ -382,21 +386,68 @@ describe("duplicated cookies", () => {
     expect(await response.json()).toEqual({ count: 1 });
   });
 
-  it.each(stores)("%s: still bounds the well-formed candidates tried", async (_, make) => {
-    const store = make();
+  /** The store with the values the jar asked it to load recorded, its format check kept. */
+  function recording(inner: Store): { store: Store; loaded: string[] } {
+    const loaded: string[] = [];
+    const store: Store = {
+      isWellFormed: (value) => inner.isWellFormed!(value),
+      load: (name, value) => (loaded.push(value), inner.load(name, value)),
+      save: (name, write) => inner.save(name, write),
+      destroy: (name, id) => inner.destroy(name, id),
+    };
+    return { store, loaded };
+  }
+
+  it.each(stores)("%s: review 3, finding 5: four planted values with the right key id and a bad MAC ahead of the real cookie do not sign the user out", async (_, make) => {
+    const b = new TestBrowser(counter({ store: make() }));
+    await b.json("/incr");
+    const real = b.cookies.get("session")!;
+    const forged = real.slice(0, -2) + (real.endsWith("AA") ? "BA" : "AA");
+    const header = [...Array(4).fill(`session=${forged}`), `session=${real}`].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: header } })).json()).toEqual({ count: 1 });
+  });
+
+  it.each(stores)("%s: review 3, finding 5: values whose key id names no key of the store are skipped unread and do not count", async (_, make) => {
+    const { store, loaded } = recording(make());
     const b = new TestBrowser(counter({ store }));
     await b.json("/incr");
     const real = b.cookies.get("session")!;
-    // Well-formed but forged: each costs a MAC check, so only four are tried and the fifth is not.
-    const forged = real.slice(0, -2) + (real.endsWith("AA") ? "BA" : "AA");
-    expect(store.isWellFormed?.(forged)).toBe(true);
-    const header = [...Array(4).fill(`session=${forged}`), `session=${real}`].join("; ");
-    expect(await (await b.fetch("/", { headers: { Cookie: header } })).json()).toEqual({ count: 0 });
-    const fewer = [...Array(3).fill(`session=${forged}`), `session=${real}`].join("; ");
-    expect(await (await b.fetch("/", { headers: { Cookie: fewer } })).json()).toEqual({ count: 1 });
+    const other = new TestBrowser(counter({ store: otherSecretOf(_) }));
+    await other.json("/incr");
+    const foreign = other.cookies.get("session")!;
+    expect(foreign.split(".")[0]).not.toBe(real.split(".")[0]);
+    // Planted ahead of the real one and behind it: only the real one is loaded.
+    const header = [...Array(10).fill(`session=${foreign}`), `session=${real}`, `session=${foreign}`].join("; ");
+    loaded.length = 0;
+    expect(await (await b.fetch("/", { headers: { Cookie: header } })).json()).toEqual({ count: 1 });
+    expect(loaded).toEqual([real]);
   });
 
-  it("a store without a format check has every value tried and counted", async () => {
+  it.each(stores)("%s: review 3, finding 5: still bounds the well-formed candidates tried: the first four and the last", async (_, make) => {
+    const { store, loaded } = recording(make());
+    const b = new TestBrowser(counter({ store }));
+    await b.json("/incr");
+    const real = b.cookies.get("session")!;
+    // Well-formed, of this store's key, but forged: each costs a MAC check or a decrypt.
+    const forged = (i: number) => real.slice(0, -3) + String.fromCharCode(65 + (i % 26)) + (real.endsWith("AA") ? "BA" : "AA");
+    expect(store.isWellFormed?.(forged(0))).toBe(true);
+    const many = Array.from({ length: 100 }, (_, i) => `session=${forged(i)}`);
+    loaded.length = 0;
+    expect(await (await b.fetch("/", { headers: { Cookie: [...many, `session=${real}`].join("; ") } })).json()).toEqual({ count: 1 });
+    expect(loaded).toEqual([forged(0), forged(1), forged(2), forged(3), real]);
+    // The last well-formed value, not the last value: junk planted behind the real one changes nothing.
+    loaded.length = 0;
+    const trailing = [...many, `session=${real}`, "session=junk", "session=x.y"].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: trailing } })).json()).toEqual({ count: 1 });
+    expect(loaded).toEqual([forged(0), forged(1), forged(2), forged(3), real]);
+    // Behind a forged last value, the real one in the middle goes untried: a fresh session, five values checked.
+    loaded.length = 0;
+    const middle = [...many.slice(0, 50), `session=${real}`, ...many.slice(50)].join("; ");
+    expect(await (await b.fetch("/", { headers: { Cookie: middle } })).json()).toEqual({ count: 0 });
+    expect(loaded).toEqual([forged(0), forged(1), forged(2), forged(3), forged(99)]);
+  });
+
+  it("a store without a format check has every value counted: the first four and the last are tried", async () => {
     const loaded: string[] = [];
     const inner = new MemoryStore({ secrets: SECRET });
     const store: Store = {
@@ -406,8 +457,10 @@ describe("duplicated cookies", () => {
     };
     const b = new TestBrowser(counter({ store }));
     await b.json("/incr");
-    await b.fetch("/", { headers: { Cookie: `session=x; session=y; session=z; session=w; ${b.cookieHeader()}` } });
-    expect(loaded).toEqual(["x", "y", "z", "w"]);
+    const response = await b.fetch("/", { headers: { Cookie: `session=x; session=y; session=z; session=w; session=v; ${b.cookieHeader()}` } });
+    // The first four and then the last: the real one still opens.
+    expect(loaded).toEqual(["x", "y", "z", "w", b.cookies.get("session")]);
+    expect(await response.json()).toEqual({ count: 1 });
   });
 });
 

@@ -303,6 +303,23 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
       assert.equal((await response.json()).value, "v");
     });
 
+    it("review 3, finding 5: tries the real cookie behind planted values of its shape (another secret's, or its own key id with a bad MAC)", async () => {
+      const { app, browser: b } = await browser();
+      await b.json("/set/k/v", { method: "POST" });
+      const good = b.cookies.get("session")!;
+      const foreignApp = conformanceApp(await subject.make(["another-secret-entirely-0123456789abcdef"]));
+      const foreign = new TestBrowser((request) => foreignApp.fetch(request));
+      await foreign.json("/set/k/v", { method: "POST" });
+      // Anyone sees the key id in a cookie of their own; the MAC or tag is what they cannot forge.
+      const forged = good.slice(0, -2) + (good.endsWith("AA") ? "BA" : "AA");
+      const planted = [Array(6).fill(foreign.cookies.get("session")!), Array(4).fill(forged), [...Array(6).fill(foreign.cookies.get("session")!), ...Array(8).fill(forged)]];
+      for (const values of planted) {
+        const header = [...values.map((value) => `session=${value}`), b.cookieHeader()].join("; ");
+        const response = await app.request("/get/k", { headers: { Cookie: header } });
+        assert.equal((await response.json()).value, "v", `${values.length} planted values`);
+      }
+    });
+
     it("reports invalid cookies to onInvalidCookie", async () => {
       const seen: string[] = [];
       const { app } = await browser({ onInvalidCookie: (name) => seen.push(name) });

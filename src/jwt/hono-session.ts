@@ -20,6 +20,12 @@ import { COMPACT_JWT, toDataMap } from "./format.ts";
 export interface HonoSessionOptions {
   /** The `secret` @hono/session was given (or its `AUTH_SECRET`). */
   secret: string;
+  /**
+   * The cookie name @hono/session used. A value is read only under this name: @hono/session does
+   * not bind the name into its seal, so without this a `sid` cookie replayed under another session
+   * name of the same store would open there with its data. @default "sid"
+   */
+  name?: string;
 }
 
 const encoder = new TextEncoder();
@@ -42,7 +48,8 @@ async function sessionId(sid: string): Promise<string> {
 /**
  * A reader of @hono/session 0.2 cookies for `CookieStore`'s `migrateFrom`: a session it sealed opens
  * with its data (`isNew` false) and is written in the store's own format at its next save. Name the
- * session as @hono/session named its cookie (`"sid"`). Its server-side storage mode keeps the data
+ * session as @hono/session named its cookie (`"sid"`, or give `name`): a value is read only under
+ * that name, as our own values open only under the name they were sealed for. Its server-side storage mode keeps the data
  * elsewhere: those cookies open as sessions without data.
  *
  * @example
@@ -55,13 +62,14 @@ async function sessionId(sid: string): Promise<string> {
  * app.use(sessions("sid", store));
  * ```
  */
-export function fromHonoSession({ secret }: HonoSessionOptions): CookieReader {
+export function fromHonoSession({ secret, name = "sid" }: HonoSessionOptions): CookieReader {
   assertConfig(typeof secret === "string" && secret.length > 0, "fromHonoSession: secret is required");
+  assertConfig(typeof name === "string" && name !== "", "fromHonoSession: name must be the cookie name @hono/session used");
   let key: Promise<CryptoKey> | undefined;
   return {
     isWellFormed: (value: string) => COMPACT_JWT.test(value),
-    async read(_name: string, value: string): Promise<StoredSession | undefined> {
-      if (!COMPACT_JWT.test(value)) return undefined;
+    async read(cookieName: string, value: string): Promise<StoredSession | undefined> {
+      if (cookieName !== name || !COMPACT_JWT.test(value)) return undefined;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtDecrypt(value, await (key ??= honoSessionKey(secret)), {

@@ -1,6 +1,8 @@
 /**
  * The in-memory driver of the server-store engine (`MemoryStore`): entries in a Map, two recency
- * lists (sessions with an owner, sessions without), and the owner index as a Map of id sets.
+ * lists (sessions with an owner, sessions without), the owner index as a Map of id sets, and the
+ * owners by how many sessions they hold, so that past `maxEntries` the owner holding the most
+ * gives way first.
  * Every operation runs without an await in between, so each is atomic like a Redis script.
  *
  * @module
@@ -40,6 +42,10 @@ export class MemoryDriver implements SessionDriver {
   // login page) cannot push signed-in users out. Without the owner option every entry is here.
   readonly #anonymous = new RecencyList<Entry>();
   readonly #owned = new RecencyList<Entry>();
+  // Owners by how many sessions each holds, and the most any holds: one account signing in over and
+  // over must not push every other signed-in user out, so the largest owner loses its oldest first.
+  readonly #bySize = new Map<number, Set<string>>();
+  #most = 0;
 
   constructor(maxEntries: number) {
     this.#maxEntries = maxEntries;
@@ -154,13 +160,49 @@ export class MemoryDriver implements SessionDriver {
       const ids = this.#owners.get(entry.owner)!;
       ids.delete(entry.id);
       if (ids.size === 0) this.#owners.delete(entry.owner);
+      this.#resize(entry.owner, ids.size + 1, ids.size);
     }
     if (owner !== undefined) {
       let ids = this.#owners.get(owner);
       if (!ids) this.#owners.set(owner, (ids = new Set()));
       ids.add(entry.id);
+      this.#resize(owner, ids.size - 1, ids.size);
     }
     entry.owner = owner;
+  }
+
+  /** Moves `owner` from holding `from` sessions to `to` (one more or one fewer). */
+  #resize(owner: string, from: number, to: number): void {
+    const was = this.#bySize.get(from);
+    if (was) {
+      was.delete(owner);
+      if (was.size === 0) {
+        this.#bySize.delete(from);
+        // Sizes move by one, so when the largest owners' set empties the owner is now the largest.
+        if (from === this.#most) this.#most = to;
+      }
+    }
+    if (to === 0) return;
+    let now = this.#bySize.get(to);
+    if (!now) this.#bySize.set(to, (now = new Set()));
+    now.add(owner);
+    if (to > this.#most) this.#most = to;
+  }
+
+  /**
+   * Who goes when the store is full: the least recently used session without an owner; else, when
+   * an owner holds more sessions than one, the oldest session of an owner holding the most; else
+   * the least recently used.
+   */
+  #victim(): Entry {
+    const anonymous = this.#anonymous.oldest;
+    if (anonymous) return anonymous;
+    if (this.#most > 1) {
+      const owner = this.#bySize.get(this.#most)!.values().next().value!;
+      // Ids join an owner's set in the order the sessions were given that owner: the first is the oldest.
+      return this.#entries.get(this.#owners.get(owner)!.values().next().value!)!;
+    }
+    return this.#owned.oldest!;
   }
 
   /** Makes `entry` the most recently used of its list (which its owner decides). */
@@ -168,7 +210,7 @@ export class MemoryDriver implements SessionDriver {
     (entry.owner === undefined ? this.#anonymous : this.#owned).touch(entry);
   }
 
-  /** Drops expired entries among the least recently used, then, past `maxEntries`, anonymous ones first. */
+  /** Drops expired entries among the least recently used, then, past `maxEntries`, one `#victim()` at a time. */
   #evict(): void {
     const now = Date.now();
     for (const list of [this.#anonymous, this.#owned]) {
@@ -179,7 +221,7 @@ export class MemoryDriver implements SessionDriver {
         entry = newer;
       }
     }
-    while (this.#entries.size > this.#maxEntries) this.#remove((this.#anonymous.oldest ?? this.#owned.oldest)!);
+    while (this.#entries.size > this.#maxEntries) this.#remove(this.#victim());
   }
 }
 

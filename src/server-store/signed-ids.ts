@@ -22,9 +22,12 @@ export class SignedIds {
     this.#codec = new Codec(normalizeSecrets(secrets, where));
   }
 
-  /** Whether a cookie value has the shape of a signed id: no crypto (see `Store.isWellFormed`). */
+  /**
+   * Whether a cookie value has the shape of a signed id and names one of our keys: no crypto (see
+   * `Store.isWellFormed`).
+   */
   isWellFormed(cookieValue: string): boolean {
-    return isSignedShape(cookieValue);
+    return isSignedShape(cookieValue) && this.#codec.namesKnownKey(cookieValue);
   }
 
   /** The id a cookie value of session `name` carries, or undefined if it is forged, foreign or expired. */

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { MAX_CHUNKS } from "../chunks.ts";
+import { DEFAULT_MAX_HEADER_BYTES, MAX_CHUNKS } from "../chunks.ts";
 import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url, toSeconds } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
@@ -34,6 +34,15 @@ export interface CookieStoreOptions {
    */
   chunks?: number;
   /**
+   * With `chunks`, the most bytes one session's cookies may add to the `Cookie` header, all chunks
+   * together (each `name=value` and the `; ` between them). Past it `save()` rejects with
+   * `ERR_SESSION_COOKIE_TOO_LARGE`: many servers refuse a header line over 8 KB (nginx's default
+   * `large_client_header_buffers`) with 431 before the app runs, and a user holding such a cookie
+   * could not even reach a logout route. Raise it only if every server and proxy in front of the
+   * app accepts more. @default 8192
+   */
+  maxHeaderBytes?: number;
+  /**
    * `"compact"`: this library's own format, the shortest and fastest. `"jwt"`: a standard JWT any
    * JOSE library reads (a JWE `dir`/`A256GCM`, or a JWS `HS256` with `encrypt: false`), with the key
    * from `deriveJwtKey`; needs `import "web-sessions/jwt"` (which loads jose) somewhere in the app.
@@ -53,8 +62,8 @@ export interface CookieStoreOptions {
 
 /**
  * Keeps all session data in the cookie itself: no server state, so any instance can serve any
- * request. The cookie (name and value) must stay within 4096 bytes, or within `chunks` cookies,
- * else `save()` rejects with `ERR_SESSION_COOKIE_TOO_LARGE`. A session cannot be revoked before it
+ * request. The cookie (name and value) must stay within 4096 bytes, or within `chunks` cookies
+ * and `maxHeaderBytes` together, else `save()` rejects with `ERR_SESSION_COOKIE_TOO_LARGE`. A session cannot be revoked before it
  * expires: use a server store where logout must end the session everywhere.
  *
  * @example
@@ -67,18 +76,20 @@ export interface CookieStoreOptions {
 export class CookieStore implements Store {
   readonly cookie: CookieOptions | undefined;
   readonly chunks: number;
+  readonly maxHeaderBytes: number;
   readonly #codec: Codec;
   readonly #encrypt: boolean;
   // Set for format "jwt"; the compact format is the code below.
   readonly #format: CookieFormat | undefined;
   readonly #readers: readonly CookieReader[];
 
-  constructor({ secrets, encrypt = true, cookie, chunks = 1, format = "compact", migrateFrom = [], cache = 1000 }: CookieStoreOptions) {
+  constructor({ secrets, encrypt = true, cookie, chunks = 1, maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES, format = "compact", migrateFrom = [], cache = 1000 }: CookieStoreOptions) {
     assertConfig(Number.isInteger(cache) && cache >= 0, "CookieStore: cache must be a whole number of entries (0 turns it off)");
     const list = normalizeSecrets(secrets, "CookieStore");
     this.#codec = new Codec(list, "data", cache);
     checkCookieOptions(cookie, "CookieStore");
     assertConfig(Number.isInteger(chunks) && chunks >= 1 && chunks <= MAX_CHUNKS, `CookieStore: chunks must be an integer from 1 to ${MAX_CHUNKS}`);
+    assertConfig(Number.isInteger(maxHeaderBytes) && maxHeaderBytes > 0, "CookieStore: maxHeaderBytes must be a positive whole number of bytes");
     assertConfig(format === "compact" || format === "jwt", `CookieStore: format must be "compact" or "jwt"`);
     if (format === "jwt") {
       const factory = registeredCookieFormat("jwt");
@@ -90,11 +101,17 @@ export class CookieStore implements Store {
     this.#readers = [...migrateFrom];
     this.cookie = cookie;
     this.chunks = chunks;
+    this.maxHeaderBytes = maxHeaderBytes;
   }
 
   isWellFormed(cookieValue: string): boolean {
-    if (this.#format ? this.#format.isWellFormed(cookieValue) : this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) return true;
+    if (this.#format ? this.#format.isWellFormed(cookieValue) : this.#isCompact(cookieValue)) return true;
     return this.#readers.some((reader) => reader.isWellFormed?.(cookieValue) ?? true);
+  }
+
+  /** Whether a value has the compact format's shape and names one of this store's keys. */
+  #isCompact(cookieValue: string): boolean {
+    return (this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) && this.#codec.namesKnownKey(cookieValue);
   }
 
   async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {

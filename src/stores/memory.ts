@@ -13,7 +13,9 @@ import type { ServerStoreOptions } from "../server-store/server-store.ts";
 export interface MemoryStoreOptions extends ServerStoreOptions {
   /**
    * The most sessions kept. Past it, expired sessions go first, then the least recently used of
-   * those without an owner value (with the `owner` option), then the least recently used.
+   * those without an owner value (with the `owner` option), then the oldest session of the owner
+   * holding the most (so one account signing in over and over cannot push other users out), and
+   * once every owner holds one, the least recently used.
    * @default 10000
    */
   maxEntries?: number;

@@ -83,6 +83,113 @@ describe("MemoryStore", () => {
     expect(await others[99]!.json("/me")).toBe("ada");
   });
 
+  it("review 3, finding 2: one account signing in 1,000 times cannot evict other signed-in users; it loses its own oldest sessions", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 100, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login/:user", async (c) => {
+      getSession(c).set("userId", c.req.param("user"));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const users = Array.from({ length: 50 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const [i, b] of users.entries()) await b.fetch(`/login/user${i}`, { method: "POST" });
+    const mallory = Array.from({ length: 1000 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const b of mallory) await b.fetch("/login/mallory", { method: "POST" });
+    expect(store.size).toBe(100);
+    expect(await Promise.all(users.map((b) => b.json("/me")))).toEqual(users.map((_, i) => `user${i}`));
+    // Mallory keeps the 50 newest of her sessions, and her first ones are gone.
+    expect(await mallory.at(-1)!.json("/me")).toBe("mallory");
+    expect(await mallory[0]!.json("/me")).toBeNull();
+    expect(await store.list("mallory")).toHaveLength(50);
+    // With every owner down to one session, room is made least recently used first again.
+    await store.destroyAll("mallory");
+    // Read last to first: user49 is now the least recently used, though user0 signed in first.
+    for (let i = 49; i >= 0; i--) await users[i]!.json("/me");
+    const late = Array.from({ length: 51 }, () => new TestBrowser((request) => app.fetch(request)));
+    for (const [i, b] of late.entries()) await b.fetch(`/login/late${i}`, { method: "POST" });
+    expect(store.size).toBe(100);
+    expect(await users[49]!.json("/me")).toBeNull();
+    expect(await users[0]!.json("/me")).toBe("user0");
+  });
+
+  it("review 3, finding 2: keeps count of each owner's sessions through sign-outs and moves between owners", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 6, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login/:user", async (c) => {
+      getSession(c).set("userId", c.req.param("user"));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.post("/logout", async (c) => {
+      await getSession(c).destroy();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const signIn = async (user: string) => {
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch(`/login/${user}`, { method: "POST" });
+      return b;
+    };
+    const [a1, a2, a3] = [await signIn("a"), await signIn("a"), await signIn("a")];
+    const [b1, b2] = [await signIn("b"), await signIn("b")];
+    const c1 = await signIn("c");
+    // a held the most (3); two of its sessions end, so b (2) holds the most now.
+    await a3.fetch("/logout", { method: "POST" });
+    await a2.fetch("/logout", { method: "POST" });
+    const [d1, d2, d3] = [await signIn("d"), await signIn("d"), await signIn("e")];
+    expect(store.size).toBe(6);
+    expect(await b1.json("/me")).toBeNull();
+    expect(await Promise.all([a1, b2, c1, d1, d2, d3].map((b) => b.json("/me")))).toEqual(["a", "b", "c", "d", "d", "e"]);
+    // c1 moves to d, which then holds 3: the next sign-in evicts d's oldest, d1.
+    await c1.fetch("/login/d", { method: "POST" });
+    const f1 = await signIn("f");
+    expect(await Promise.all([d1, a1, b2, c1, d2, d3, f1].map((b) => b.json("/me")))).toEqual([null, "a", "b", "d", "d", "e", "f"]);
+    expect((await store.list("d")).length).toBe(2);
+  });
+
+  it("review 3, finding 2: of owners tied at the most, the first to reach it gives way, its first session first; a sign-in again keeps a session's place, and recent use does not matter", async () => {
+    const store = new MemoryStore({ secrets: SECRET, maxEntries: 5, owner: "userId" });
+    const app = new Hono();
+    app.use(sessions("session", store));
+    app.post("/login/:user", async (c) => {
+      getSession(c).set("userId", c.req.param("user"));
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    app.post("/logout", async (c) => {
+      await getSession(c).destroy();
+      return c.text("ok");
+    });
+    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+    const signIn = async (user: string) => {
+      const b = new TestBrowser((request) => app.fetch(request));
+      await b.fetch(`/login/${user}`, { method: "POST" });
+      return b;
+    };
+    const [x1, x2] = [await signIn("x"), await signIn("x")];
+    const [y1, y2] = [await signIn("y"), await signIn("y")];
+    // x reaches 3 and falls back to 2 after y reached 2: y is now the first owner holding 2.
+    const x3 = await signIn("x");
+    await x3.fetch("/logout", { method: "POST" });
+    // y1 signs in again as y: it stays y's first session.
+    await y1.fetch("/login/y", { method: "POST" });
+    for (const b of [y1, y2, x1, x2]) await b.json("/me");
+    const z1 = await signIn("z");
+    const z2 = await signIn("z");
+    expect(store.size).toBe(5);
+    expect(await Promise.all([y1, x1, x2, y2, z1, z2].map((b) => b.json("/me")))).toEqual([null, "x", "x", "y", "z", "z"]);
+    // y signs out entirely: x and z still hold the most, and x, first to hold 2, gives way next,
+    // though z's sessions are the least recently used.
+    await y2.fetch("/logout", { method: "POST" });
+    for (const b of [x1, x2]) await b.json("/me");
+    await signIn("v");
+    await signIn("u");
+    expect(await Promise.all([x1, x2, z1, z2].map((b) => b.json("/me")))).toEqual([null, "x", "z", "z"]);
+  });
+
   it("evicts an expired entry before the least recently used live one", async () => {
     const store = new MemoryStore({ secrets: SECRET, maxEntries: 2 });
     const app = new Hono();

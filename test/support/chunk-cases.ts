@@ -6,7 +6,7 @@
  * two chunks swapped, a chunk from another session, an extra chunk, a mutated chunk, and the junk
  * and foreign values of cookie-cases.ts under any chunk name. The oracle joins the values the way
  * the jar is documented to (src/chunks.ts `joinChunks`: the j-th value of each chunk name, up to
- * the first name without one) and asks only whether a joined value is exactly a valid cookie: the
+ * the count the first chunk carries) and asks only whether a joined value is exactly a valid cookie: the
  * seal authenticates the whole value, so nothing else can open, except a mutation that decodes
  * the same (then either answer is right).
  */
@@ -150,7 +150,7 @@ function pairsOf(f: ChunkFragment, valid: readonly Parts[], foreign: ForeignPart
   }
 }
 
-// The jar tries at most this many values of one cookie name (MAX_CANDIDATES in src/jar.ts).
+// The jar tries the first this many values of one cookie name, then the last (MAX_CANDIDATES in src/jar.ts).
 const CANDIDATES = 4;
 
 /** Turns a generated chunked case into a header and says what it must open. */
@@ -181,32 +181,55 @@ export function renderChunks(
   const { separators } = generated;
   const header = rendered.map((pair, n) => pair + separators[n % separators.length]).join("");
   const present = new Set(columns.flatMap((column, k) => (column.length > 0 ? [k] : [])));
-  const joined = valid.map((parts) => parts.join(""));
+  // What a valid cookie's chunks join to: the count its first chunk carries is not part of it.
+  const joined = valid.map((parts) => parts.join("").replace(COUNTED, ""));
   const allowed = new Set<number>();
-  let outcome: { rightful: number | undefined; exact: boolean } | undefined;
-  // Joined values of the wrong shape are skipped unread and do not count toward CANDIDATES.
-  let counted = 0;
+  // The candidates, in order, as the jar builds them; joined values of the wrong shape are skipped
+  // unread and do not count: the first CANDIDATES that count are tried, then the last one.
+  const candidates: { certain: number; maybe: number }[] = [];
   for (let j = 0; j < columns[0]!.length; j++) {
-    let actual = "";
-    let original = "";
-    let mutated = false;
-    for (const column of columns) {
-      const piece = column[j];
-      if (!piece) break;
-      actual += piece.actual;
-      original += piece.original;
-      mutated ||= piece.mutated;
-    }
+    const actual = joinAt(columns, j, chunks, "actual");
+    if (actual === undefined) continue;
+    const original = joinAt(columns, j, chunks, "original");
+    const mutated = columns.some((column) => column[j]?.mutated);
     const certain = joined.indexOf(actual);
-    const maybe = mutated ? joined.indexOf(original) : -1;
+    const maybe = mutated && original !== undefined ? joined.indexOf(original) : -1;
     if (certain >= 0) allowed.add(certain);
     if (maybe >= 0) allowed.add(maybe);
-    if (!wellFormed(actual) || counted++ >= CANDIDATES || outcome) continue;
+    if (wellFormed(actual)) candidates.push({ certain, maybe });
+  }
+  const tried = candidates.length > CANDIDATES + 1 ? [...candidates.slice(0, CANDIDATES), candidates.at(-1)!] : candidates;
+  let outcome: { rightful: number | undefined; exact: boolean } = { rightful: undefined, exact: true };
+  for (const { certain, maybe } of tried) {
     if (certain >= 0) outcome = { rightful: certain, exact: true };
     else if (maybe >= 0) outcome = { rightful: undefined, exact: false };
+    else continue;
+    break;
   }
-  outcome ??= { rightful: undefined, exact: counted <= CANDIDATES };
   return { header, allowed, present, ...outcome };
+}
+
+// The count a chunked session's first chunk starts with (src/chunks.ts).
+const COUNTED = /^(\d{1,2})~/;
+
+/**
+ * The j-th value of the session as the jar joins it (src/chunks.ts `joinChunks`): the first chunk
+ * alone without a count, else it and the j-th values of the next chunks up to its count; undefined
+ * when a counted chunk is missing or the count is out of range.
+ */
+function joinAt(columns: Piece[][], j: number, chunks: number, which: "actual" | "original"): string | undefined {
+  const first = columns[0]![j]![which];
+  const counted = COUNTED.exec(first);
+  if (!counted) return first;
+  const count = Number(counted[1]);
+  if (count < 2 || count > chunks) return undefined;
+  let whole = first.slice(counted[0].length);
+  for (let k = 1; k < count; k++) {
+    const piece = columns[k]?.[j];
+    if (!piece) return undefined;
+    whole += piece[which];
+  }
+  return whole;
 }
 
 /** The chunk indices a raw header carries (for the deletion check only). */

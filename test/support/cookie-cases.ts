@@ -115,8 +115,8 @@ function mutate(value: string, { op, at, ch }: Extract<Fragment, { kind: "mutate
   return value.slice(0, pos) + ch + value.slice(pos + 1);
 }
 
-// The jar tries at most this many well-formed values of one cookie name (MAX_CANDIDATES in
-// src/jar.ts); values the store's format check refuses are skipped and do not count.
+// The jar tries the first this many well-formed values of one cookie name (MAX_CANDIDATES in
+// src/jar.ts), then the last one; values the store's format check refuses are skipped and do not count.
 const CANDIDATES = 4;
 
 /** A value as the parser hands it to the store: trimmed, and out of its double quotes. */
@@ -179,10 +179,10 @@ export function render(
   const header = pairs.map((pair, i) => pair + generated.separators[i]).join("");
   const allowed = new Set(ours.flatMap((o) => (o.could === undefined ? [] : [o.could])));
   const counted = ours.filter((o) => o.counts);
-  const tried = counted.slice(0, CANDIDATES);
+  const tried = counted.length > CANDIDATES + 1 ? [...counted.slice(0, CANDIDATES), counted.at(-1)!] : counted;
   const first = tried.findIndex((o) => o.could !== undefined);
-  // Nothing tried can open: a fresh session (certainly so when no later value went untried).
-  if (first < 0) return { header, allowed, rightful: undefined, exact: counted.length <= CANDIDATES };
+  // Nothing tried can open: a fresh session, certainly.
+  if (first < 0) return { header, allowed, rightful: undefined, exact: true };
   // The first value that can open is certain: nothing before it opens, so it is the rightful one.
   const opener = tried[first]!;
   if (opener.certain) return { header, allowed, rightful: opener.could, exact: true };

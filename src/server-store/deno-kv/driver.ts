@@ -7,7 +7,9 @@
  * and re-applies its plan when another writer got there first (up to a bound), so concurrent
  * requests keep each other's keys, and a save that must update an entry finds it gone instead of
  * recreating it; a save after `regenerate()` checks the previous entry in the same commit that
- * deletes it. The owner index changes in the same commit as the session.
+ * deletes it. The owner index changes in the same commit as the session, and `destroyAll()`
+ * checks the index entries it read as well as the sessions, so it is final against a
+ * `regenerate()` committed while it runs.
  *
  * @module
  */
@@ -23,8 +25,11 @@ import { RecentEntries } from "./recent-entries.ts";
 
 /** Commits tried per operation before it rejects with `ERR_SESSION_STORE`. */
 export const MAX_ATTEMPTS = 50;
-// getMany reads at most 10 keys; destroyAll takes an owner's sessions 10 at a time.
+// getMany reads at most 10 keys, and an atomic operation takes at most 10 checks (@deno/kv's
+// SQLite database refuses more): list() prunes 10 index entries to a commit, and destroyAll()
+// takes 5 sessions to a commit, checking each session and its index entry.
 const BATCH = 10;
+const DESTROY_BATCH = 5;
 const CONFLICT = Symbol("conflict");
 const NOTHING: DenoKvEntryMaybe = { value: null, versionstamp: null };
 
@@ -139,31 +144,45 @@ export class DenoKvDriver implements SessionDriver {
     return sessions;
   }
 
-  async removeAll(owner: string, except: string | undefined): Promise<number> {
-    const ids = (await this.#indexOf(owner)).map((entry) => String(entry.key.at(-1))).filter((id) => id !== except);
+  /**
+   * Deletes the owner's sessions, 5 to a commit, each commit checked against the sessions *and*
+   * the index entries as read. A `regenerate()` that commits meanwhile deletes the old id's index
+   * entry as it indexes the new id, so the check fails and the pass starts again from the index,
+   * where it finds the new id: destroyAll() never misses a session moved to a new id while it runs.
+   * (One that commits after finds its old id gone and writes nothing.) What earlier commits removed
+   * stays counted, and is no longer in the index to be found again.
+   */
+  removeAll(owner: string, except: string | undefined): Promise<number> {
     let removed = 0;
-    for (let i = 0; i < ids.length; i += BATCH) removed += await this.#removeOwned(owner, ids.slice(i, i + BATCH));
-    return removed;
+    return this.#attempt("destroyAll", async () => {
+      const entries = (await this.#readIndex(owner)).filter((entry) => String(entry.key.at(-1)) !== except);
+      for (let i = 0; i < entries.length; i += DESTROY_BATCH) {
+        const counted = await this.#removeOwned(owner, entries.slice(i, i + DESTROY_BATCH));
+        if (counted === CONFLICT) return CONFLICT;
+        removed += counted;
+      }
+      return removed;
+    });
   }
 
-  /** Deletes those of `ids` that still belong to `owner`, in one commit; resolves how many were live. */
-  #removeOwned(owner: string, ids: string[]): Promise<number> {
+  /** Deletes those of the indexed sessions that still belong to `owner`, in one commit; how many were live. */
+  async #removeOwned(owner: string, entries: DenoKvListEntry[]): Promise<number | typeof CONFLICT> {
+    const ids = entries.map((entry) => String(entry.key.at(-1)));
     const keys = ids.map((id) => this.#session(id));
-    return this.#attempt("destroyAll", async () => {
-      const current = await this.#kv.getMany(keys);
-      const operation = this.#kv.atomic();
-      let removed = 0;
-      current.forEach(({ value, versionstamp }, i) => {
-        this.#recent.delete(ids[i]!);
-        operation.check({ key: keys[i]!, versionstamp }).delete(this.#ownerKey(owner, ids[i]!));
-        const stored = decodeEntry(value);
-        // A session that moved to another owner after the index was read is not this owner's.
-        if (versionstamp === null || (stored && stored.owner !== owner)) return;
-        operation.delete(keys[i]!);
-        if (live(stored)) removed++;
-      });
-      return (await operation.commit()).ok ? removed : CONFLICT;
+    const current = await this.#kv.getMany(keys);
+    const operation = this.#kv.atomic();
+    let removed = 0;
+    current.forEach(({ value, versionstamp }, i) => {
+      this.#recent.delete(ids[i]!);
+      const indexed = entries[i]!;
+      operation.check({ key: keys[i]!, versionstamp }, { key: indexed.key as DenoKvKey, versionstamp: indexed.versionstamp }).delete(indexed.key as DenoKvKey);
+      const stored = decodeEntry(value);
+      // A session that moved to another owner after the index was read is not this owner's.
+      if (versionstamp === null || (stored && stored.owner !== owner)) return;
+      operation.delete(keys[i]!);
+      if (live(stored)) removed++;
     });
+    return (await operation.commit()).ok ? removed : CONFLICT;
   }
 
   /** Moves session `id` in the owner index from `before` to `after`'s owner, within `operation`. */
@@ -175,11 +194,13 @@ export class DenoKvDriver implements SessionDriver {
   }
 
   #indexOf(owner: string): Promise<DenoKvListEntry[]> {
-    return this.#attempt("list", async () => {
-      const entries: DenoKvListEntry[] = [];
-      for await (const entry of this.#kv.list({ prefix: [...this.#prefix, "owner", owner] })) entries.push(entry);
-      return entries;
-    });
+    return this.#attempt("list", () => this.#readIndex(owner));
+  }
+
+  async #readIndex(owner: string): Promise<DenoKvListEntry[]> {
+    const entries: DenoKvListEntry[] = [];
+    for await (const entry of this.#kv.list({ prefix: [...this.#prefix, "owner", owner] })) entries.push(entry);
+    return entries;
   }
 
   #session(id: string): DenoKvKey {

@@ -25,6 +25,17 @@
  *   the save finds the session gone: a regenerating request cannot sign a browser back in. Ending
  *   first costs no extra call, and fails closed: should a later call fail, the save rejects, no
  *   cookie of the new id goes out, and the session is signed out, never left open under two ids.
+ *   The old id's object keeps the new id as its `successor`, and the old id stays in its owner's
+ *   index, pointing there, until the new id is written (the save then drops it: one call more for
+ *   a session with an owner).
+ * - `destroyAll()` follows successors: an indexed session found `gone` that a regenerate moved to a
+ *   new id is ended there too, and if that id's save has not landed yet its object is sealed, so the
+ *   save finds it destroyed. Either destroyAll() ends the old id first (then the regenerate writes
+ *   nothing) or the old id, still indexed, names its successor when destroyAll() reaches it: a
+ *   session moved to a new id while destroyAll() runs is never left signed in. `list()` follows
+ *   them the same way, and leaves an old id indexed while its successor is not written yet.
+ * - Sessions are asked about `FAN_OUT` at a time, so an owner with many sessions does not open
+ *   hundreds of calls at once (Workers bound the subrequests and connections of one request).
  *
  * @module
  */
@@ -35,13 +46,13 @@ import { decodeJson } from "../../json.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import { ownerObjectName, sessionObjectName } from "./protocol.ts";
-import type { SessionRecord, SessionState } from "./protocol.ts";
+import type { SessionRecord, SessionState, Successor } from "./protocol.ts";
 
 /** The RPC methods of a `SessionsObject`, as a stub of one offers them. */
 export interface SessionsStub {
   load(now: number): Promise<SessionRecord | undefined>;
   save(plan: WritePlan, now: number): Promise<boolean>;
-  end(owner: string | null, now: number): Promise<SessionState>;
+  end(owner: string | null, now: number, successor?: Successor, seal?: number): Promise<SessionState>;
   info(owner: string, now: number): Promise<SessionState>;
   indexAdd(id: string, hint: number): Promise<void>;
   indexEntries(): Promise<Array<[id: string, hint: number]>>;
@@ -71,10 +82,19 @@ export class DurableObjectDriver implements SessionDriver {
 
   async write(plan: WritePlan): Promise<boolean> {
     return this.#call("save", async () => {
-      // The old id ends first (see this module's comment): no transaction spans its object and the new one's.
-      if (plan.previousId !== undefined && !(await this.#end(plan.previousId))) return false;
+      const { previousId } = plan;
+      let previousOwner: string | null = null;
+      if (previousId !== undefined) {
+        // The old id ends first (see this module's comment): no transaction spans its object and the new one's.
+        const state = await this.#session(previousId).end(null, Date.now(), { id: plan.id, until: plan.expiresAt });
+        if (state.state !== "ended") return false;
+        previousOwner = state.owner;
+      }
       if (typeof plan.owner === "string") await this.#owner(plan.owner).indexAdd(plan.id, plan.expiresAt);
-      return this.#session(plan.id).save(plan, Date.now());
+      const written = await this.#session(plan.id).save(plan, Date.now());
+      // The old id pointed destroyAll() at the new one until it was written: now it may leave the index.
+      if (written && previousOwner !== null) await this.#owner(previousOwner).indexPrune([previousId!], [], 0);
+      return written;
     });
   }
 
@@ -87,14 +107,23 @@ export class DurableObjectDriver implements SessionDriver {
   list(owner: string, now: number): Promise<SessionInfo[]> {
     return this.#call("list", async () => {
       const index = this.#owner(owner);
-      const entries = await index.indexEntries();
-      const states = await Promise.all(entries.map(([id]) => this.#session(id).info(owner, now)));
-      const sessions: SessionInfo[] = [];
-      states.forEach((state, i) => {
-        if (state.state === "live") sessions.push({ id: entries[i]![0], createdAt: state.createdAt, expiresAt: state.expiresAt });
+      const ids = (await index.indexEntries()).map(([id]) => id);
+      const states = await fanOut(ids, (id) => this.#session(id).info(owner, now));
+      const sessions = new Map<string, SessionInfo>();
+      const pending = new Set<string>();
+      await fanOut(ids, async (id, i) => {
+        // A session a regenerate moved on is listed under the id it moved to.
+        let state = states[i]!;
+        for (let hops = 0; state.state === "gone" && state.successor && hops < MAX_HOPS; hops++) {
+          id = state.successor.id;
+          state = await this.#session(id).info(owner, now);
+        }
+        if (state.state === "live") sessions.set(id, { id, createdAt: state.createdAt, expiresAt: state.expiresAt });
+        // A regenerate's new id not written yet: its old id stays indexed, for destroyAll() to follow.
+        if (state.state === "empty" && id !== ids[i]) pending.add(ids[i]!);
       });
-      await this.#prune(index, entries.map(([id]) => id), states, now);
-      return sessions;
+      await this.#prune(index, ids, states, now, pending);
+      return [...sessions.values()];
     });
   }
 
@@ -103,25 +132,43 @@ export class DurableObjectDriver implements SessionDriver {
       const now = Date.now();
       const index = this.#owner(owner);
       const ids = (await index.indexEntries()).map(([id]) => id).filter((id) => id !== except);
-      const states = await Promise.all(ids.map((id) => this.#session(id).end(owner, now)));
+      const states = await fanOut(ids, (id) => this.#session(id).end(owner, now));
+      const followed = await fanOut(states, (state) => this.#endSuccessors(owner, state, now, except));
       await this.#prune(index, ids, states, now);
-      return states.filter(({ state }) => state === "ended").length;
+      return states.filter(({ state }) => state === "ended").length + followed.reduce((sum, ended) => sum + ended, 0);
     });
   }
 
-  /** Ends the session `id` and drops it from its owner's index; whether it was live until now. */
-  async #end(id: string): Promise<boolean> {
-    const state = await this.#session(id).end(null, Date.now());
-    if (state.state !== "ended") return false;
-    if (state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
-    return true;
+  /**
+   * Ends where a session `gone` from the index had moved (a regenerate that ended it before
+   * destroyAll() did), sealing an id whose save has not landed; how many were ended.
+   */
+  async #endSuccessors(owner: string, state: SessionState, now: number, except: string | undefined): Promise<number> {
+    let ended = 0;
+    for (let hops = 0; state.state === "gone" && state.successor && hops < MAX_HOPS; hops++) {
+      const { id, until } = state.successor;
+      if (id === except) break;
+      state = await this.#session(id).end(owner, now, undefined, until);
+      if (state.state === "ended") {
+        ended++;
+        if (state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
+      }
+    }
+    return ended;
   }
 
-  /** Prunes the ids that answered anything but `live`, by the rules in this module's comment. */
-  async #prune(index: SessionsStub, ids: string[], states: SessionState[], now: number): Promise<void> {
+  /** Ends the session `id` and drops it from its owner's index. */
+  async #end(id: string): Promise<void> {
+    const state = await this.#session(id).end(null, Date.now());
+    if (state.state === "ended" && state.owner !== null) await this.#owner(state.owner).indexPrune([id], [], 0);
+  }
+
+  /** Prunes the ids that answered anything but `live`, but `pending`, by the rules in this module's comment. */
+  async #prune(index: SessionsStub, ids: string[], states: SessionState[], now: number, pending?: ReadonlySet<string>): Promise<void> {
     const dropped: string[] = [];
     const stale: string[] = [];
     states.forEach(({ state }, i) => {
+      if (pending?.has(ids[i]!)) return;
       if (state === "ended" || state === "gone") dropped.push(ids[i]!);
       else if (state !== "live") stale.push(ids[i]!);
     });
@@ -149,6 +196,21 @@ export class DurableObjectDriver implements SessionDriver {
       throw new SessionError("ERR_SESSION_STORE", `could not ${action} the session in its Durable Object`, { cause });
     }
   }
+}
+
+/** How many sessions `list()` and `destroyAll()` ask at once. */
+export const FAN_OUT = 25;
+// Successors followed from one indexed id: a chain longer than this means regenerates faster
+// than destroyAll() can follow, which no real sign-in produces.
+const MAX_HOPS = 8;
+
+/** `call` on every item, at most `FAN_OUT` at a time; the answers in order. */
+async function fanOut<T, R>(items: readonly T[], call: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const answers: R[] = [];
+  for (let i = 0; i < items.length; i += FAN_OUT) {
+    answers.push(...(await Promise.all(items.slice(i, i + FAN_OUT).map((item, j) => call(item, i + j)))));
+  }
+  return answers;
 }
 
 /** A session's record as the engine wants it: decoded values, flashes by key in the order added. */

@@ -22,16 +22,24 @@ export interface SessionRecord {
  * What a session's object says about it when the owner index asks (`info`) or ends it (`end`):
  * - `live`: a live session of the owner asked about;
  * - `ended`: it was live (and of that owner, if one was named) and has just been destroyed;
- * - `gone`: destroyed or expired before: final, the object never takes a write again;
+ * - `gone`: destroyed or expired before: final, the object never takes a write again. When a save
+ *   after `regenerate()` ended it, `successor` names the new id and the expiry that save announced,
+ *   so `destroyAll()` can end the session where it moved (see driver.ts);
  * - `other`: live, but of another owner or of none;
  * - `empty`: nothing was ever written (or the expiry alarm swept it): a save may be on its way.
  */
 export type SessionState =
   | { state: "live"; createdAt: number; expiresAt: number }
   | { state: "ended"; owner: string | null }
-  | { state: "gone" }
+  | { state: "gone"; successor?: Successor }
   | { state: "other" }
   | { state: "empty" };
+
+/** The id a session moved to when a save after `regenerate()` ended it, and that save's expiry (ms). */
+export interface Successor {
+  id: string;
+  until: number;
+}
 
 /** The name of the object that holds session `id`. */
 export function sessionObjectName(id: string): string {

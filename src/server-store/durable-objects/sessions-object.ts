@@ -13,7 +13,7 @@
 /// <reference path="./cloudflare-workers.d.ts" />
 import { DurableObject } from "cloudflare:workers";
 import type { WritePlan } from "../write-plan.ts";
-import type { SessionRecord, SessionState } from "./protocol.ts";
+import type { SessionRecord, SessionState, Successor } from "./protocol.ts";
 
 // A session's object: one row of metadata, its plain values, its flashes one by one.
 const SESSION_SCHEMA = `
@@ -26,6 +26,7 @@ CREATE TABLE IF NOT EXISTS session (
 );
 CREATE TABLE IF NOT EXISTS session_value (key TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS session_flash (key TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (key, id));
+CREATE TABLE IF NOT EXISTS session_successor (one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL, until INTEGER NOT NULL);
 `;
 
 // An owner's object: the ids of its sessions, each with the latest expiry a save announced.
@@ -101,17 +102,28 @@ export class SessionsObject extends DurableObject {
 
   /**
    * Destroys the session: its data goes, a marker stays until it would have expired, so no save
-   * can write it again. With `owner`, only a session of that owner is destroyed.
+   * can write it again. With `owner`, only a session of that owner is destroyed. `successor` (a
+   * save after `regenerate()` ending the old id) is kept with the marker, for `destroyAll()`.
+   * `seal` (`destroyAll()` following a successor) also marks an object nothing was written to yet
+   * ended until then, so the save on its way finds it destroyed.
    */
-  end(owner: string | null, now: number): SessionState {
+  async end(owner: string | null, now: number, successor?: Successor, seal?: number): Promise<SessionState> {
     const sql = this.#sql(SESSION_SCHEMA);
-    return this.ctx.storage.transactionSync((): SessionState => {
+    const state = this.ctx.storage.transactionSync((): SessionState => {
       const state = this.#state(owner, now);
+      if (state.state === "empty" && seal !== undefined) {
+        sql.exec("INSERT INTO session (one, created_at, expires_at, owner, ended) VALUES (1, ?, ?, NULL, 1)", now, seal);
+        return { state: "ended", owner: null };
+      }
       if (state.state !== "live") return state;
       const { owner: was } = this.#session()!;
       sql.exec("DELETE FROM session_value; DELETE FROM session_flash; UPDATE session SET ended = 1, owner = NULL");
+      if (successor) sql.exec("INSERT OR REPLACE INTO session_successor (one, id, until) VALUES (1, ?, ?)", successor.id, successor.until);
       return { state: "ended", owner: was };
     });
+    // A sealed marker goes with the object when its time is up, as an expired session does.
+    if (state.state === "ended" && seal !== undefined && state.owner === null) await this.ctx.storage.setAlarm(seal);
+    return state;
   }
 
   /** Whether this is a live session of `owner`, and if so when it was created and expires. */
@@ -159,7 +171,10 @@ export class SessionsObject extends DurableObject {
   #state(owner: string | null, now: number): SessionState {
     const row = this.#session();
     if (!row) return { state: "empty" };
-    if (row.ended || row.expires_at <= now) return { state: "gone" };
+    if (row.ended || row.expires_at <= now) {
+      const successor = this.ctx.storage.sql.exec<{ id: string; until: number }>("SELECT id, until FROM session_successor").toArray()[0];
+      return successor ? { state: "gone", successor: { id: successor.id, until: successor.until } } : { state: "gone" };
+    }
     if (owner !== null && row.owner !== owner) return { state: "other" };
     return { state: "live", createdAt: row.created_at, expiresAt: row.expires_at };
   }

@@ -44,6 +44,25 @@ function counting(namespace: SessionsNamespace, before: (method: string) => Prom
   return { namespace: { idFromName: (name) => namespace.idFromName(name), get }, calls };
 }
 
+/** A gate on the first call of `method`: `before` holds it there until `release()`; `reached` resolves when it is held. */
+function heldAt(method: string): { before: (method: string) => Promise<void>; reached: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let reach!: () => void;
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  let armed = true;
+  return {
+    reached,
+    release,
+    before: async (called) => {
+      if (called !== method || !armed) return;
+      armed = false;
+      reach();
+      await gate;
+    },
+  };
+}
+
 function stubOf(namespace: SessionsNamespace, name: string): SessionsStub {
   return namespace.get(namespace.idFromName(name) as never) as SessionsStub;
 }
@@ -131,8 +150,9 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
     assert.deepEqual(await step("/set/k/w", { method: "POST" }), ["load", "save"]);
     assert.deepEqual(await step("/login/ada", { method: "POST" }), ["load", "indexAdd", "save"]);
     assert.deepEqual(await step("/set/k/x", { method: "POST" }), ["load", "save"]);
-    // The old id ends (and leaves its owner's index) before the new one is indexed and written.
-    assert.deepEqual(await step("/regenerate", { method: "POST" }), ["load", "end", "indexPrune", "indexAdd", "save"]);
+    // The old id ends before the new one is indexed and written; it stays in its owner's index,
+    // naming its successor, until the new id is written.
+    assert.deepEqual(await step("/regenerate", { method: "POST" }), ["load", "end", "indexAdd", "save", "indexPrune"]);
     assert.deepEqual(await step("/destroy", { method: "POST" }), ["load", "end", "indexPrune"]);
   });
 
@@ -160,6 +180,67 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
     assert.equal(listed.length, 1);
     assert.equal(await store.destroyAll(owner), 1);
     assert.deepEqual(await (await app(store).request("/get/userId", { headers: { Cookie: cookie } })).json(), { value: null });
+  });
+
+  it("review 3, finding 1: destroyAll() is final against a regenerate() that ends the old id while destroyAll() is held between its index read and its ends", async () => {
+    const owner = `alice-${crypto.randomUUID()}`;
+    const gate = heldAt("end");
+    const store = new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, owner: "userId" });
+    const a = app(store);
+    const b = new TestBrowser((request) => a.fetch(request));
+    await b.json(`/login/${owner}`, { method: "POST" });
+    const destroying = new DurableObjectStore({ namespace: counting(env().SESSIONS, gate.before).namespace, secrets: SECRET, owner: "userId" }).destroyAll(owner);
+    await gate.reached;
+    // The regenerate ends the old id and writes the new one while destroyAll() waits to end the old id.
+    await b.json("/regenerate", { method: "POST" });
+    assert.equal((await b.json("/get/userId")).value, owner);
+    gate.release();
+    assert.equal(await destroying, 1);
+    assert.equal((await b.json("/get/userId")).value, null);
+    assert.deepEqual(await store.list(owner), []);
+  });
+
+  it("review 3, finding 1: destroyAll() is final against a regenerate() whose new id is not written yet: that save finds it destroyed", async () => {
+    const owner = `alice-${crypto.randomUUID()}`;
+    const gate = heldAt("save");
+    const store = new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, owner: "userId" });
+    const b = new TestBrowser((request) => app(store).fetch(request));
+    await b.json(`/login/${owner}`, { method: "POST" });
+    const before = b.cookieHeader();
+    const slow = app(new DurableObjectStore({ namespace: counting(env().SESSIONS, gate.before).namespace, secrets: SECRET, owner: "userId" }));
+    const regenerating = slow.request("/regenerate", { method: "POST", headers: { Cookie: before } });
+    await gate.reached;
+    assert.equal(await store.destroyAll(owner), 1);
+    gate.release();
+    const response = await regenerating;
+    assert.equal(response.status, 200);
+    // No cookie that would open anything: the regenerated id was sealed before its save landed.
+    for (const line of response.headers.getSetCookie()) {
+      const cookie = line.split(";")[0]!;
+      assert.equal((await (await app(store).request("/get/userId", { headers: { Cookie: cookie } })).json()).value, null);
+    }
+    assert.equal((await b.json("/get/userId")).value, null);
+    assert.deepEqual(await store.list(owner), []);
+  });
+
+  it("review 3, hardening: list() and destroyAll() ask at most 25 session objects at once, and handle an owner of 60 sessions", async () => {
+    const owner = `many-${crypto.randomUUID()}`;
+    let open = 0;
+    let most = 0;
+    const { namespace } = counting(env().SESSIONS, async (method) => {
+      if (method !== "info" && method !== "end") return;
+      most = Math.max(most, ++open);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      open--;
+    });
+    const store = new DurableObjectStore({ namespace: env().SESSIONS, secrets: SECRET, owner: "userId" });
+    const a = app(store);
+    await Promise.all(Array.from({ length: 60 }, () => new TestBrowser((request) => a.fetch(request)).json(`/login/${owner}`, { method: "POST" })));
+    const counted = new DurableObjectStore({ namespace, secrets: SECRET, owner: "userId" });
+    assert.equal((await counted.list(owner)).length, 60);
+    assert.equal(await counted.destroyAll(owner), 60);
+    assert.ok(most > 1 && most <= 25, `at most 25 calls at once, and some at once: ${most}`);
+    assert.deepEqual(await store.list(owner), []);
   });
 
   it("the owner index stays tidy: destroy() drops the id, list() prunes destroyed and expired ones, moved ones once their expiry passed", async () => {

@@ -22,7 +22,7 @@ async function handle(request: Request): Promise<Response> {
   return Response.json({ isNew: session.isNew, size: session.get("blob")?.length ?? 0 });
 }
 
-const chunked = withSessions((env: Env) => ({ store: new CookieStore({ secrets: env.SESSION_SECRET, chunks: 4 }) }), handle);
+const chunked = withSessions((env: Env) => ({ store: new CookieStore({ secrets: env.SESSION_SECRET, chunks: 4, maxHeaderBytes: 16_384 }) }), handle);
 const jwt = withSessions((env: Env) => ({ store: new CookieStore({ secrets: env.SESSION_SECRET, format: "jwt" }) }), handle);
 
 export default {
