@@ -63,6 +63,8 @@ export function sqliteStatements(table: string): SqliteStatements {
   const kept = (column: string) => column;
   const empty = () => "'{}'";
   const update = (base: (column: string) => string) => `UPDATE ${t} SET ${set(base)} WHERE id = ? AND expires_at > ?`;
+  // A whole save (clear(), regenerate()) merges into nothing: "AND 0" keeps the stored columns out
+  // while the statement keeps the same placeholders as a patch, so the driver binds both alike.
   const upsert = (whole: boolean) =>
     `INSERT INTO ${t} (id, data, flashes, owner, created_at, expires_at, last_seen_at)
      VALUES (?, json_patch('{}', ?), json_patch('{}', ?), ?, ?, ?, ?)
