@@ -9,6 +9,8 @@ import { Cluster } from "ioredis";
 import { createCluster } from "redis";
 import { afterAll, describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
+import { END_SCRIPT } from "../../src/server-store/redis/end-script.ts";
+import { SAVE_SCRIPT } from "../../src/server-store/redis/save-script.ts";
 import type { SessionWrite } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
@@ -25,6 +27,8 @@ afterAll(async () => {
   await cluster.stop();
 });
 
+const endSha = await END_SCRIPT.sha();
+const saveSha = await SAVE_SCRIPT.sha();
 const prefix = () => `test:cluster:${randomBytes(6).toString("hex")}:`;
 const clients: Array<[string, RedisClientLike]> = [["node-redis createCluster", nodeRedis], ["ioredis Cluster", ioredis]];
 
@@ -108,3 +112,85 @@ function write(id: string, owner: string): SessionWrite {
     flashIds: new Map(),
   };
 }
+
+/**
+ * `client`, with every command that `hold` picks held until `release()`; `reached` resolves when
+ * the first one is held. Keeps the shape the store tells the clients apart by.
+ */
+function gated(client: RedisClientLike, hold: (args: string[]) => boolean) {
+  let release!: () => void;
+  let reached!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const isReached = new Promise<void>((resolve) => (reached = resolve));
+  const wait = async (args: string[]) => {
+    if (hold(args)) {
+      reached();
+      await gate;
+    }
+  };
+  const wrapped: RedisClientLike =
+    client === ioredis
+      ? { call: async (name: string, ...args: string[]) => (await wait([name, ...args]), ioredis.call(name, ...args)) }
+      : {
+          sendCommand: async (key: string | undefined, readonly: boolean | undefined, args: string[]) => (await wait(args), nodeRedis.sendCommand(key, readonly, args)),
+          getSlotMaster: (slot: number) => nodeRedis.getSlotMaster(slot),
+        };
+  return { client: wrapped, reached: isReached, release };
+}
+
+describe.each(clients)("destroyAll() against a regenerate() in flight on a Redis Cluster (%s)", (_label, client) => {
+
+  /** A signed-in session of "ada" and a regenerating request on it, held where `hold` says. */
+  async function setup(hold: (args: string[], keys: string, id: string) => boolean) {
+    const keys = prefix();
+    const plain = new RedisStore({ client, secrets: SECRET, prefix: keys, owner: "userId" });
+    const b = new TestBrowser((request) => app(plain).fetch(request));
+    const { id } = await b.json("/login/ada", { method: "POST" });
+    const held = gated(client, (args) => hold(args, keys, id));
+    const regenerating = app(new RedisStore({ client: held.client, secrets: SECRET, prefix: keys, owner: "userId" }));
+    const response = Promise.resolve(regenerating.request("/login/ada", { method: "POST", headers: { Cookie: b.cookieHeader() } }));
+    await held.reached;
+    return { keys, id, plain, b, held, response };
+  }
+
+  async function expectSignedOut({ keys, plain, b, held, response }: Awaited<ReturnType<typeof setup>>) {
+    held.release();
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("set-cookie") ?? "").not.toMatch(/^session=[^;]/);
+    expect(await plain.list("ada")).toEqual([]);
+    expect(await b.json("/keys")).toEqual({ keys: [], isNew: true });
+    // No session hash is left of either id.
+    const left = await Promise.all(cluster.masters().map((port) => cluster.cli(port, "--scan", "--pattern", `${keys}*`)));
+    expect(left.join("").split("\n").filter((key) => key !== "" && !key.includes("owner:"))).toEqual([]);
+  }
+
+  it("held after writing the new id: destroyAll() ends both, and the regenerating save finds the old id gone", async () => {
+    const run = await setup((args, keys, id) => args[0] === "EVALSHA" && args[1] === endSha && args[3] === keys + id);
+    expect(await run.plain.destroyAll("ada")).toBe(2);
+    await expectSignedOut(run);
+  });
+
+  it("held after indexing the new id, before writing it: destroyAll() ends the old id, and the save then ends its new one", async () => {
+    const run = await setup((args, keys, id) => args[0] === "EVALSHA" && args[1] === saveSha && args[3] !== keys + id);
+    expect(await run.plain.destroyAll("ada")).toBe(1);
+    await expectSignedOut(run);
+  });
+
+  it("destroyAll() held on the old id while the regenerate completes: its next pass over the index ends the new id", async () => {
+    const keys = prefix();
+    const plain = new RedisStore({ client, secrets: SECRET, prefix: keys, owner: "userId" });
+    const b = new TestBrowser((request) => app(plain).fetch(request));
+    const { id } = await b.json("/login/ada", { method: "POST" });
+    const held = gated(client, (args) => args[0] === "EVALSHA" && args[1] === endSha && args[3] === keys + id && args[4] === "ada");
+    const destroying = new RedisStore({ client: held.client, secrets: SECRET, prefix: keys, owner: "userId" }).destroyAll("ada");
+    await held.reached;
+    const { id: after } = await b.json("/login/ada", { method: "POST" });
+    expect(after).not.toBe(id);
+    held.release();
+    // The old id was already gone when destroyAll() reached it; the new one is what it ended.
+    expect(await destroying).toBe(1);
+    expect(await plain.list("ada")).toEqual([]);
+    expect(await b.json("/keys")).toEqual({ keys: [], isNew: true });
+  });
+});
