@@ -194,3 +194,59 @@ describe.each(clients)("destroyAll() against a regenerate() in flight on a Redis
     expect(await b.json("/keys")).toEqual({ keys: [], isNew: true });
   });
 });
+
+describe("RedisStore on a Redis Cluster: bounded steps (ioredis Cluster)", () => {
+  it("lists and signs out an owner with 20,000 sessions, no command touching more than 1,000, final against a request in flight", { timeout: 120_000 }, async () => {
+    const keys = prefix();
+    const seeding = new RedisStore({ client: ioredis, secrets: SECRET, prefix: keys, owner: "userId" });
+    const ids = Array.from({ length: 20_000 }, () => randomBytes(16).toString("base64url"));
+    const cookies: string[] = [];
+    for (let at = 0; at < ids.length; at += 1000) {
+      cookies.push(...(await Promise.all(ids.slice(at, at + 1000).map((id) => seeding.save("session", write(id, "ada")).then(String)))));
+    }
+    // Every command the store sends, and how many of the owner's sessions each names.
+    const known = new Set(ids);
+    let most = 0;
+    let commands = 0;
+    const recording: RedisClientLike = {
+      call: (name: string, ...args: string[]) => {
+        commands++;
+        most = Math.max(most, args.filter((arg) => known.has(arg) || known.has(arg.slice(keys.length))).length);
+        return ioredis.call(name, ...args);
+      },
+    };
+    const store = new RedisStore({ client: recording, secrets: SECRET, prefix: keys, owner: "userId" });
+    const started = Date.now();
+    expect((await store.list("ada")).map(({ id }) => id).sort()).toEqual([...ids].sort());
+    const listed = Date.now() - started;
+
+    // A request that loaded one of the sessions, held open until destroyAll() has resolved.
+    let release!: () => void;
+    let loaded!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const isLoaded = new Promise<void>((resolve) => (loaded = resolve));
+    const late = new Hono();
+    late.use(sessions("session", store));
+    late.post("/", async (c) => {
+      loaded();
+      await gate;
+      getSession(c).set("late", true);
+      await getSession(c).save();
+      return c.text("ok");
+    });
+    const response = Promise.resolve(late.request("/", { method: "POST", headers: { Cookie: `session=${cookies[1]}` } }));
+    await isLoaded;
+    const destroyStarted = Date.now();
+    expect(await store.destroyAll("ada", { except: ids[0] })).toBe(19_999);
+    const destroyed = Date.now() - destroyStarted;
+    release();
+    const answer = await response;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("set-cookie") ?? "").not.toMatch(/^session=[^;]/);
+    expect((await store.list("ada")).map(({ id }) => id)).toEqual([ids[0]]);
+    expect(await ioredis.exists(keys + ids[1])).toBe(0);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(1000);
+    console.log(`[bounded steps] 20,000 sessions: list() ${listed} ms, destroyAll() ${destroyed} ms, ${commands} commands, at most ${most} sessions in one`);
+  });
+});
