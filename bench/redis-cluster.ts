@@ -95,6 +95,7 @@ try {
       sendCommand: (args: string[]) => (record(args), singleNode.sendCommand(args)),
     }))),
     ...(await pair("Redis Cluster, ioredis Cluster", ([name, ...args]) => ioCluster.call(name!, ...args), (record) => ({
+      isCluster: true,
       call: (name: string, ...args: string[]) => (record([name, ...args]), ioCluster.call(name, ...args)),
     }))),
     ...(await pair("Redis Cluster, node-redis createCluster", (args) => nodeCluster.sendCommand(keyOf(args), false, args), (record) => ({

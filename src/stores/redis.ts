@@ -31,6 +31,8 @@ export interface NodeRedisClusterLike {
 /** An ioredis client (`new Redis()`) or Cluster (`new Cluster()`) from `ioredis`: it has `call`, which routes by the command's keys. */
 export interface IoRedisLike {
   call(command: string, ...args: string[]): Promise<unknown>;
+  /** `true` on an ioredis `Cluster`: the store then names one key per script. */
+  isCluster?: boolean;
 }
 
 /** Bun's built-in client (`new RedisClient()` from `bun`): it has `send`. */
@@ -74,7 +76,7 @@ export class RedisStore extends ServerStore {
     const { client, prefix = "session:", timeout = 5000 } = options;
     assertConfig(typeof prefix === "string", "RedisStore: prefix must be a string");
     assertConfig(Number.isFinite(timeout) && timeout > 0, "RedisStore: timeout must be a positive number of milliseconds");
-    this.driver = new RedisDriver({ send: commandOf(client), prefix, timeout, redact });
+    this.driver = new RedisDriver({ send: commandOf(client), prefix, timeout, cluster: isCluster(client), redact });
   }
 }
 
@@ -90,6 +92,12 @@ function commandOf(client: RedisClientLike): RedisCommand {
   }
   if (typeof any?.sendCommand === "function") return (args) => (client as NodeRedisLike).sendCommand(args);
   throw new SessionError("ERR_SESSION_CONFIG", "RedisStore: client must be a node-redis or ioredis client or Cluster, or a Bun RedisClient");
+}
+
+/** A Redis Cluster client: node-redis's has `getSlotMaster`, ioredis's `Cluster` says `isCluster`. */
+function isCluster(client: RedisClientLike): boolean {
+  const any = client as { getSlotMaster?: unknown; isCluster?: unknown };
+  return typeof any.getSlotMaster === "function" || any.isCluster === true;
 }
 
 /**

@@ -78,9 +78,8 @@ export class UpstashRedisStore extends ServerStore {
     assertConfig(Number.isFinite(timeout) && timeout > 0, "UpstashRedisStore: timeout must be a positive number of milliseconds");
     const client = options.client ?? createClient(options.url, options.token, options.retries ?? 2, timeout);
     assertConfig(client && typeof client.exec === "function", "UpstashRedisStore: client must be an @upstash/redis Redis");
-    // Over HTTP every command of list() and destroyAll() is a request of its own: fewer at once.
     const send = (args: string[]) => client.exec<unknown>(args as [string, ...string[]]);
-    this.driver = new RedisDriver({ send, prefix, timeout, parallel: 32, redact });
+    this.driver = new RedisDriver({ send, prefix, timeout, redact });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * One Redis operation within the store's timeout, any failure turned into `ERR_SESSION_STORE`,
- * and many of them at once with a cap (a Redis over TCP pipelines them; over HTTP each is a
- * request, so fewer go at once).
+ * and many of them at once (a Redis client pipelines them: one per session of a batch on a Redis
+ * Cluster).
  *
  * @module
  */
@@ -12,7 +12,6 @@ import { SessionError } from "../../errors.ts";
 export class Commands {
   constructor(
     readonly timeout: number,
-    readonly parallel: number,
     private readonly redact: (error: unknown) => unknown,
   ) {}
 
@@ -35,17 +34,8 @@ export class Commands {
     }
   }
 
-  /** Runs `run` on every item, at most `parallel` at a time, each within the timeout; answers in order. */
-  async each<I, T>(action: string, items: readonly I[], run: (item: I) => Promise<T>): Promise<T[]> {
-    const results = new Array<T>(items.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < items.length) {
-        const at = next++;
-        results[at] = await this.call(action, () => run(items[at]!));
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.parallel, items.length) }, worker));
-    return results;
+  /** Runs `run` on every item at once, each within the timeout; answers in order. */
+  each<I, T>(action: string, items: readonly I[], run: (item: I) => Promise<T>): Promise<T[]> {
+    return Promise.all(items.map((item) => this.call(action, () => run(item))));
   }
 }

@@ -22,7 +22,8 @@ import type { SessionInfo, StoredSession } from "../../store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import { Commands } from "./commands.ts";
-import { END_SCRIPT, parseEnded } from "./end-script.ts";
+import { END_SCRIPT, parseEnded } from "./session-scripts.ts";
+import type { Ended } from "./session-scripts.ts";
 import { parseHash, planFields } from "./fields.ts";
 import { endOwner, listOwner } from "./owner-index.ts";
 import type { IndexContext } from "./owner-index.ts";
@@ -36,8 +37,8 @@ export interface RedisDriverOptions {
   prefix: string;
   /** Milliseconds one command may take (a NOSCRIPT reload included). */
   timeout: number;
-  /** How many commands `list()` and `destroyAll()` keep in flight at once. @default 1000 */
-  parallel?: number;
+  /** A Redis Cluster: `list()` and `destroyAll()` ask each session in a script of its own. */
+  cluster?: boolean;
   /**
    * Turns a transport's error into a `cause` that holds no session data (clients put the command,
    * arguments included, into their errors).
@@ -52,12 +53,12 @@ export class RedisDriver implements SessionDriver {
   readonly #commands: Commands;
   readonly #context: IndexContext;
 
-  constructor({ send, prefix, timeout, parallel = 1000, redact }: RedisDriverOptions) {
+  constructor({ send, prefix, timeout, cluster = false, redact }: RedisDriverOptions) {
     this.#send = send;
     this.#prefix = prefix;
     this.#indexPrefix = prefix + "owner:";
-    this.#commands = new Commands(timeout, parallel, redact);
-    this.#context = { send, commands: this.#commands, prefix };
+    this.#commands = new Commands(timeout, redact);
+    this.#context = { send, commands: this.#commands, prefix, cluster };
   }
 
   async read(id: string, expiresAt: number): Promise<StoredSession | undefined> {
@@ -100,7 +101,8 @@ export class RedisDriver implements SessionDriver {
 
   /** Ends session `id` and drops it from its owner's index (it is never written again); whether it was there. */
   async #end(id: string): Promise<boolean> {
-    const ended = await this.#commands.call("destroy", () => END_SCRIPT.run(this.#send, [this.#prefix + id], [""]).then(parseEnded));
+    const key = this.#prefix + id;
+    const [ended] = (await this.#commands.call("destroy", () => END_SCRIPT.run(this.#send, [key], [""]).then((reply) => parseEnded(reply, 1)))) as [Ended];
     if (ended.state === "ended" && ended.owner !== undefined) {
       const index = this.#indexPrefix + ended.owner;
       await this.#commands.call("destroy", () => this.#send(["ZREM", index, id], index));

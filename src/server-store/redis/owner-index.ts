@@ -5,15 +5,17 @@
  * has to hold every live session of its owner (it may hold more):
  * - a save that gives a session an owner adds the id (`ZADD ... GT`, scored by the expiry the save
  *   announces) *before* it writes the hash, so the index never misses a session;
- * - each indexed id is asked of its own hash (`HMGET` to list, the end script to destroy), so an
- *   id that moved to another owner, lost its owner or expired is never listed or counted;
+ * - each indexed id is asked of its own hash (session-scripts.ts), so an id that moved to another
+ *   owner, lost its owner or expired is never listed or counted;
  * - an id found stale (no hash, another owner's) is pruned only once its score has passed: until
  *   then it may belong to a save in flight that added it and has not written the hash yet. An id
  *   this store ended is dropped at once (an ended session is never written again: its saves must
  *   find it, and new ids are never reused).
  *
  * Bounded steps: the index is read by `ZSCAN` pages, and no command or script handles more than
- * `BATCH` sessions, so an owner with 20,000 sessions never blocks Redis for long.
+ * `BATCH` sessions, so an owner with 20,000 sessions never blocks Redis for long. On a single Redis
+ * (and Upstash) one script asks a whole batch of hashes; on a Redis Cluster, where the hashes of a
+ * batch live in as many slots, one script per hash, many in flight at once.
  *
  * Finality of `destroyAll()`: after ending every id it found, it reads the index again until a
  * pass finds no id it has not handled. A `regenerate()` racing it adds its new id to the index
@@ -28,7 +30,7 @@
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo } from "../../store.ts";
 import type { Commands } from "./commands.ts";
-import { END_SCRIPT, parseEnded } from "./end-script.ts";
+import { END_SCRIPT, INFO_SCRIPT, parseEnded, parseInfo } from "./session-scripts.ts";
 import { INDEX_PAGE_SCRIPT, INDEX_PRUNE_SCRIPT } from "./index-scripts.ts";
 import type { RedisCommand } from "./script.ts";
 
@@ -42,6 +44,20 @@ export interface IndexContext {
   commands: Commands;
   /** The key of session `id` is `prefix + id`. */
   prefix: string;
+  /** A Redis Cluster: a script may name one session's hash only. */
+  cluster: boolean;
+}
+
+/** Runs a session script over `ids`, in groups one script may name, and answers per id in order. */
+async function askSessions<T>(
+  context: IndexContext,
+  action: string,
+  ids: readonly string[],
+  run: (keys: string[]) => Promise<T[]>,
+): Promise<T[]> {
+  const groups: string[][] = context.cluster ? ids.map((id) => [id]) : [ids.slice()];
+  const answers = await context.commands.each(action, groups, (group) => run(group.map((id) => context.prefix + id)));
+  return answers.flat();
 }
 
 /** Every id in the index, page by page (an id may come twice); each page at most `BATCH` ids. */
@@ -71,18 +87,18 @@ async function prune(context: IndexContext, action: string, index: string, now: 
 /** The live sessions of `owner`: each indexed id checked against its own hash. */
 export async function listOwner(context: IndexContext, index: string, owner: string, now: number): Promise<SessionInfo[]> {
   const live = new Map<string, SessionInfo>();
-  const stored = "=" + owner;
   for await (const page of pages(context, "list", index)) {
-    const replies = await context.commands.each("list", page, ([id]) =>
-      context.send(["HMGET", context.prefix + id, "m:c", "m:e", "m:o"], context.prefix + id),
+    const ids = page.map(([id]) => id);
+    const infos = await askSessions(context, "list", ids, (keys) =>
+      INFO_SCRIPT.run(context.send, keys, [owner]).then((reply) => parseInfo(reply, keys.length)),
     );
     const stale: string[] = [];
     page.forEach(([id, score], i) => {
-      const [created, expires, ownerField] = Array.isArray(replies[i]) ? (replies[i] as unknown[]) : [];
-      if (typeof created !== "string" || ownerField !== stored) return void stale.push(id);
+      const info = infos[i];
+      if (!info) return void stale.push(id);
       // Hashes written before the `m:e` field existed: the index's score is their expiry.
-      const expiresAt = typeof expires === "string" ? Number(expires.slice(1)) : score;
-      if (expiresAt > now) live.set(id, { id, createdAt: Number(created.slice(1)), expiresAt });
+      const expiresAt = info.expiresAt ?? score;
+      if (expiresAt > now) live.set(id, { id, createdAt: info.createdAt, expiresAt });
     });
     await prune(context, "list", index, now, [], stale);
   }
@@ -100,8 +116,8 @@ export async function endOwner(context: IndexContext, index: string, owner: stri
       const ids = [...new Set(page.map(([id]) => id))].filter((id) => !handled.has(id));
       if (ids.length === 0) continue;
       found = true;
-      const replies = await context.commands.each("destroyAll", ids, (id) =>
-        END_SCRIPT.run(context.send, [context.prefix + id], [owner]).then(parseEnded),
+      const replies = await askSessions(context, "destroyAll", ids, (keys) =>
+        END_SCRIPT.run(context.send, keys, [owner]).then((reply) => parseEnded(reply, keys.length)),
       );
       const dropped: string[] = [];
       const stale: string[] = [];
