@@ -9,6 +9,7 @@ import { getSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import { parseHash } from "../../src/server-store/redis/fields.ts";
 import { RedisScript } from "../../src/server-store/redis/script.ts";
+import { END_SCRIPT, INFO_SCRIPT } from "../../src/server-store/redis/session-scripts.ts";
 import type { SessionWrite, Store } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisStoreOptions } from "../../src/stores/redis.ts";
@@ -271,6 +272,42 @@ describe("RedisStore commands", () => {
     ]);
     expect(await ioredis.exists(keys + first.id)).toBe(0);
     expect(await store.list("ada")).toEqual([expect.objectContaining({ id: next.id })]);
+  });
+
+  it("asks one session per script on a cluster client, a batch per script on one Redis; routes node-redis cluster commands by their key", async () => {
+    const keys = prefix();
+    const scripts: Array<{ script: string; keys: string[] }> = [];
+    const routed: Array<[string | undefined, string[]]> = [];
+    const record = (args: string[]) => {
+      if (args[0] === "EVALSHA") scripts.push({ script: args[1]!, keys: args.slice(3, 3 + Number(args[2])) });
+    };
+    const clusterShaped = { isCluster: true, call: (name: string, ...args: string[]) => (record([name, ...args]), ioredis.call(name, ...args)) };
+    const nodeClusterShaped = {
+      getSlotMaster: () => undefined,
+      sendCommand: (key: string | undefined, _readonly: boolean | undefined, args: string[]) => (record(args), routed.push([key, args]), nodeRedis.sendCommand(args)),
+    };
+    const singleShaped = { call: (name: string, ...args: string[]) => (record([name, ...args]), ioredis.call(name, ...args)) };
+    const seeding = new RedisStore({ client: ioredis, secrets: SECRET, prefix: keys, owner: "userId" });
+    const ids = Array.from({ length: 5 }, () => randomBytes(16).toString("base64url"));
+    for (const id of ids) await seeding.save("session", { ...write(id), data: new Map([["userId", "ada"]]), changed: new Set(["userId"]) });
+    const info = await INFO_SCRIPT.sha();
+    const end = await END_SCRIPT.sha();
+    const sessionScripts = () => scripts.filter(({ script }) => script === info || script === end).map(({ keys: named }) => named.length);
+
+    for (const client of [clusterShaped, nodeClusterShaped]) {
+      scripts.length = 0;
+      expect(await new RedisStore({ client, secrets: SECRET, prefix: keys, owner: "userId" }).list("ada")).toHaveLength(5);
+      expect(sessionScripts()).toEqual([1, 1, 1, 1, 1]);
+    }
+    // Every command went with the one key it touches, the key a cluster client routes by.
+    for (const [key, args] of routed) expect(key).toBe(args[0] === "EVALSHA" ? args[3] : args[1]);
+    expect(routed.length).toBeGreaterThan(5);
+    scripts.length = 0;
+    expect(await new RedisStore({ client: singleShaped, secrets: SECRET, prefix: keys, owner: "userId" }).destroyAll("ada", { except: ids[0] })).toBe(4);
+    expect(sessionScripts()).toEqual([4]);
+    scripts.length = 0;
+    expect(await new RedisStore({ client: clusterShaped, secrets: SECRET, prefix: keys, owner: "userId" }).destroyAll("ada")).toBe(1);
+    expect(sessionScripts()).toEqual([1]);
   });
 
   it("removes a session from its owner's index when the owner key is deleted, indexing it under no one", async () => {
