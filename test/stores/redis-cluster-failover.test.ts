@@ -143,7 +143,8 @@ describe("RedisStore when a Redis Cluster master fails over", () => {
           `${lostElsewhere} elsewhere`,
       );
       expect(tally.other).toEqual([]);
-      expect(tally.slowest).toBeLessThan(2 * TIMEOUT + 1000);
+      // Two commands, each bounded by the timeout, and a margin for a machine under load.
+      expect(tally.slowest).toBeLessThan(2 * TIMEOUT + 2000);
       expect(recovered).toBeLessThan(20_000);
       expect(lostElsewhere).toBe(0);
       // The seeding spread each client's sessions over the masters: the dead one held some.
