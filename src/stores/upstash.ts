@@ -79,7 +79,8 @@ export class UpstashRedisStore extends ServerStore {
     const client = options.client ?? createClient(options.url, options.token, options.retries ?? 2, timeout);
     assertConfig(client && typeof client.exec === "function", "UpstashRedisStore: client must be an @upstash/redis Redis");
     const send = (args: string[]) => client.exec<unknown>(args as [string, ...string[]]);
-    this.driver = new RedisDriver({ send, prefix, timeout, redact });
+    // Upstash answers for a whole database, as one Redis: a script may name many keys.
+    this.driver = new RedisDriver({ send, prefix, timeout, cluster: false, redact });
   }
 }
 

@@ -38,7 +38,7 @@ export interface RedisDriverOptions {
   /** Milliseconds one command may take (a NOSCRIPT reload included). */
   timeout: number;
   /** A Redis Cluster: `list()` and `destroyAll()` ask each session in a script of its own. */
-  cluster?: boolean;
+  cluster: boolean;
   /**
    * Turns a transport's error into a `cause` that holds no session data (clients put the command,
    * arguments included, into their errors).
@@ -53,7 +53,7 @@ export class RedisDriver implements SessionDriver {
   readonly #commands: Commands;
   readonly #context: IndexContext;
 
-  constructor({ send, prefix, timeout, cluster = false, redact }: RedisDriverOptions) {
+  constructor({ send, prefix, timeout, cluster, redact }: RedisDriverOptions) {
     this.#send = send;
     this.#prefix = prefix;
     this.#indexPrefix = prefix + "owner:";
