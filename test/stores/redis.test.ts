@@ -68,7 +68,7 @@ function counterApp(store: Store) {
 }
 
 describe("RedisStore round trips", () => {
-  it("loads with one command and saves with one (EVALSHA: fields, TTL and owner index)", async () => {
+  it("loads with one command and saves with one (EVALSHA: fields and TTL; the owner key untouched)", async () => {
     const counter = counted();
     const app = counterApp(new RedisStore({ client: counter.client, secrets: SECRET, prefix: prefix(), owner: "userId" }));
     const b = new TestBrowser((request) => app.fetch(request));
