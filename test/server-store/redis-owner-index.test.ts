@@ -122,6 +122,15 @@ describe("RedisStore owner index", () => {
     expect(await store.list("ada")).toEqual([]);
   });
 
+  it("destroyAll() drops the ids it ended and the stale ones whose score has passed, in one prune", async () => {
+    const { store, index } = setup();
+    const [live, gone] = [newId(), newId()];
+    await store.save("session", write(live, "ada"));
+    await redis.zadd(index, String(Date.now() - 1000), gone);
+    expect(await store.destroyAll("ada")).toBe(1);
+    expect(await redis.exists(index)).toBe(0);
+  });
+
   it("reads an index over many ZSCAN pages: 1,200 sessions listed, then all but one signed out", { timeout: 60_000 }, async () => {
     const { store, index } = setup();
     const ids = Array.from({ length: 1200 }, newId);

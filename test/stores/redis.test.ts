@@ -9,6 +9,7 @@ import { getSession, sessions } from "../../adapters/hono.ts";
 import { SessionError } from "../../src/errors.ts";
 import { parseHash } from "../../src/server-store/redis/fields.ts";
 import { RedisScript } from "../../src/server-store/redis/script.ts";
+import { INDEX_PAGE_SCRIPT } from "../../src/server-store/redis/index-scripts.ts";
 import { END_SCRIPT, INFO_SCRIPT } from "../../src/server-store/redis/session-scripts.ts";
 import type { SessionWrite, Store } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
@@ -331,10 +332,27 @@ describe("RedisStore commands", () => {
   });
 
   it("rejects with ERR_SESSION_STORE when a page of an owner's index is not one (never loops on it)", async () => {
-    for (const reply of [["=a", "=1", "=2"], "OK", [], ["=1x"]]) {
+    for (const reply of [["=a", "=1", "=2"], "OK", [], ["=1x"], ["x=0"]]) {
       const store = new RedisStore({ client: { sendCommand: async () => reply }, secrets: SECRET, owner: "userId" });
       await expect(store.list("ada")).rejects.toMatchObject({ code: "ERR_SESSION_STORE" });
       await expect(store.destroyAll("ada")).rejects.toMatchObject({ code: "ERR_SESSION_STORE" });
+    }
+  });
+
+  it("lists a session only while its recorded expiry is after now; ignores an id without a score", async () => {
+    const [page, info] = [await INDEX_PAGE_SCRIPT.sha(), await INFO_SCRIPT.sha()];
+    const listWith = async (expiresAt: number) => {
+      const replies: Record<string, unknown> = { [page]: ["=0", "=a", "=5", "=b"], [info]: [`=1,=${expiresAt}`] };
+      const store = new RedisStore({ client: { sendCommand: async (args: string[]) => replies[args[1]!] ?? 0 }, secrets: SECRET, owner: "userId" });
+      return store.list("ada");
+    };
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(10_000);
+      expect(await listWith(10_000)).toEqual([]);
+      expect(await listWith(10_001)).toEqual([{ id: "a", createdAt: 1, expiresAt: 10_001 }]);
+    } finally {
+      vi.useRealTimers();
     }
   });
 
