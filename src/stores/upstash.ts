@@ -4,7 +4,8 @@
  * signed id.
  *
  * A thin transport over the Redis driver of the server-store engine (src/server-store/redis/):
- * each session is one hash, each save one atomic script sent by `EVALSHA` in one HTTP request.
+ * each session is one hash, each save one atomic script sent by `EVALSHA` in one HTTP request (a
+ * save that names a new owner first adds the id to the owner's index: one more).
  * `RedisStore` (`web-sessions/redis`) uses the same keys and scripts over TCP.
  *
  * @module
@@ -77,7 +78,9 @@ export class UpstashRedisStore extends ServerStore {
     assertConfig(Number.isFinite(timeout) && timeout > 0, "UpstashRedisStore: timeout must be a positive number of milliseconds");
     const client = options.client ?? createClient(options.url, options.token, options.retries ?? 2, timeout);
     assertConfig(client && typeof client.exec === "function", "UpstashRedisStore: client must be an @upstash/redis Redis");
-    this.driver = new RedisDriver({ send: (args) => client.exec<unknown>(args as [string, ...string[]]), prefix, timeout, redact });
+    const send = (args: string[]) => client.exec<unknown>(args as [string, ...string[]]);
+    // Upstash answers for a whole database, as one Redis: a script may name many keys.
+    this.driver = new RedisDriver({ send, prefix, timeout, cluster: false, redact });
   }
 }
 

@@ -5,8 +5,13 @@
  * @module
  */
 
-/** Sends one Redis command (name first, every argument a string) and resolves its reply. */
-export type RedisCommand = (args: string[]) => Promise<unknown>;
+/**
+ * Sends one Redis command (name first, every argument a string) and resolves its reply. `key` is
+ * the key the command touches, for a Redis Cluster client that routes by it (every command the
+ * stores send touches one key, so it goes to that key's node; a script's `EVAL` after `NOSCRIPT`
+ * goes to the same node as its `EVALSHA`, since each node keeps its own script cache).
+ */
+export type RedisCommand = (args: string[], key?: string) => Promise<unknown>;
 
 const encoder = new TextEncoder();
 
@@ -30,10 +35,10 @@ export class RedisScript {
   async run(send: RedisCommand, keys: readonly string[], args: readonly string[]): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
     try {
-      return await send(["EVALSHA", await this.sha(), ...tail]);
+      return await send(["EVALSHA", await this.sha(), ...tail], keys[0]);
     } catch (error) {
       if (!/NOSCRIPT/.test(String((error as { message?: unknown })?.message))) throw error;
-      return send(["EVAL", this.text, ...tail]);
+      return send(["EVAL", this.text, ...tail], keys[0]);
     }
   }
 }
