@@ -1,6 +1,8 @@
 // The docs (README.md, SECURITY.md, docs/): every link resolves, every page is reachable from the
 // README, and every TypeScript block type-checks against the package's sources: blocks that use
-// Deno's globals under `deno check`, the others under tsc with Bun's and Node's types.
+// Deno's globals under `deno check`, the others under tsc with Bun's and Node's types. A block whose
+// first line names its file (`// app/actions.ts`) is written at that path beside the page's other
+// named blocks, so one can import another as an app's files do.
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -85,10 +87,13 @@ describe("the docs' TypeScript blocks", () => {
     const files: string[] = [];
     for (const page of pages) {
       for (const block of codeBlocks(text.get(page)!)) {
-        if (block.lang !== "ts" && block.lang !== "typescript") continue;
+        if (!["ts", "tsx", "typescript"].includes(block.lang)) continue;
         const whole = `${block.context}\n${block.code}`;
         if (/\bDeno\./.test(whole) !== useDeno) continue;
-        const file = join(work, folder, `${page.replace(/[/.]/g, "_")}_line${block.line}.ts`);
+        const named = /^\/\/ ((?:[\w.-]+\/)*[\w.-]+\.tsx?)$/.exec(block.code.split("\n")[0]!)?.[1];
+        const pageFolder = join(work, folder, page.replace(/[/.]/g, "_"));
+        const file = join(pageFolder, named ?? `line${block.line}.${block.lang === "tsx" ? "tsx" : "ts"}`);
+        mkdirSync(dirname(file), { recursive: true });
         const rewritten = whole.replace(/(["'])(web-sessions(?:\/[\w-]+)?)\1/g, (specifier, _quote, name: string) => {
           const source = sources.get(name);
           return source ? JSON.stringify(relative(dirname(file), join(REPO, source))) : specifier;
@@ -103,10 +108,12 @@ describe("the docs' TypeScript blocks", () => {
   it("type-check under tsc (Bun's and Node's types)", async () => {
     const files = writeBlocks("tsc", false);
     expect(files.length).toBeGreaterThan(10);
+    // What SvelteKit generates for an app's environment, which its page imports.
+    writeFileSync(join(work, "tsc", "sveltekit-env.d.ts"), 'declare module "$env/dynamic/private" { export const env: Record<string, string | undefined> }\n');
     const config = {
       extends: "../../tsconfig.json",
-      compilerOptions: { types: ["bun"], noUnusedLocals: false },
-      files: files.map((file) => relative(join(work, "tsc"), file)),
+      compilerOptions: { types: ["bun"], jsx: "react-jsx", noUnusedLocals: false },
+      files: ["sveltekit-env.d.ts", ...files.map((file) => relative(join(work, "tsc"), file))],
     };
     writeFileSync(join(work, "tsc", "tsconfig.json"), JSON.stringify(config));
     const { code, output } = await run(binary("tsc"), ["-p", join(work, "tsc", "tsconfig.json"), "--pretty", "false"]);
