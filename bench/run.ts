@@ -29,6 +29,7 @@ import { measureMemoryLatency, measureMemoryStore } from "./stores.ts";
 import type { StoreLatency } from "./stores.ts";
 import { describeDurableObjectResult, measureDurableObjectStore } from "./durable-objects.ts";
 import { describeDenoKvResult, measureDenoKvStore } from "./deno-kv-store.ts";
+import { measurePostgresStore } from "./postgres-store.ts";
 import { measureSqliteStore } from "./sqlite-store.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 import { measureWorkerd } from "./workerd.ts";
@@ -170,6 +171,22 @@ if (process.env.STORES !== "0" && !only) {
       storeMedianMs: sqlite.storeMedianMs,
       storeP90Ms: sqlite.storeP90Ms,
       requestMedianMs: sqlite.requestMedianMs,
+    });
+  }
+  // The store rows; bench/postgres-store.ts also times the raw clients running the same statements.
+  for (const row of await measurePostgresStore(400)) {
+    const client = /^PostgresStore \((.+)\)$/.exec(row.label)?.[1];
+    if (client === undefined) continue;
+    log(`  PostgresStore (${client}): ${row.roundTrips.toFixed(2)} round trips per request, load + save median ${row.loadSaveMedianMs.toFixed(3)} ms`);
+    latency.push({
+      label: "PostgresStore",
+      transport: client,
+      requests: row.requests,
+      roundTrips: row.roundTrips,
+      commands: row.roundTrips,
+      storeMedianMs: row.loadSaveMedianMs,
+      storeP90Ms: row.loadSaveP90Ms,
+      requestMedianMs: row.requestMedianMs,
     });
   }
   durableObjects = await measureDurableObjectStore(400);
