@@ -29,6 +29,30 @@ function keyApp(store: MemoryStore) {
   return app;
 }
 
+/** A MemoryStore keyed by owner "userId" behind an app that signs in at /login/:user, signs out at /logout and says who is in at /me. */
+function ownerApp(maxEntries: number) {
+  const store = new MemoryStore({ secrets: SECRET, maxEntries, owner: "userId" });
+  const app = new Hono();
+  app.use(sessions("session", store));
+  app.post("/login/:user", async (c) => {
+    getSession(c).set("userId", c.req.param("user"));
+    await getSession(c).save();
+    return c.text("ok");
+  });
+  app.post("/logout", async (c) => {
+    await getSession(c).destroy();
+    return c.text("ok");
+  });
+  app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
+  const browser = () => new TestBrowser((request) => app.fetch(request));
+  const signIn = async (user: string) => {
+    const b = browser();
+    await b.fetch(`/login/${user}`, { method: "POST" });
+    return b;
+  };
+  return { store, browser, signIn };
+}
+
 describe("MemoryStore", () => {
   it("keeps all 40 keys set by 40 concurrent requests on one session", async () => {
     const app = keyApp(new MemoryStore({ secrets: SECRET }));
@@ -84,18 +108,10 @@ describe("MemoryStore", () => {
   });
 
   it("review 3, finding 2: one account signing in 1,000 times cannot evict other signed-in users; it loses its own oldest sessions", async () => {
-    const store = new MemoryStore({ secrets: SECRET, maxEntries: 100, owner: "userId" });
-    const app = new Hono();
-    app.use(sessions("session", store));
-    app.post("/login/:user", async (c) => {
-      getSession(c).set("userId", c.req.param("user"));
-      await getSession(c).save();
-      return c.text("ok");
-    });
-    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
-    const users = Array.from({ length: 50 }, () => new TestBrowser((request) => app.fetch(request)));
+    const { store, browser } = ownerApp(100);
+    const users = Array.from({ length: 50 }, () => browser());
     for (const [i, b] of users.entries()) await b.fetch(`/login/user${i}`, { method: "POST" });
-    const mallory = Array.from({ length: 1000 }, () => new TestBrowser((request) => app.fetch(request)));
+    const mallory = Array.from({ length: 1000 }, () => browser());
     for (const b of mallory) await b.fetch("/login/mallory", { method: "POST" });
     expect(store.size).toBe(100);
     expect(await Promise.all(users.map((b) => b.json("/me")))).toEqual(users.map((_, i) => `user${i}`));
@@ -107,7 +123,7 @@ describe("MemoryStore", () => {
     await store.destroyAll("mallory");
     // Read last to first: user49 is now the least recently used, though user0 signed in first.
     for (let i = 49; i >= 0; i--) await users[i]!.json("/me");
-    const late = Array.from({ length: 51 }, () => new TestBrowser((request) => app.fetch(request)));
+    const late = Array.from({ length: 51 }, () => browser());
     for (const [i, b] of late.entries()) await b.fetch(`/login/late${i}`, { method: "POST" });
     expect(store.size).toBe(100);
     expect(await users[49]!.json("/me")).toBeNull();
@@ -115,24 +131,7 @@ describe("MemoryStore", () => {
   });
 
   it("review 3, finding 2: keeps count of each owner's sessions through sign-outs and moves between owners", async () => {
-    const store = new MemoryStore({ secrets: SECRET, maxEntries: 6, owner: "userId" });
-    const app = new Hono();
-    app.use(sessions("session", store));
-    app.post("/login/:user", async (c) => {
-      getSession(c).set("userId", c.req.param("user"));
-      await getSession(c).save();
-      return c.text("ok");
-    });
-    app.post("/logout", async (c) => {
-      await getSession(c).destroy();
-      return c.text("ok");
-    });
-    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
-    const signIn = async (user: string) => {
-      const b = new TestBrowser((request) => app.fetch(request));
-      await b.fetch(`/login/${user}`, { method: "POST" });
-      return b;
-    };
+    const { store, signIn } = ownerApp(6);
     const [a1, a2, a3] = [await signIn("a"), await signIn("a"), await signIn("a")];
     const [b1, b2] = [await signIn("b"), await signIn("b")];
     const c1 = await signIn("c");
@@ -151,24 +150,7 @@ describe("MemoryStore", () => {
   });
 
   it("review 3, finding 2: of owners tied at the most, the first to reach it gives way, its first session first; a sign-in again keeps a session's place, and recent use does not matter", async () => {
-    const store = new MemoryStore({ secrets: SECRET, maxEntries: 5, owner: "userId" });
-    const app = new Hono();
-    app.use(sessions("session", store));
-    app.post("/login/:user", async (c) => {
-      getSession(c).set("userId", c.req.param("user"));
-      await getSession(c).save();
-      return c.text("ok");
-    });
-    app.post("/logout", async (c) => {
-      await getSession(c).destroy();
-      return c.text("ok");
-    });
-    app.get("/me", (c) => c.json(getSession(c).get("userId") ?? null));
-    const signIn = async (user: string) => {
-      const b = new TestBrowser((request) => app.fetch(request));
-      await b.fetch(`/login/${user}`, { method: "POST" });
-      return b;
-    };
+    const { store, signIn } = ownerApp(5);
     const [x1, x2] = [await signIn("x"), await signIn("x")];
     const [y1, y2] = [await signIn("y"), await signIn("y")];
     // x reaches 3 and falls back to 2 after y reached 2: y is now the first owner holding 2.
