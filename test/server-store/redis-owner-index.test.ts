@@ -10,10 +10,10 @@ import { Redis as IoRedis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { END_SCRIPT, parseEnded, parseInfo } from "../../src/server-store/redis/session-scripts.ts";
-import type { SessionWrite } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { ensureRedis } from "../support/redis.ts";
+import { ownerWrite } from "../support/session-write.ts";
 
 const redis = new IoRedis((await ensureRedis()).url);
 afterAll(() => redis.disconnect());
@@ -27,23 +27,6 @@ function setup() {
   return { keys, store, index: `${keys}owner:ada` };
 }
 
-/** A save of `id` naming `owner`, as the jar hands it to the store. */
-function write(id: string, owner: string, parts: Partial<SessionWrite> = {}): SessionWrite {
-  const now = Date.now();
-  return {
-    id,
-    previousId: undefined,
-    data: new Map<string, unknown>([["userId", owner]]),
-    changed: new Set(["userId"]),
-    deleted: new Set(),
-    cleared: false,
-    createdAt: now,
-    expiresAt: now + 600_000,
-    flashes: new Map(),
-    flashIds: new Map(),
-    ...parts,
-  };
-}
 
 describe("session script replies", () => {
   it("reads the end script's answers, one per key", () => {
@@ -78,15 +61,15 @@ describe("RedisStore owner index", () => {
   it("drops an id from its owner's index when destroy() or regenerate() ends it, or a late save finds it gone", async () => {
     const { store, index } = setup();
     const [a, b, c] = [newId(), newId(), newId()];
-    for (const id of [a, b]) await store.save("session", write(id, "ada"));
+    for (const id of [a, b]) await store.save("session", ownerWrite(id, "ada"));
     expect((await redis.zrange(index, "0", "-1")).sort()).toEqual([a, b].sort());
     await store.destroy("session", a);
     expect(await redis.zrange(index, "0", "-1")).toEqual([b]);
-    expect(await store.save("session", write(c, "ada", { previousId: b }))).toBeDefined();
+    expect(await store.save("session", ownerWrite(c, "ada", { previousId: b }))).toBeDefined();
     expect(await redis.zrange(index, "0", "-1")).toEqual([c]);
     await store.destroy("session", c);
     // A late save of the destroyed session that names its owner again: refused, and not indexed.
-    expect(await store.save("session", write(c, "ada", { mustExist: true }))).toBeUndefined();
+    expect(await store.save("session", ownerWrite(c, "ada", { mustExist: true }))).toBeUndefined();
     expect(await redis.exists(index)).toBe(0);
   });
 
@@ -94,7 +77,7 @@ describe("RedisStore owner index", () => {
     const { keys, store, index } = setup();
     const now = Date.now();
     const [rolled, old, gone, waiting, moved] = [newId(), newId(), newId(), newId(), newId()];
-    for (const id of [rolled, old, moved]) await store.save("session", write(id, "ada"));
+    for (const id of [rolled, old, moved]) await store.save("session", ownerWrite(id, "ada"));
     // A session refreshed after its index entry was written: its score is in the past, its hash is not.
     await redis.zadd(index, String(now - 1000), rolled);
     // A hash written before the `m:e` field: its expiry is the index's score.
@@ -117,7 +100,7 @@ describe("RedisStore owner index", () => {
   it("never lists a hash whose recorded expiry has passed", async () => {
     const { keys, store } = setup();
     const id = newId();
-    await store.save("session", write(id, "ada"));
+    await store.save("session", ownerWrite(id, "ada"));
     await redis.hset(keys + id, "m:e", `=${Date.now() - 1}`);
     expect(await store.list("ada")).toEqual([]);
   });
@@ -125,7 +108,7 @@ describe("RedisStore owner index", () => {
   it("destroyAll() drops the ids it ended and the stale ones whose score has passed, in one prune", async () => {
     const { store, index } = setup();
     const [live, gone] = [newId(), newId()];
-    await store.save("session", write(live, "ada"));
+    await store.save("session", ownerWrite(live, "ada"));
     await redis.zadd(index, String(Date.now() - 1000), gone);
     expect(await store.destroyAll("ada")).toBe(1);
     expect(await redis.exists(index)).toBe(0);
@@ -134,7 +117,7 @@ describe("RedisStore owner index", () => {
   it("reads an index over many ZSCAN pages: 1,200 sessions listed, then all but one signed out", { timeout: 60_000 }, async () => {
     const { store, index } = setup();
     const ids = Array.from({ length: 1200 }, newId);
-    await Promise.all(ids.map((id) => store.save("session", write(id, "ada"))));
+    await Promise.all(ids.map((id) => store.save("session", ownerWrite(id, "ada"))));
     expect((await store.list("ada")).map(({ id }) => id).sort()).toEqual([...ids].sort());
     expect(await store.destroyAll("ada", { except: ids[0] })).toBe(1199);
     expect(await redis.zrange(index, "0", "-1")).toEqual([ids[0]]);

@@ -11,13 +11,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
 import { END_SCRIPT } from "../../src/server-store/redis/session-scripts.ts";
 import { SAVE_SCRIPT } from "../../src/server-store/redis/save-script.ts";
-import type { SessionWrite } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisClientLike } from "../../src/stores/redis.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { ensureRedis } from "../support/redis.ts";
 import { startRedisCluster } from "../support/redis-cluster.ts";
+import { ownerWrite } from "../support/session-write.ts";
 
 const cluster = await startRedisCluster();
 const nodeRedis = await createCluster({ rootNodes: cluster.rootNodes.map(({ host, port }) => ({ url: `redis://${host}:${port}` })) }).connect();
@@ -97,22 +97,6 @@ describe.each(clients)("RedisStore on a Redis Cluster (%s)", (_label, client) =>
   });
 });
 
-/** A save of a session of `owner` with one value, as the jar would hand it to the store. */
-function write(id: string, owner: string): SessionWrite {
-  const now = Date.now();
-  return {
-    id,
-    previousId: undefined,
-    data: new Map<string, unknown>([["userId", owner]]),
-    changed: new Set(["userId"]),
-    deleted: new Set(),
-    cleared: false,
-    createdAt: now,
-    expiresAt: now + 600_000,
-    flashes: new Map(),
-    flashIds: new Map(),
-  };
-}
 
 /**
  * `client`, with every command that `hold` picks held until `release()`; `reached` resolves when
@@ -210,7 +194,7 @@ describe.each([
     const ids = Array.from({ length: 20_000 }, () => randomBytes(16).toString("base64url"));
     const cookies: string[] = [];
     for (let at = 0; at < ids.length; at += 1000) {
-      cookies.push(...(await Promise.all(ids.slice(at, at + 1000).map((id) => seeding.save("session", write(id, "ada")).then(String)))));
+      cookies.push(...(await Promise.all(ids.slice(at, at + 1000).map((id) => seeding.save("session", ownerWrite(id, "ada")).then(String)))));
     }
     // Every command the store sends, and how many of the owner's sessions each names.
     const known = new Set(ids);
