@@ -23,7 +23,7 @@
  */
 
 import { cookies } from "next/headers.js";
-import { maxAgeSeconds } from "../src/cookie.ts";
+import { cookieLifetime } from "../src/cookie.ts";
 import { SessionError, assertConfig } from "../src/errors.ts";
 import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { JarSettings, OutgoingCookie, SessionsConfig } from "../src/jar.ts";
@@ -66,8 +66,9 @@ function setCookie(store: NextCookies, { name, value, options }: OutgoingCookie)
       value,
       path: options.path,
       domain: options.domain,
-      // Next.js writes Max-Age as given: the core's whole seconds, as in its own lines.
-      maxAge: maxAgeSeconds(options),
+      // Next.js writes Max-Age as given: the core's whole seconds, as in its own lines; none (and
+      // no Expires) for a browser-session cookie.
+      maxAge: cookieLifetime(options),
       secure: options.secure,
       httpOnly: options.httpOnly,
       sameSite: options.sameSite.toLowerCase() as "lax" | "strict" | "none",

@@ -34,13 +34,24 @@ export function parseCookies(header: string | null, names: ReadonlySet<string>):
 }
 
 /** The `Max-Age` attribute's value: whole seconds, never negative (RFC 6265 §5.2.2 wants digits). */
-export function maxAgeSeconds(options: ResolvedCookieOptions): number {
+function maxAgeSeconds(options: ResolvedCookieOptions): number {
   return Math.max(0, Math.floor(options.maxAge));
+}
+
+/**
+ * The `Max-Age` to send, or undefined for a browser-session cookie (`persistent: false`). A
+ * deletion always has one, or it would delete nothing.
+ */
+export function cookieLifetime(options: ResolvedCookieOptions): number | undefined {
+  return options.persistent || options.maxAge <= 0 ? maxAgeSeconds(options) : undefined;
 }
 
 /** Serializes a `Set-Cookie` value. `name` was checked when the middleware was built. */
 export function serializeCookie(name: string, value: string, options: ResolvedCookieOptions): string {
-  let cookie = `${name}=${value}; Max-Age=${maxAgeSeconds(options)}; Path=${options.path}`;
+  let cookie = `${name}=${value}`;
+  const lifetime = cookieLifetime(options);
+  if (lifetime !== undefined) cookie += `; Max-Age=${lifetime}`;
+  cookie += `; Path=${options.path}`;
   if (options.domain) cookie += `; Domain=${options.domain}`;
   if (options.httpOnly) cookie += "; HttpOnly";
   if (options.secure) cookie += "; Secure";

@@ -30,6 +30,14 @@ export interface CookieOptions {
   sameSite?: SameSite;
   /** CHIPS: a cookie partitioned by top-level site. Needs `secure`. @default false */
   partitioned?: boolean;
+  /**
+   * With `false` ("remember me" left unticked) the cookie carries neither `Max-Age` nor `Expires`,
+   * so the browser forgets it when it closes; the session still ends after `maxAge` in the store
+   * and inside a sealed cookie. Set on a session, it is kept with the session, so later saves and
+   * rolling refreshes keep it a browser-session cookie.
+   * @default true
+   */
+  persistent?: boolean;
 }
 
 /** Cookie options with every default filled in. */
@@ -48,6 +56,7 @@ const DEFAULTS: ResolvedCookieOptions = {
   httpOnly: true,
   sameSite: "Lax",
   partitioned: false,
+  persistent: true,
 };
 
 const SAME_SITE = { strict: "Strict", lax: "Lax", none: "None" } as const;
@@ -71,7 +80,7 @@ function isDomain(domain: unknown): boolean {
 /** Checks options given to a store or a middleware, where `maxAge` must be positive. */
 export function checkCookieOptions(options: CookieOptions | undefined, where: string): void {
   if (!options) return;
-  const { maxAge, sameSite, path, domain } = options;
+  const { maxAge, sameSite, path, domain, persistent } = options;
   assertConfig(
     maxAge === undefined || (Number.isFinite(maxAge) && maxAge > 0),
     `${where}: cookie.maxAge must be a positive number of seconds (got ${maxAge})`,
@@ -86,6 +95,7 @@ export function checkCookieOptions(options: CookieOptions | undefined, where: st
     `${where}: cookie.path must start with "/" and hold only printable ASCII other than ";"`,
   );
   assertConfig(domain === undefined || isDomain(domain), `${where}: cookie.domain must be a host name, like "example.com"`);
+  assertConfig(persistent === undefined || typeof persistent === "boolean", `${where}: cookie.persistent must be true or false`);
 }
 
 /** Lays `layers` over the defaults, later layers winning. */

@@ -29,9 +29,10 @@ function newFlashId(): string {
 export const FLASH_KEY = "_flash";
 
 /**
- * The data key under which the path and domain set with `options()` are stored with the session,
- * so that a later request saves and deletes the cookie where it lives. Kept in the data, every store
- * persists it as it is; `Session` never shows it and refuses it as a key of the app's.
+ * The data key under which the path, domain and `persistent` set with `options()` are stored with
+ * the session, so that a later request saves and deletes the cookie where it lives, and keeps a
+ * browser-session cookie one. Kept in the data, every store persists it as it is; `Session` never
+ * shows it and refuses it as a key of the app's.
  */
 const PLACEMENT_KEY = "web-sessions:cookie";
 
@@ -40,12 +41,13 @@ function reserved(key: string): string {
   return key;
 }
 
-/** The path and domain of `options`, or undefined when it sets neither. */
-function placementOf({ path, domain }: CookieOptions): CookieOptions | undefined {
-  if (path === undefined && domain === undefined) return undefined;
+/** The path, domain and persistence of `options`, or undefined when it sets none of them. */
+function placementOf({ path, domain, persistent }: CookieOptions): CookieOptions | undefined {
+  if (path === undefined && domain === undefined && persistent === undefined) return undefined;
   const placement: CookieOptions = {};
   if (path !== undefined) placement.path = path;
   if (domain !== undefined) placement.domain = domain;
+  if (persistent !== undefined) placement.persistent = persistent;
   return placement;
 }
 
@@ -125,11 +127,11 @@ export class SessionState {
     if (placement !== undefined) this.#put(PLACEMENT_KEY, placement);
   }
 
-  /** Overrides cookie options; a path or domain is stored with the session (see `PLACEMENT_KEY`). */
+  /** Overrides cookie options; a path, domain or persistence is stored with the session (see `PLACEMENT_KEY`). */
   setOptions(options: CookieOptions): void {
     Object.assign(this.options, options);
     this.modified = true;
-    if (!("path" in options || "domain" in options)) return;
+    if (!("path" in options || "domain" in options || "persistent" in options)) return;
     const placement = placementOf(this.options);
     if (placement) this.#put(PLACEMENT_KEY, placement);
     else this.delete(PLACEMENT_KEY);

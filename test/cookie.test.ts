@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCookies, serializeCookie, serializeDeletion } from "../src/cookie.ts";
+import { cookieLifetime, parseCookies, serializeCookie, serializeDeletion } from "../src/cookie.ts";
 import { resolveCookieOptions } from "../src/options.ts";
 
 describe("parseCookies", () => {
@@ -69,6 +69,15 @@ describe("serializeCookie", () => {
     expect(serializeCookie("s", "v", options)).toBe(
       "s=v; Max-Age=60; Path=/app; Domain=example.com; Secure; SameSite=Strict; Partitioned",
     );
+  });
+
+  it("writes no Max-Age (nor Expires) for a browser-session cookie, but still deletes with Max-Age=0", () => {
+    const options = resolveCookieOptions({ persistent: false, maxAge: 60 });
+    expect(serializeCookie("s", "v", options)).toBe("s=v; Path=/; HttpOnly; Secure; SameSite=Lax");
+    expect(serializeDeletion("s", options)).toBe("s=; Max-Age=0; Path=/; HttpOnly; Secure; SameSite=Lax");
+    expect(cookieLifetime(options)).toBeUndefined();
+    expect(cookieLifetime({ ...options, maxAge: 0 })).toBe(0);
+    expect(cookieLifetime(resolveCookieOptions({ maxAge: 60.9 }))).toBe(60);
   });
 
   it("deletes with Max-Age=0 and the same path and domain", () => {

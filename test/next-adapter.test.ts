@@ -74,6 +74,18 @@ describe("sessionFromCookies", () => {
     expect(again.get("user")).toBe("ada");
   });
 
+  it("saves a browser-session cookie through cookies() with neither maxAge nor expires, and deletes it with Max-Age 0", async () => {
+    const cookies = writable();
+    const session = await sessionFromCookies({ store: new CookieStore({ secrets: SECRET }), cookie: { persistent: false } });
+    session.set("user", "ada");
+    await session.save();
+    const [set] = getModifiedCookieValues(cookies);
+    expect(set).toMatchObject({ name: "session", path: "/", secure: true });
+    expect([set!.maxAge, set!.expires]).toEqual([undefined, undefined]);
+    await session.destroy();
+    expect(getModifiedCookieValues(cookies).at(-1)).toMatchObject({ name: "session", value: "", maxAge: 0 });
+  });
+
   it("deletes through cookies() on destroy(): an empty value with Max-Age 0", async () => {
     const cookies = writable();
     const session = await sessionFromCookies(config);

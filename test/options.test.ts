@@ -13,6 +13,7 @@ describe("resolveCookieOptions", () => {
       httpOnly: true,
       sameSite: "Lax",
       partitioned: false,
+      persistent: true,
     });
   });
 
@@ -23,7 +24,7 @@ describe("resolveCookieOptions", () => {
 });
 
 describe("checkCookieOptions", () => {
-  it.each<CookieOptions>([{ maxAge: 0 }, { maxAge: -1 }, { maxAge: Number.NaN }, { sameSite: "loose" as "Lax" }, { path: "app" }])(
+  it.each<CookieOptions>([{ maxAge: 0 }, { maxAge: -1 }, { maxAge: Number.NaN }, { sameSite: "loose" as "Lax" }, { path: "app" }, { persistent: "no" as unknown as boolean }])(
     "refuses %j",
     (options) => expect(() => checkCookieOptions(options, "T")).toThrow(configError),
   );

@@ -132,9 +132,18 @@ describe("Session change tracking", () => {
     const pathOnly = fresh();
     pathOnly.session.options({ path: "/app" });
     expect(pathOnly.state.data.get("web-sessions:cookie")).toStrictEqual({ path: "/app" });
+    const browserOnly = fresh();
+    browserOnly.session.options({ persistent: false });
+    expect(browserOnly.state.data.get("web-sessions:cookie")).toStrictEqual({ persistent: false });
+    expect(browserOnly.state.changed.has("web-sessions:cookie")).toBe(true);
     const placed = fresh({ "web-sessions:cookie": { path: "/app" } });
     placed.session.options({ maxAge: 5 });
     expect([placed.state.modified, [...placed.state.changed]]).toEqual([true, []]);
+  });
+
+  it("reads a stored persistent flag back, and ignores one that is not a boolean", () => {
+    expect(fresh({ "web-sessions:cookie": { persistent: false } }).state.options).toStrictEqual({ persistent: false });
+    expect(fresh({ "web-sessions:cookie": { path: "/app", persistent: "no" } }).state.options).toStrictEqual({});
   });
 
   it("clear() of a session holding only its placement is not a modification", () => {

@@ -511,6 +511,48 @@ describe("per-session path and domain", () => {
     expect(b.lastSetCookies[0]).toMatch(/^session=; Max-Age=0; Path=\/app; Domain=example.com;/);
   });
 
+  it.each(stores)("%s: remember me left unticked: a browser-session cookie on every later save, deleted with Max-Age=0", async (_, make) => {
+    const handler = withSessions({ store: make() }, async (request) => {
+      const session = getSession(request);
+      const path = new URL(request.url).pathname;
+      if (path === "/login") {
+        await session.regenerate();
+        session.options({ persistent: false });
+      }
+      if (path === "/logout") await session.destroy();
+      else {
+        session.set("n", ((session.get("n") as number | undefined) ?? 0) + 1);
+        await session.save();
+      }
+      return Response.json({ n: session.get("n") ?? null });
+    });
+    const b = new TestBrowser(handler);
+    await b.fetch("/login");
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+    expect(await b.json("/bump")).toEqual({ n: 2 });
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+    await b.fetch("/logout");
+    expect(b.lastSetCookies).toEqual([expect.stringMatching(/^session=; Max-Age=0; Path=\/;/)]);
+  });
+
+  it("a chunked browser-session cookie: no chunk carries a lifetime, the chunks it drops are deleted", async () => {
+    const handler = withSessions({ store: new CookieStore({ secrets: SECRET, chunks: 3 }), cookie: { persistent: false } }, async (request) => {
+      const session = getSession(request);
+      session.set("blob", new URL(request.url).pathname === "/big" ? "x".repeat(6000) : "small");
+      await session.save();
+      return Response.json({});
+    });
+    const b = new TestBrowser(handler);
+    await b.fetch("/big");
+    const chunks = b.lastSetCookies.length;
+    expect(chunks).toBeGreaterThan(1);
+    for (const line of b.lastSetCookies) expect(line).not.toMatch(/Max-Age|Expires/);
+    await b.fetch("/small");
+    expect(b.lastSetCookies[0]).not.toMatch(/Max-Age|Expires/);
+    const dropped = Array.from({ length: chunks - 1 }, (_, i) => expect.stringMatching(new RegExp(`^session\\.${i + 1}=; Max-Age=0;`)));
+    expect(b.lastSetCookies.slice(1)).toEqual(dropped);
+  });
+
   it("keeps the stored placement out of the session's data", async () => {
     const errors: unknown[] = [];
     const handler = withSessions({ store: new MemoryStore({ secrets: SECRET }) }, async (request) => {

@@ -218,6 +218,53 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
       assert.ok(!line.includes("HttpOnly"));
     });
 
+    it("sends a browser-session cookie with persistent: false, and still ends the session after maxAge", async () => {
+      const { browser: b } = await browser({ cookie: { maxAge: 60, persistent: false } });
+      const response = await b.fetch("/set/k/v", { method: "POST" });
+      const line = setCookieFor(response, "session")!;
+      assert.match(line, /^session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+      const clock = manualClock();
+      try {
+        clock.advance(59_000);
+        assert.equal((await b.json("/get/k")).value, "v");
+        clock.advance(2_000);
+        assertIncludes(await b.json("/get/k"), { value: null, isNew: true });
+      } finally {
+        clock.restore();
+      }
+    });
+
+    it("keeps persistent: false set on a session through later saves and rolling refreshes, until it is set back", async () => {
+      const { browser: b } = await browser({ rolling: true, cookie: { maxAge: 1000 } });
+      await b.json("/set/k/v", { method: "POST" });
+      assert.match(b.lastSetCookies[0]!, /; Max-Age=1000;/);
+      await b.json("/options", { method: "POST", body: JSON.stringify({ persistent: false }) });
+      const browserSession = /^session=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax$/;
+      assert.match(b.lastSetCookies[0]!, browserSession);
+      await b.json("/set/k/w", { method: "POST" });
+      assert.match(b.lastSetCookies[0]!, browserSession);
+      const clock = manualClock();
+      try {
+        clock.advance(200_000); // past a tenth of maxAge: the read refreshes the session
+        assert.equal((await b.json("/get/k")).value, "w");
+        assert.equal(b.lastSetCookies.length, 1);
+        assert.match(b.lastSetCookies[0]!, browserSession);
+      } finally {
+        clock.restore();
+      }
+      await b.json("/options", { method: "POST", body: JSON.stringify({ persistent: true }) });
+      assert.match(b.lastSetCookies[0]!, /; Max-Age=1000;/);
+      assert.equal((await b.json("/get/k")).value, "w");
+    });
+
+    it("deletes a browser-session cookie with Max-Age=0", async () => {
+      const { browser: b } = await browser({ cookie: { persistent: false } });
+      await b.json("/set/k/v", { method: "POST" });
+      const response = await b.fetch("/destroy", { method: "POST" });
+      assert.match(setCookieFor(response, "session") ?? "", /^session=; Max-Age=0; Path=\//);
+      assert.equal(b.cookies.size, 0);
+    });
+
     it("deletes the session when maxAge is -1", async () => {
       const { browser: b } = await browser();
       await b.json("/set/a/1", { method: "POST" });
