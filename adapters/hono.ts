@@ -36,14 +36,17 @@ function middleware<Data extends object>(
 ): MiddlewareHandler<SessionEnv<Data>> {
   const settings = resolveSettings({ ...options, names, store }, where);
   return async function sessionsMiddleware(c, next) {
-    const jar = await SessionJar.open(settings, c.req.header("Cookie") ?? null);
+    // Awaited only when the load had something to await: each await is a microtask (see SessionJar.open).
+    const opening = SessionJar.open(settings, c.req.raw.headers.get("Cookie"));
+    const jar = opening instanceof SessionJar ? opening : await opening;
     const jars = (c.get(SESSIONS as never) as Map<string, SessionJar> | undefined) ?? new Map<string, SessionJar>();
     for (const name of names) jars.set(name, jar);
     c.set(SESSIONS as never, jars as never);
     if (!settings.lazy) c.set("session", jar.session(names[0]!) as Session<Data>);
     await next();
     // After an error, half-done changes are not auto-saved; sessions saved before it keep their cookies.
-    const cookies = await jar.commit({ failed: !!c.error });
+    const committing = jar.commit({ failed: !!c.error });
+    const cookies = Array.isArray(committing) ? committing : await committing;
     if (cookies.length === 0) return;
     try {
       for (const cookie of cookies) c.res.headers.append("Set-Cookie", cookie);
