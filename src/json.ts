@@ -26,3 +26,35 @@ export function decodeJson(text: string): unknown {
     return undefined;
   }
 }
+
+// How deep a parsed value may nest for copyJson: deeper values are parsed again instead, so a
+// copy never recurses far (a 40 KB cookie could nest thousands of levels).
+const MAX_COPY_DEPTH = 8;
+
+/**
+ * Whether `value`, as `JSON.parse` made it, nests at most a few levels, so `copyJson` may copy it.
+ * @param depth - levels still allowed below this one
+ */
+export function isCopyable(value: unknown, depth: number = MAX_COPY_DEPTH): boolean {
+  if (typeof value !== "object" || value === null) return true;
+  if (depth === 0) return false;
+  if (Array.isArray(value)) return value.every((item) => isCopyable(item, depth - 1));
+  return Object.values(value).every((item) => isCopyable(item, depth - 1));
+}
+
+/**
+ * A copy of a value `JSON.parse` made that shares no object with it: the same as parsing its JSON
+ * again, at a fraction of the cost. Only for values `isCopyable` accepted.
+ */
+export function copyJson(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = copyJson((value as Record<string, unknown>)[key]);
+    // An assignment to "__proto__" would set the prototype: that key must stay an own key.
+    if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
+  return copy;
+}

@@ -20,8 +20,8 @@
 interface Entry {
   value: string;
   name: string;
-  text: string;
-  expiresAt: number;
+  // Handed out as it is by every hit: what it opened to, and what the store made of that.
+  opened: CachedValue;
   // What the value and text take, two bytes a character (V8 keeps most strings in one byte a
   // character; counting two keeps the bound safe for any text).
   bytes: number;
@@ -30,10 +30,16 @@ interface Entry {
   newer: Entry | undefined;
 }
 
-/** What the cache hands back: the opened text and its expiry (ms since the epoch). */
+/**
+ * What the cache hands back: the opened text and its expiry (ms since the epoch). The same object
+ * on every hit of a value, so a store may keep in `decoded` what it made of the text (the parsed
+ * session) and skip that work on the next hit. Shared between requests: read it, copy from it,
+ * never hand it (or `decoded`) out or change it.
+ */
 export interface CachedValue {
-  text: string;
-  expiresAt: number;
+  readonly text: string;
+  readonly expiresAt: number;
+  decoded?: unknown;
 }
 
 // Entries are found by the value's last characters, then the whole value is compared: hashing a
@@ -93,32 +99,40 @@ export class ValueCache {
   get(name: string, value: string, now: number = Date.now()): CachedValue | undefined {
     const entry = this.#entries.get(tail(value));
     if (!entry || entry.value !== value || entry.name !== name) return undefined;
-    if (entry.expiresAt <= now) {
+    if (entry.opened.expiresAt <= now) {
       this.#remove(entry);
       return undefined;
     }
     this.#touch(entry);
-    return { text: entry.text, expiresAt: entry.expiresAt };
+    return entry.opened;
   }
 
-  /** Holds `value` (sealed or authenticated here for the cookie `name`) with the text it opens to. */
-  set(name: string, value: string, text: string, expiresAt: number): void {
+  /** Whether `value` is held (under any cookie name, expired or not): it has the shape of a value this process sealed. */
+  has(value: string): boolean {
+    return this.#entries.get(tail(value))?.value === value;
+  }
+
+  /**
+   * Holds `value` (sealed or authenticated here for the cookie `name`) with the text it opens to,
+   * and returns what later hits hand back (a new object, also when it is too large to be held).
+   */
+  set(name: string, value: string, text: string, expiresAt: number): CachedValue {
+    const opened: CachedValue = { text, expiresAt };
     let entry = this.#entries.get(tail(value));
     const bytes = 2 * (value.length + text.length);
     if (bytes > this.#maxBytes) {
       // Too large to hold at all: it pushes nothing out, and an older entry under its key goes.
       if (entry) this.#remove(entry);
-      return;
+      return opened;
     }
     if (entry) {
       this.#bytes += bytes - entry.bytes;
       entry.value = value;
       entry.name = name;
-      entry.text = text;
-      entry.expiresAt = expiresAt;
+      entry.opened = opened;
       entry.bytes = bytes;
     } else {
-      entry = { value, name, text, expiresAt, bytes, older: undefined, newer: undefined };
+      entry = { value, name, opened, bytes, older: undefined, newer: undefined };
       this.#entries.set(tail(value), entry);
       this.#bytes += bytes;
       if (this.#entries.size > this.#maxEntries) this.#remove(this.#oldest!);
@@ -126,6 +140,7 @@ export class ValueCache {
     this.#touch(entry);
     // The entry just touched is the newest and fits alone, so this stops before reaching it.
     while (this.#bytes > this.#maxBytes) this.#remove(this.#oldest!);
+    return opened;
   }
 
   #remove(entry: Entry): void {

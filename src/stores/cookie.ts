@@ -6,18 +6,39 @@
 
 import { DEFAULT_MAX_HEADER_BYTES, MAX_CHUNKS } from "../chunks.ts";
 import { Codec, fromBase64url, isSealedShape, isSignedShape, normalizeSecrets, toBase64url, toSeconds } from "../codec.ts";
+import type { Opened } from "../codec.ts";
 import { assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
 import type { SessionWrite, Store, StoredSession } from "../store.ts";
 import { registeredCookieFormat } from "./cookie-format.ts";
 import type { CookieFormat, CookieReader } from "./cookie-format.ts";
-import { decodeJson, encodeJson } from "../json.ts";
+import { copyJson, decodeJson, encodeJson, isCopyable } from "../json.ts";
 
 // What the cookie holds: `id "." created data`, with `created` in Unix seconds and the data a JSON
 // object. 11 bytes shorter than the JSON array `["id",created,{...}]` it replaces, and the
 // cookie's size counts on every request.
 const HEAD = /^([A-Za-z0-9_-]+)\.(\d{1,15})(?=\{)/;
+
+/** A session opened once, kept with its cached value for the next request carrying the same cookie. */
+interface Decoded {
+  id: string;
+  createdAt: number;
+  // Values that nest only a few levels (isCopyable): copying them is cheaper than parsing the JSON.
+  data: ReadonlyMap<string, unknown>;
+}
+
+function isCopyableData(data: ReadonlyMap<string, unknown>): boolean {
+  for (const value of data.values()) if (!isCopyable(value)) return false;
+  return true;
+}
+
+/** A copy of kept data for one request: objects and arrays copied too, so none is shared. */
+function copyData(data: ReadonlyMap<string, unknown>): Map<string, unknown> {
+  const copy = new Map<string, unknown>();
+  for (const [key, value] of data) copy.set(key, typeof value === "object" && value !== null ? copyJson(value) : value);
+  return copy;
+}
 
 /** Options of {@link CookieStore}. */
 export interface CookieStoreOptions {
@@ -109,12 +130,24 @@ export class CookieStore implements Store {
     return this.#readers.some((reader) => reader.isWellFormed?.(cookieValue) ?? true);
   }
 
-  /** Whether a value has the compact format's shape and names one of this store's keys. */
+  /**
+   * Whether a value has the compact format's shape and names one of this store's keys. A value the
+   * cache holds has both: looking it up is cheaper than the shape's regular expression over a
+   * 400-character value (0.4 µs, Node 20).
+   */
   #isCompact(cookieValue: string): boolean {
+    if (this.#codec.holds(cookieValue)) return true;
     return (this.#encrypt ? isSealedShape(cookieValue) : isSignedShape(cookieValue)) && this.#codec.namesKnownKey(cookieValue);
   }
 
-  async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
+  load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
+    // A value this store sealed or opened before, still valid: no crypto and no await on the way.
+    const hit = this.#format ? undefined : this.#codec.cached(name, cookieValue);
+    const stored = hit && this.#session(hit);
+    return stored ? Promise.resolve(stored) : this.#load(name, cookieValue);
+  }
+
+  async #load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
     const opened = this.#format ? await this.#format.open(name, cookieValue) : await this.#open(name, cookieValue);
     if (opened || this.#readers.length === 0) return opened;
     for (const reader of this.#readers) {
@@ -129,7 +162,18 @@ export class CookieStore implements Store {
     const opened = this.#encrypt
       ? await this.#codec.decrypt(name, cookieValue)
       : await this.#codec.verify(name, cookieValue);
-    if (!opened) return undefined;
+    return opened && this.#session(opened);
+  }
+
+  /**
+   * The session an opened value holds, with data of its own: each request may change its copy.
+   * The first time a value is opened its session is kept with it (`decoded`), so later hits copy
+   * it instead of parsing JSON again (measured on Node 20, 10 keys: 1.9 µs less a read). Values
+   * nested deeper than a few levels are parsed every time instead.
+   */
+  #session(opened: Opened): StoredSession | undefined {
+    const decoded = opened.decoded as Decoded | undefined;
+    if (decoded) return { id: decoded.id, createdAt: decoded.createdAt, expiresAt: opened.expiresAt, data: copyData(decoded.data) };
     const text = this.#encrypt ? opened.text : fromBase64url(opened.text);
     // The value was authenticated, so these checks guard only against our own older formats.
     const match = text === undefined ? null : HEAD.exec(text);
@@ -139,7 +183,10 @@ export class CookieStore implements Store {
     // Object.keys and a loop, not new Map(Object.entries()): 0.4 µs less for 10 keys (no pair arrays).
     const values = new Map<string, unknown>();
     for (const key of Object.keys(data)) values.set(key, (data as Record<string, unknown>)[key]);
-    return { id: match[1]!, createdAt: Number(match[2]) * 1000, expiresAt: opened.expiresAt, data: values };
+    const id = match[1]!;
+    const createdAt = Number(match[2]) * 1000;
+    if (isCopyableData(values)) opened.decoded = { id, createdAt, data: copyData(values) } satisfies Decoded;
+    return { id, createdAt, expiresAt: opened.expiresAt, data: values };
   }
 
   async save(name: string, write: SessionWrite): Promise<string> {
