@@ -8,6 +8,7 @@ import { MemoryStore } from "../src/stores/memory.ts";
 import { Codec } from "../src/codec.ts";
 import { ValueCache } from "../src/value-cache.ts";
 import { OLD_SECRET, SECRET, TestBrowser } from "./support/browser.ts";
+import { ownerWrite } from "./support/session-write.ts";
 
 const LATER = Date.now() + 60_000;
 
@@ -264,6 +265,45 @@ describe("CookieStore with the opened-value cache", () => {
     await browser.fetch("/login", { method: "POST" });
     expect(await browser.json("/mutate", { method: "POST" })).toEqual({ roles: ["admin", "editor", "root"] });
     expect((await browser.json("/")).roles).toEqual(["admin", "editor"]);
+    expect(subtle.counts.decrypt).toBe(0);
+  });
+
+  it("gives every hit its own copy, kept from the first parse: nested objects and arrays, a __proto__ key, and values nested past the copy's depth", async () => {
+    const store = new CookieStore({ secrets: SECRET });
+    const deep: unknown = JSON.parse(`${"[".repeat(12)}"bottom"${"]".repeat(12)}`);
+    const data = new Map<string, unknown>([
+      ["roles", ["admin", "editor"]],
+      ["prefs", { theme: "dark", tabs: [{ pinned: true }] }],
+      ["proto", JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}')],
+      ["n", 1],
+    ]);
+    const value = await store.save("session", ownerWrite("id-1", "ada", { data }));
+    const expected = {
+      roles: ["admin", "editor"],
+      prefs: { theme: "dark", tabs: [{ pinned: true }] },
+      proto: JSON.parse('{"__proto__": {"polluted": true}, "kept": 1}'),
+      n: 1,
+    };
+    for (let hit = 0; hit < 3; hit++) {
+      const loaded = (await store.load("session", value))!;
+      expect(Object.fromEntries(loaded.data)).toStrictEqual(expected);
+      const proto = loaded.data.get("proto") as Record<string, unknown>;
+      expect(Object.keys(proto)).toEqual(["__proto__", "kept"]);
+      expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+      // Changed in place by this request: none of it may reach the next hit.
+      (loaded.data.get("roles") as string[]).push("root");
+      ((loaded.data.get("prefs") as { tabs: { pinned: boolean }[] }).tabs[0]!).pinned = false;
+      proto.kept = 2;
+      loaded.data.set("n", 2);
+    }
+    const withDeep = await store.save("session", ownerWrite("id-2", "ada", { data: new Map([["deep", deep]]) }));
+    for (let hit = 0; hit < 3; hit++) {
+      const loaded = (await store.load("session", withDeep))!;
+      expect(loaded.data.get("deep")).toEqual(deep);
+      let inner = loaded.data.get("deep") as unknown[];
+      while (Array.isArray(inner[0])) inner = inner[0] as unknown[];
+      inner[0] = "changed";
+    }
     expect(subtle.counts.decrypt).toBe(0);
   });
 
