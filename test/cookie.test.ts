@@ -1,9 +1,41 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cookieLifetime, parseCookies, serializeCookie, serializeDeletion } from "../src/cookie.ts";
 import { resolveCookieOptions } from "../src/options.ts";
 
 describe("parseCookies", () => {
   const names = new Set(["session", "a"]);
+
+  /** The parser as first written (split on ";", then on the first "="): the one-pass walk must agree with it. */
+  function splitParse(header: string, wanted: ReadonlySet<string>): Map<string, string[]> {
+    const found = new Map<string, string[]>();
+    for (const pair of header.split(";")) {
+      const eq = pair.indexOf("=");
+      if (eq < 0) continue;
+      const name = pair.slice(0, eq).trim();
+      if (!wanted.has(name)) continue;
+      let value = pair.slice(eq + 1).trim();
+      if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+      found.set(name, [...(found.get(name) ?? []), value]);
+    }
+    return found;
+  }
+
+  it("agrees with splitting on ';' then on the first '=' for generated headers", () => {
+    const piece = fc.constantFrom("session", "a", "b", "=", ";", " ", '"', "x", "\t", "\u00a0", "==", "; ");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
+        const header = pieces.join("");
+        expect([...parseCookies(header, names)]).toEqual([...splitParse(header, names)]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("finds the pair after a long run of pairs without "="", () => {
+    const header = `${";x".repeat(50_000)}; session=v`;
+    expect(parseCookies(header, names).get("session")).toEqual(["v"]);
+  });
 
   it("returns only the configured names", () => {
     const found = parseCookies("theme=dark; session=abc.def; other=1; a=x", names);
