@@ -32,7 +32,7 @@ describe("parseCookies", () => {
     );
   });
 
-  it("finds the pair after a long run of pairs without "="", () => {
+  it('finds the pair after a long run of pairs without "="', () => {
     const header = `${";x".repeat(50_000)}; session=v`;
     expect(parseCookies(header, names).get("session")).toEqual(["v"]);
   });
