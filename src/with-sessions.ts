@@ -124,10 +124,13 @@ export function withSessions<Args extends unknown[]>(
   return async function sessionsHandler(request: Request, ...args: Args): Promise<Response> {
     let jar: SessionJar | undefined;
     try {
-      jar = await SessionJar.open(settings, request.headers.get("Cookie"));
+      // Awaited only when there is something to await: each await costs a microtask (see SessionJar.open).
+      const opening = SessionJar.open(settings, request.headers.get("Cookie"));
+      jar = opening instanceof SessionJar ? opening : await opening;
       attachSessions(request, jar);
       const response = await handler(request, ...args);
-      return appendSetCookies(response, await jar.commit());
+      const committing = jar.commit();
+      return appendSetCookies(response, Array.isArray(committing) ? committing : await committing);
     } catch (error) {
       if (!onError) throw error;
       // As with Hono's app.onError: half-done changes are not auto-saved, but the cookies of saves
