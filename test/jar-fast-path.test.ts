@@ -1,0 +1,127 @@
+// The jar's paths with nothing to await: a request without a session cookie opens its session at
+// once, a commit without autoSave or rolling returns its lines at once, and a save of an unmodified
+// session is one settled promise. What the app sees is the same either way; these check the
+// values the adapters rely on to skip their awaits, and that nothing of one request reaches another.
+import { describe, expect, it } from "vitest";
+import { SessionJar, resolveSettings } from "../src/jar.ts";
+import type { SessionsConfig } from "../src/jar.ts";
+import type { SessionWrite, Store, StoredSession } from "../src/store.ts";
+import { CookieStore } from "../src/stores/cookie.ts";
+import { SECRET } from "./support/browser.ts";
+
+/** A store whose loads wait for `release()`: shows whether the jar awaited it. */
+class GatedStore implements Store {
+  loads = 0;
+  #release!: () => void;
+  readonly #gate = new Promise<void>((resolve) => (this.#release = resolve));
+
+  release(): void {
+    this.#release();
+  }
+
+  async load(_name: string, value: string): Promise<StoredSession | undefined> {
+    this.loads++;
+    await this.#gate;
+    return value === "ok" ? { id: "id-1", createdAt: Date.now(), expiresAt: Date.now() + 60_000, data: new Map([["user", "ada"]]) } : undefined;
+  }
+
+  async save(_name: string, _write: SessionWrite): Promise<string> {
+    return "ok";
+  }
+
+  async destroy(): Promise<void> {}
+}
+
+function settings(config: Partial<SessionsConfig> = {}) {
+  return resolveSettings({ store: new CookieStore({ secrets: SECRET }), ...config }, "test");
+}
+
+describe("SessionJar: no promise where nothing is awaited", () => {
+  it("opens at once when the request carries no cookie of its sessions (also with other cookies)", () => {
+    for (const header of [null, "", "theme=dark; other=1"]) {
+      const jar = SessionJar.open(settings(), header);
+      expect(jar).toBeInstanceOf(SessionJar);
+      expect((jar as SessionJar).session("session").isNew).toBe(true);
+    }
+  });
+
+  it("waits for the store when a cookie is there: the session exists only once the load is done", async () => {
+    const store = new GatedStore();
+    const opening = SessionJar.open(settings({ store }), "session=ok");
+    expect(opening).toBeInstanceOf(Promise);
+    expect(store.loads).toBe(1);
+    store.release();
+    const jar = await opening;
+    expect(jar.session("session").get("user")).toBe("ada");
+    expect(jar.session("session").isNew).toBe(false);
+  });
+
+  it("with several names, lazy or not, loads as before", async () => {
+    const store = new GatedStore();
+    store.release();
+    const many = await SessionJar.open(settings({ store, names: ["a", "b"] }), "a=ok; b=bad");
+    expect(many.session("a").get("user")).toBe("ada");
+    expect(many.session("b").isNew).toBe(true);
+    const lazy = SessionJar.open(settings({ store, lazy: true }), "session=ok");
+    expect(lazy).toBeInstanceOf(SessionJar);
+    expect(() => (lazy as SessionJar).session("session")).toThrow(expect.objectContaining({ code: "ERR_SESSION_MISSING" }));
+    const loaded = await (lazy as SessionJar).load("session");
+    expect(loaded.get("user")).toBe("ada");
+    // A second load hands out the same session, without loading again.
+    const loads = store.loads;
+    expect(await (lazy as SessionJar).load("session")).toBe(loaded);
+    expect(store.loads).toBe(loads);
+  });
+
+  it("loadSession of a session opened at once is that session", async () => {
+    const jar = SessionJar.open(settings(), null) as SessionJar;
+    expect(await jar.load("session")).toBe(jar.session("session"));
+  });
+
+  it("commits at once without autoSave or rolling: no lines, or this request's own lines", async () => {
+    const first = SessionJar.open(settings(), null) as SessionJar;
+    const second = SessionJar.open(settings(), null) as SessionJar;
+    const none = first.commit();
+    expect(none).toEqual([]);
+    // The empty answer cannot be written to, so no request's lines can reach another's.
+    expect(() => (none as string[]).push("x")).toThrow(TypeError);
+    second.session("session").set("user", "ada");
+    await second.session("session").save();
+    const lines = second.commit();
+    expect(Array.isArray(lines)).toBe(true);
+    expect(lines as string[]).toHaveLength(1);
+    expect((lines as string[])[0]).toMatch(/^session=[^;]+; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
+    expect(first.commit()).toEqual([]);
+    expect(second.commit({ failed: true })).toEqual(lines);
+  });
+
+  it("commits through a promise with autoSave or rolling, and saves there", async () => {
+    const jar = SessionJar.open(settings({ autoSave: true }), null) as SessionJar;
+    jar.session("session").set("user", "ada");
+    const committing = jar.commit();
+    expect(committing).toBeInstanceOf(Promise);
+    expect(await committing).toHaveLength(1);
+    const rolling = SessionJar.open(settings({ rolling: true }), null) as SessionJar;
+    expect(await rolling.commit()).toEqual([]);
+  });
+
+  it("an unmodified session's save() resolves at once and sends nothing; a modified one's writes", async () => {
+    const jar = SessionJar.open(settings(), null) as SessionJar;
+    const session = jar.session("session");
+    await expect(session.save()).resolves.toBeUndefined();
+    expect(jar.commit()).toEqual([]);
+    session.set("n", 1);
+    await session.save();
+    expect(jar.commit()).toHaveLength(1);
+  });
+
+  it("rejects, not throws, a save whose session options break a prefix rule", async () => {
+    const jar = SessionJar.open(resolveSettings({ store: new CookieStore({ secrets: SECRET }), name: "__Host-s" }, "test"), null) as SessionJar;
+    const session = jar.session("__Host-s");
+    session.set("n", 1);
+    session.options({ path: "/admin" });
+    const saving = session.save();
+    expect(saving).toBeInstanceOf(Promise);
+    await expect(saving).rejects.toMatchObject({ code: "ERR_SESSION_CONFIG" });
+  });
+});
