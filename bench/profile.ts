@@ -1,26 +1,34 @@
 /**
- * `npm run bench:profile`: where the time of a benchmark row goes, from V8's CPU profiler.
+ * `npm run bench:profile`: where the time of a benchmark row goes, from the runtime's CPU profiler.
  *
- * Each row runs alone for a few seconds in a child process under `node --cpu-prof`, pinned to one
- * core where `taskset` exists, after a warm-up; self time is then summed by where the code lives
- * and divided by the requests served, in µs per request.
+ * Each row runs alone for a few seconds, pinned to one core where `taskset` exists, after a
+ * warm-up; self time is then summed by where the code lives and divided by the requests served,
+ * in µs per request. RUNTIME picks the runtime: `node` (default, a child under `node --cpu-prof`),
+ * `bun` (a child under `bun --cpu-prof`) or `workerd` (the row inside workerd under Miniflare,
+ * profiled through its V8 inspector; one bundled script, so the table by file is empty there and
+ * the table by function is the one to read). Deno 2.9 has no `--cpu-prof`; its inspector
+ * (`--inspect-wait`) would serve the same way workerd's does.
  *
- *   npm run bench:profile                       the floor app and the encrypted CookieStore side by
- *                                               side, written to bench/PROFILE.md
- *   npm run bench:profile -- ws-encrypted 8     one row for 8 s, printed
- *   STUB_CRYPTO=1 npm run bench:profile -- ...  WebCrypto calls replaced by synchronous stand-ins
- *                                               (bench/stub-crypto.ts): the JavaScript alone
+ *   npm run bench:profile                          the floor app and the encrypted CookieStore side
+ *                                                  by side (Node), written to bench/profiles/floor-vs-ours.md
+ *   npm run bench:profile -- ws-null 8             one row for 8 s, printed
+ *   npm run bench:profile -- read:ws-encrypted     a row of the read-only route
+ *   RUNTIME=workerd npm run bench:profile -- ws-null
+ *   STUB_CRYPTO=1 npm run bench:profile -- ...     WebCrypto calls replaced by synchronous stand-ins
+ *                                                  (bench/stub-crypto.ts): the JavaScript alone
  *
  * The raw profiles stay in bench/profiles/ (open them in Chrome DevTools or speedscope).
+ * bench/PROFILE.md says what they showed.
  */
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "./harness.ts";
+import { freePort } from "../test/support/free-port.ts";
+import { findRow, serveRow } from "./profile-row.ts";
+import type { Served } from "./profile-row.ts";
 import { stubCrypto } from "./stub-crypto.ts";
-import { VARIANTS } from "./variants.ts";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const root = join(here, "..");
@@ -41,12 +49,19 @@ interface Profiled {
   file: string;
 }
 
-if (process.env.BENCH_PROFILE_CHILD) {
+const RUNTIME = process.env.RUNTIME ?? "node";
+const canPin = process.platform === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+
+if (RUNTIME === "workerd" && !process.env.BENCH_PROFILE_CHILD && typeof (globalThis as { WebSocket?: unknown }).WebSocket !== "function") {
+  // The inspector speaks over a WebSocket, global in Node 20 only with this flag.
+  const again = spawnSync(process.execPath, ["--experimental-websocket", ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: "inherit" });
+  process.exit(again.status ?? 1);
+} else if (process.env.BENCH_PROFILE_CHILD) {
   await child(process.argv[2]!, Number(process.argv[3]));
 } else {
   const [id, seconds = id ? "8" : "4"] = process.argv.slice(2);
   if (id) {
-    const profiled = profile(id, Number(seconds));
+    const profiled = await profile(id, Number(seconds));
     console.log(`${profiled.label}: ${profiled.perRequest.toFixed(1)} µs per request under the profiler\n`);
     console.log(table([profiled], (run) => run.byCategory, 30));
     console.log(`\nBy function:\n${table([profiled], (run) => run.byFunction, 40)}`);
@@ -56,46 +71,100 @@ if (process.env.BENCH_PROFILE_CHILD) {
     // Three runs of each row, alternating, and the median of each figure: runs minutes apart on a
     // shared machine differ by more than the rows do.
     const ids = ["floor-aes", "ws-encrypted"];
-    const sides = (stub: boolean) => {
+    const sides = async (stub: boolean) => {
       const repeats: Profiled[][] = ids.map(() => []);
-      for (let i = 0; i < 3; i++) ids.forEach((each, k) => repeats[k]!.push(profile(each, Number(seconds), stub)));
+      for (let i = 0; i < 3; i++) for (const [k, each] of ids.entries()) repeats[k]!.push(await profile(each, Number(seconds), stub));
       return repeats.map(medianOf);
     };
-    writeFileSync(join(here, "PROFILE.md"), report(sides(false), sides(true), Number(seconds)));
-    console.log(readFileSync(join(here, "PROFILE.md"), "utf8"));
+    const out = join(here, "profiles", "floor-vs-ours.md");
+    writeFileSync(out, report(await sides(false), await sides(true), Number(seconds)));
+    console.log(readFileSync(out, "utf8"));
   }
 }
 
 /** In the child: warm up, then serve requests for `seconds`, and print how many. */
-async function child(id: string, seconds: number): Promise<void> {
+async function child(row: string, seconds: number): Promise<void> {
   if (process.env.STUB_CRYPTO) stubCrypto();
-  const variant = VARIANTS.find((v) => v.id === id);
-  if (!variant) throw new Error(`no row "${id}"; rows: ${VARIANTS.map((v) => v.id).join(", ")}`);
-  const client = new Client(variant.label, await variant.make(), variant.setsCookie);
-  for (let i = 0; i < 3000; i++) await client.hit();
-  const before = client.count;
-  const rps = await client.timed(seconds * 1000);
-  console.log(JSON.stringify({ requests: client.count, measured: client.count - before, rps }));
+  console.log(JSON.stringify(await serveRow(row, seconds)));
 }
 
-function profile(id: string, seconds: number, stub = !!process.env.STUB_CRYPTO): Profiled {
-  const dir = join(here, "profiles", id);
+async function profile(id: string, seconds: number, stub = !!process.env.STUB_CRYPTO): Promise<Profiled> {
+  const dir = join(here, "profiles", RUNTIME, id.replace(":", "-"));
   mkdirSync(dir, { recursive: true });
+  const { requests, rps, file } = RUNTIME === "workerd" ? await inWorkerd(id, seconds, dir) : inChild(id, seconds, stub, dir);
+  const { byCategory, byFunction } = selfTimes(file, requests);
+  const label = `${findRow(id).variant.label}${id.startsWith("read:") ? ", read route" : ""} (${RUNTIME})`;
+  return { id, label, perRequest: 1e6 / rps, byCategory, byFunction, file: relative(root, file) };
+}
+
+/** Node or Bun: a child process under its runtime's `--cpu-prof`. */
+function inChild(id: string, seconds: number, stub: boolean, dir: string): Served & { file: string } {
   const before = new Set(readdirSync(dir));
-  const node = [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", "tsx", fileURLToPath(import.meta.url), id, String(seconds)];
-  const canPin = process.platform === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-  const command = canPin ? ["taskset", "-c", "0", ...node] : node;
+  const script = fileURLToPath(import.meta.url);
+  const runtime =
+    RUNTIME === "bun"
+      ? [join(root, "node_modules", ".bin", "bun"), "--cpu-prof", `--cpu-prof-dir=${dir}`, script]
+      : [process.execPath, "--cpu-prof", `--cpu-prof-dir=${dir}`, "--import", "tsx", script];
+  const command = [...(canPin ? ["taskset", "-c", "0"] : []), ...runtime, id, String(seconds)];
   const run = spawnSync(command[0]!, command.slice(1), {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
     env: { ...process.env, BENCH_PROFILE_CHILD: "1", STUB_CRYPTO: stub ? "1" : "" },
   });
   if (run.status !== 0) throw new Error(`profiling ${id} failed (exit ${run.status})`);
-  const { requests, rps } = JSON.parse(run.stdout.trim().split("\n").pop()!) as { requests: number; rps: number };
-  const file = join(dir, readdirSync(dir).find((name) => name.endsWith(".cpuprofile") && !before.has(name))!);
-  const { byCategory, byFunction } = selfTimes(file, requests);
-  const label = VARIANTS.find((v) => v.id === id)!.label;
-  return { id, label, perRequest: 1e6 / rps, byCategory, byFunction, file: relative(root, file) };
+  const served = JSON.parse(run.stdout.trim().split("\n").pop()!) as Served;
+  return { ...served, file: join(dir, readdirSync(dir).find((name) => name.endsWith(".cpuprofile") && !before.has(name))!) };
+}
+
+/** workerd: the row inside a Miniflare worker, profiled through its V8 inspector. */
+async function inWorkerd(id: string, seconds: number, dir: string): Promise<Served & { file: string }> {
+  // Imported here: loading Miniflare in a Node or Bun child would land in its profile.
+  const { Miniflare } = await import("miniflare");
+  const { bundleForWorkerd } = await import("../test/support/workerd-bundle.ts");
+  const script = await bundleForWorkerd(fileURLToPath(new URL("./profile-worker.ts", import.meta.url)));
+  const inspectorPort = await freePort();
+  const mf = new Miniflare({ modules: true, script, compatibilityDate: "2025-09-01", inspectorPort });
+  try {
+    await mf.ready;
+    const [target] = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { webSocketDebuggerUrl: string }[];
+    const inspector = await connect(target!.webSocketDebuggerUrl);
+    await inspector.send("Profiler.enable");
+    await inspector.send("Profiler.start");
+    const res = await mf.dispatchFetch(`http://localhost/?${new URLSearchParams({ row: id, seconds: String(seconds) })}`);
+    if (res.status !== 200) throw new Error(`profiling ${id} in workerd: ${await res.text()}`);
+    const served = (await res.json()) as Served;
+    const { profile } = (await inspector.send("Profiler.stop")) as { profile: unknown };
+    inspector.close();
+    const file = join(dir, `workerd-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return { ...served, file };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/** A minimal Chrome DevTools Protocol client: send a method, get its result. */
+async function connect(url: string): Promise<{ send(method: string, params?: object): Promise<unknown>; close(): void }> {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener("open", resolve, { once: true });
+    socket.addEventListener("error", reject, { once: true });
+  });
+  let next = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) waiting.get(message.id)?.(message.result);
+  });
+  return {
+    send: (method, params = {}) =>
+      new Promise((resolve) => {
+        const id = ++next;
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    close: () => socket.close(),
+  };
 }
 
 /** Self time per request, summed by category and by function. */
@@ -133,7 +202,7 @@ function category(name: string, url: string): string {
   if (where === "(native)") {
     if (name === "(idle)") return "waiting for WebCrypto's thread pool (idle)";
     if (name === "(garbage collector)") return "garbage collector";
-    return "V8 and native code (program, builtins)";
+    return "engine and native code (program, builtins)";
   }
   if (/^node:internal\/crypto\//.test(where)) return "WebCrypto calls (argument checks, job dispatch and completion)";
   if (/undici|webstreams|abort_controller|js_transferable|node:internal\/url|node:internal\/streams|node:buffer|node:internal\/buffer|node:internal\/encoding|node:internal\/util|node:internal\/event_target/.test(where)) {
