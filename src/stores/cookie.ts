@@ -74,8 +74,9 @@ export interface CookieStoreOptions {
   migrateFrom?: readonly CookieReader[];
   /**
    * How many cookie values this store sealed or opened it keeps opened in memory (least recently
-   * used dropped first), so a request carrying one of them skips the decrypt or verify: about
-   * 0.8 KB each for a 10-field session (bench/RESULTS.md). `0` turns it off. The compact format
+   * used dropped first), so a request carrying one of them skips the decrypt or verify and the JSON
+   * parse: for a 10-field session about 0.8 KB each for a value it sealed, 1.6 KB for one it opened
+   * (the parsed session is kept too; bench/cache-memory.ts). `0` turns it off. The compact format
    * only: `format: "jwt"` values are opened by jose every time. @default 1000
    */
   cache?: number;
