@@ -264,8 +264,9 @@ export class SessionJar implements SessionOwner {
   /** Not async: a save of an unmodified session costs no promise of its own. */
   save(state: SessionState): Promise<void> {
     if (!state.modified) return SAVED;
-    const options = this.#cookieOptions(state);
+    let options: ResolvedCookieOptions;
     try {
+      options = this.#cookieOptions(state);
       // session.options() may have broken a prefix rule the middleware's options kept.
       if (options !== this.#settings.cookie) checkCookieName(state.name, options);
     } catch (error) {
