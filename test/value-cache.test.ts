@@ -307,6 +307,35 @@ describe("CookieStore with the opened-value cache", () => {
     expect(subtle.counts.decrypt).toBe(0);
   });
 
+  it("parses a value's JSON once: later hits copy the kept session, for values it sealed and values it opened", async () => {
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const nested = (levels: number): unknown => (levels === 0 ? "leaf" : [nested(levels - 1)]);
+      for (const encrypt of [true, false]) {
+        const sealer = new CookieStore({ secrets: SECRET, encrypt });
+        const reader = new CookieStore({ secrets: SECRET, encrypt });
+        // Eight levels of arrays are copied; a ninth is past the copy's depth and parsed every time.
+        for (const [levels, parsesPerHit] of [
+          [8, 0],
+          [9, 1],
+        ] as const) {
+          const value = await sealer.save("session", ownerWrite(`id-${levels}`, "ada", { data: new Map([["deep", nested(levels)], ["roles", ["admin"]]]) }));
+          for (const store of [sealer, reader]) {
+            parse.mockClear();
+            // The first load parses (for the reader, after opening the value with WebCrypto).
+            expect((await store.load("session", value))?.data.get("deep")).toEqual(nested(levels));
+            expect(parse).toHaveBeenCalledTimes(1);
+            parse.mockClear();
+            for (let hit = 0; hit < 3; hit++) expect((await store.load("session", value))?.data.get("roles")).toEqual(["admin"]);
+            expect(parse).toHaveBeenCalledTimes(3 * parsesPerHit);
+          }
+        }
+      }
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it("still refuses a value on a hit once it has expired", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const browser = app(new CookieStore({ secrets: SECRET, cookie: { maxAge: 60 } }));

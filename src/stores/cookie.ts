@@ -36,7 +36,7 @@ function isCopyableData(data: ReadonlyMap<string, unknown>): boolean {
 /** A copy of kept data for one request: objects and arrays copied too, so none is shared. */
 function copyData(data: ReadonlyMap<string, unknown>): Map<string, unknown> {
   const copy = new Map<string, unknown>();
-  for (const [key, value] of data) copy.set(key, typeof value === "object" && value !== null ? copyJson(value) : value);
+  for (const [key, value] of data) copy.set(key, copyJson(value));
   return copy;
 }
 
