@@ -18,27 +18,17 @@ import type { ResolvedCookieOptions } from "./options.ts";
 export function parseCookies(header: string | null, names: ReadonlySet<string>): Map<string, string[]> {
   const found = new Map<string, string[]>();
   if (!header) return found;
-  // Walked with indexOf rather than split: no array of pairs, and a value is cut out only for
-  // our own names. `eq` is the next "=" at or after `start`, searched again only once passed, so a
-  // header of many pairs without one stays one pass.
-  let eq = -1;
-  for (let start = 0; start < header.length; ) {
-    let end = header.indexOf(";", start);
-    if (end < 0) end = header.length;
-    if (eq < start) eq = header.indexOf("=", start);
-    if (eq < 0) break;
-    if (eq < end) {
-      const name = header.slice(start, eq).trim();
-      if (names.has(name)) {
-        let value = header.slice(eq + 1, end).trim();
-        // RFC 6265 §4.1.1 allows the value to be wrapped in double quotes.
-        if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-        const values = found.get(name);
-        if (values) values.push(value);
-        else found.set(name, [value]);
-      }
-    }
-    start = end + 1;
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0) continue;
+    const name = pair.slice(0, eq).trim();
+    if (!names.has(name)) continue;
+    let value = pair.slice(eq + 1).trim();
+    // RFC 6265 §4.1.1 allows the value to be wrapped in double quotes.
+    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    const values = found.get(name);
+    if (values) values.push(value);
+    else found.set(name, [value]);
   }
   return found;
 }

@@ -38,7 +38,7 @@ const MAX_COPY_DEPTH = 8;
 export function isCopyable(value: unknown, depth: number = MAX_COPY_DEPTH): boolean {
   if (typeof value !== "object" || value === null) return true;
   if (depth === 0) return false;
-  if (Array.isArray(value)) return value.every((item) => isCopyable(item, depth - 1));
+  // Object.values lists an array's items too.
   return Object.values(value).every((item) => isCopyable(item, depth - 1));
 }
 

@@ -4,7 +4,7 @@
 // values the adapters rely on to skip their awaits, and that nothing of one request reaches another.
 import { describe, expect, it } from "vitest";
 import { SessionJar, resolveSettings } from "../src/jar.ts";
-import type { SessionsConfig } from "../src/jar.ts";
+import type { OutgoingCookie, SessionsConfig } from "../src/jar.ts";
 import type { SessionWrite, Store, StoredSession } from "../src/store.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { SECRET } from "./support/browser.ts";
@@ -71,6 +71,40 @@ describe("SessionJar: no promise where nothing is awaited", () => {
     const loads = store.loads;
     expect(await (lazy as SessionJar).load("session")).toBe(loaded);
     expect(store.loads).toBe(loads);
+  });
+
+  it("shares one load between lazy loads made before it is done", async () => {
+    const store = new GatedStore();
+    const jar = SessionJar.open(settings({ store, lazy: true }), "session=ok") as SessionJar;
+    const first = jar.load("session");
+    const second = jar.load("session");
+    store.release();
+    expect(await second).toBe(await first);
+    expect(store.loads).toBe(1);
+  });
+
+  it("hands a CookieSink the lifetime a save has left under absoluteMaxAge, as the Set-Cookie line says", async () => {
+    const taken: OutgoingCookie[] = [];
+    const jar = SessionJar.open(settings({ absoluteMaxAge: 60 }), null, { set: (cookie) => void taken.push(cookie) }) as SessionJar;
+    jar.session("session").set("user", "ada");
+    await jar.session("session").save();
+    expect(taken).toHaveLength(1);
+    expect(taken[0]!.options.maxAge).toBeGreaterThan(55);
+    expect(taken[0]!.options.maxAge).toBeLessThanOrEqual(60);
+    expect((jar.commit() as string[])[0]).toContain(`; Max-Age=${Math.floor(taken[0]!.options.maxAge)};`);
+  });
+
+  it("a store without a cache still refuses values of the wrong shape; one with a cache takes the values it holds", async () => {
+    for (const cache of [0, 10]) {
+      const store = new CookieStore({ secrets: SECRET, cache });
+      expect(store.isWellFormed("garbage")).toBe(false);
+      const jar = SessionJar.open(settings({ store }), null) as SessionJar;
+      jar.session("session").set("n", 1);
+      await jar.session("session").save();
+      const value = (jar.commit() as string[])[0]!.split(";")[0]!.slice("session=".length);
+      expect(store.isWellFormed(value)).toBe(true);
+      expect(store.isWellFormed(`${value}!`)).toBe(false);
+    }
   });
 
   it("loadSession of a session opened at once is that session", async () => {

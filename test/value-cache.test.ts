@@ -290,6 +290,11 @@ describe("CookieStore with the opened-value cache", () => {
       const proto = loaded.data.get("proto") as Record<string, unknown>;
       expect(Object.keys(proto)).toEqual(["__proto__", "kept"]);
       expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+      // An ordinary own property, as JSON.parse makes it: writable and deletable (this is strict code).
+      proto["__proto__"] = "changed";
+      expect(Object.getOwnPropertyDescriptor(proto, "__proto__")?.value).toBe("changed");
+      delete proto["__proto__"];
+      expect(Object.keys(proto)).toEqual(["kept"]);
       // Changed in place by this request: none of it may reach the next hit.
       (loaded.data.get("roles") as string[]).push("root");
       ((loaded.data.get("prefs") as { tabs: { pinned: boolean }[] }).tabs[0]!).pinned = false;
@@ -310,11 +315,12 @@ describe("CookieStore with the opened-value cache", () => {
   it("parses a value's JSON once: later hits copy the kept session, for values it sealed and values it opened", async () => {
     const parse = vi.spyOn(JSON, "parse");
     try {
-      const nested = (levels: number): unknown => (levels === 0 ? "leaf" : [nested(levels - 1)]);
+      // Arrays, then objects, nested `levels` deep, beside a shallow sibling at every level.
+      const nested = (levels: number): unknown => (levels === 0 ? "leaf" : levels % 2 ? ["leaf", nested(levels - 1)] : { leaf: 1, inner: nested(levels - 1) });
       for (const encrypt of [true, false]) {
         const sealer = new CookieStore({ secrets: SECRET, encrypt });
         const reader = new CookieStore({ secrets: SECRET, encrypt });
-        // Eight levels of arrays are copied; a ninth is past the copy's depth and parsed every time.
+        // Eight levels are copied; a ninth is past the copy's depth and parsed every time.
         for (const [levels, parsesPerHit] of [
           [8, 0],
           [9, 1],
