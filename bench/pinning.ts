@@ -3,7 +3,24 @@
  * with `taskset -c 0`, and this shows that Deno, Bun and workerd (started from it) inherited that.
  */
 
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { platform } from "node:os";
+
+/**
+ * Re-runs `script` pinned to CPU 0 (where `taskset` exists) with `nodeArgs`, and exits with its
+ * status; returns at once in that pinned child (BENCH_CHILD is set), which sees in BENCH_PINNED
+ * how it runs. Runtimes started from the child inherit the pinning.
+ */
+export function runPinned(script: string, nodeArgs: readonly string[] = []): void {
+  if (process.env.BENCH_CHILD) return;
+  const node = [process.execPath, ...nodeArgs, "--import", "tsx", script];
+  const canPin = platform() === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+  const command = canPin ? ["taskset", "-c", "0", ...node] : node;
+  const env = { ...process.env, BENCH_CHILD: "1", BENCH_PINNED: canPin ? "pinned to CPU 0 with taskset -c 0" : "not pinned (no taskset here)" };
+  const run = spawnSync(command[0]!, command.slice(1), { stdio: "inherit", env });
+  process.exit(run.status ?? 1);
+}
 
 /** The distinct `Cpus_allowed_list` values of a process's threads (e.g. ["0"]); [] where /proc is not there. */
 export function allowedCpus(pid: number | "self" = "self"): string[] {

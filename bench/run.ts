@@ -31,7 +31,7 @@ import { describeDurableObjectResult, measureDurableObjectStore } from "./durabl
 import { describeDenoKvResult, measureDenoKvStore } from "./deno-kv-store.ts";
 import { measurePostgresStore } from "./postgres-store.ts";
 import { measureSqliteStore } from "./sqlite-store.ts";
-import { allowedCpus, describeCpus } from "./pinning.ts";
+import { allowedCpus, describeCpus, runPinned } from "./pinning.ts";
 import { runtimeTargets } from "./targets.ts";
 import { BARE_ID, FLOOR_ID, VARIANTS } from "./variants.ts";
 import { measureWorkerd } from "./workerd.ts";
@@ -41,15 +41,8 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const root = fileURLToPath(new URL("..", import.meta.url));
 const started = performance.now();
 
-if (!process.env.BENCH_CHILD) {
-  // Re-run pinned (where taskset exists) with --expose-gc, so heap sizes are measured after a GC.
-  const node = [process.execPath, "--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url)];
-  const canPin = platform() === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-  const command = canPin ? ["taskset", "-c", "0", ...node] : node;
-  const env = { ...process.env, BENCH_CHILD: "1", BENCH_PINNED: canPin ? "pinned to CPU 0 with taskset -c 0" : "not pinned (no taskset here)" };
-  const run = spawnSync(command[0]!, command.slice(1), { stdio: "inherit", env });
-  process.exit(run.status ?? 1);
-}
+// Re-run pinned (where taskset exists) with --expose-gc, so heap sizes are measured after a GC.
+runPinned(fileURLToPath(import.meta.url), ["--expose-gc"]);
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const MS = Number(process.env.MS ?? 350);
