@@ -7,7 +7,7 @@
  * regression does. Not part of `npm test`, which must not depend on timing.
  *
  * Environment: GUARD_ROUNDS (default 40) and GUARD_MS (default 500) per row and round; GOAL_US to
- * try another goal.
+ * try another goal; BENCH_CPU (default 0) the CPU to pin to.
  */
 
 import { fileURLToPath } from "node:url";

@@ -8,16 +8,18 @@ import { readdirSync, readFileSync } from "node:fs";
 import { platform } from "node:os";
 
 /**
- * Re-runs `script` pinned to CPU 0 (where `taskset` exists) with `nodeArgs`, and exits with its
+ * Re-runs `script` pinned to one CPU (where `taskset` exists): CPU 0, or BENCH_CPU when another
+ * pinned run already holds CPU 0 on a shared machine. Passes `nodeArgs`, exits with the child's
  * status; returns at once in that pinned child (BENCH_CHILD is set), which sees in BENCH_PINNED
  * how it runs. Runtimes started from the child inherit the pinning.
  */
 export function runPinned(script: string, nodeArgs: readonly string[] = []): void {
   if (process.env.BENCH_CHILD) return;
+  const cpu = process.env.BENCH_CPU ?? "0";
   const node = [process.execPath, ...nodeArgs, "--import", "tsx", script];
-  const canPin = platform() === "linux" && spawnSync("taskset", ["-c", "0", "true"]).status === 0;
-  const command = canPin ? ["taskset", "-c", "0", ...node] : node;
-  const env = { ...process.env, BENCH_CHILD: "1", BENCH_PINNED: canPin ? "pinned to CPU 0 with taskset -c 0" : "not pinned (no taskset here)" };
+  const canPin = platform() === "linux" && spawnSync("taskset", ["-c", cpu, "true"]).status === 0;
+  const command = canPin ? ["taskset", "-c", cpu, ...node] : node;
+  const env = { ...process.env, BENCH_CHILD: "1", BENCH_PINNED: canPin ? `pinned to CPU ${cpu} with taskset -c ${cpu}` : "not pinned (no taskset here)" };
   const run = spawnSync(command[0]!, command.slice(1), { stdio: "inherit", env });
   process.exit(run.status ?? 1);
 }

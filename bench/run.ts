@@ -1,16 +1,16 @@
 /**
  * `npm run bench`: web-sessions against bare Hono, the floors and the peers on two routes (the
  * counter: read, +1, save; and a read-only one), under Node, Deno, Bun and workerd, then the cache's
- * memory and the server stores; writes bench/RESULTS.md and bench/chart.svg. About four minutes.
+ * memory and the server stores; writes bench/RESULTS.md and bench/chart.svg. About five minutes.
  *
  * Where `taskset` exists the run re-executes itself pinned to CPU 0 (Deno, Bun and workerd, started
- * from it, inherit the pinning): WebCrypto calls hop to a thread pool and back, and on a shared
- * 2-core machine unpinned runs swing widely.
+ * from it, inherit the pinning, and each table says which CPUs its threads were allowed): WebCrypto
+ * calls hop to a thread pool and back, and on a shared 2-core machine unpinned runs swing widely.
  *
- * Environment: ROUNDS (default 7) and MS (default 350) per row and round on Node; RUNTIME_ROUNDS
- * (7) and RUNTIME_MS (250) on the other runtimes; ONLY=id,id to run some rows on Node alone (then
- * no files are written); RUNTIMES=0 to skip Deno, Bun and workerd; STORES=0 to skip the stores.
- * The Redis stores alone: `npx tsx bench/redis-stores.ts`.
+ * Environment: BENCH_CPU (default 0) picks the CPU to pin to; ROUNDS (default 7) and MS (default
+ * 350) per row and round on Node; RUNTIME_ROUNDS (7) and RUNTIME_MS (250) on the other runtimes;
+ * ONLY=id,id to run some rows on Node alone (then no files are written); RUNTIMES=0 to skip Deno,
+ * Bun and workerd; STORES=0 to skip the stores. The Redis stores alone: `npx tsx bench/redis-stores.ts`.
  */
 
 import { spawnSync } from "node:child_process";
