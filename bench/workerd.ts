@@ -76,32 +76,34 @@ export async function measureWorkerd(options: WorkerdOptions): Promise<RuntimeRe
     const variants = workerdVariants(route);
     await post(`/setup?route=${route}&warmup=${warmup}`);
     // Size each row's batch to about `ms`, from a first batch of 50.
-    let empty = await emptyMs();
+    const calibrationEmpty = await emptyMs();
     const sizes: number[] = [];
     for (const [i] of variants.entries()) {
-      const perRequest = work((await timed(`/batch?row=${i}&n=50`)).ms, empty) / 50;
+      const perRequest = work((await timed(`/batch?row=${i}&n=50`)).ms, calibrationEmpty) / 50;
       sizes.push(Math.max(5, Math.round(ms / perRequest)));
     }
     const busy = variants.findIndex((v) => v.id === BUSY_ID);
     // The loop alone, as many steps as the busy row's batch runs.
     const loopSteps = busy >= 0 ? sizes[busy]! * SPIN_ITERATIONS : 0;
-    const jobs = variants.length + (busy >= 0 ? 1 : 0);
-    log?.(`  ${route} route: ${variants.length} rows round-trip intact; measuring (about ${Math.round((jobs * rounds * ms) / 1000)} s)`);
     const rps = variants.map(() => [] as number[]);
     const loopUs: number[] = [];
+    let empty = 0;
+    // One job per row, and the loop alone right after the busy row; rotated from round to round.
+    const jobs: (() => Promise<void>)[] = [];
+    for (const [i] of variants.entries()) {
+      jobs.push(async () => void rps[i]!.push((sizes[i]! * 1000) / work((await timed(`/batch?row=${i}&n=${sizes[i]}`)).ms, empty)));
+      if (i !== busy) continue;
+      jobs.push(async () => {
+        const { ms: total, body } = await timed(`/spin?iterations=${loopSteps}`);
+        loopUs.push((work(total, empty) * 1000) / sizes[busy]!);
+        sanity.insideMs += (JSON.parse(body) as { insideMs: number }).insideMs;
+        sanity.outsideMs += work(total, empty);
+      });
+    }
+    log?.(`  ${route} route: ${variants.length} rows round-trip intact; measuring (about ${Math.round((jobs.length * rounds * ms) / 1000)} s)`);
     for (let round = 0; round < rounds; round++) {
       empty = await emptyMs();
-      for (let k = 0; k < jobs; k++) {
-        const i = (k + round) % jobs;
-        if (i === variants.length) {
-          const { ms: total, body } = await timed(`/spin?iterations=${loopSteps}`);
-          loopUs.push((work(total, empty) * 1000) / sizes[busy]!);
-          sanity.insideMs += (JSON.parse(body) as { insideMs: number }).insideMs;
-          sanity.outsideMs += work(total, empty);
-        } else {
-          rps[i]!.push((sizes[i]! * 1000) / work((await timed(`/batch?row=${i}&n=${sizes[i]}`)).ms, empty));
-        }
-      }
+      for (let k = 0; k < jobs.length; k++) await jobs[(k + round) % jobs.length]!();
     }
     const stats = JSON.parse(await post("/stats")) as ClientStats[];
     const result = routeResult(route, variants, rps, stats);

@@ -42,7 +42,7 @@ describe("bench rows", () => {
   it("runs both routes' rows inside workerd", async () => {
     const result = await measureWorkerd({ rounds: 2, ms: 5, warmup: 1 });
     // The counter route gains the busy-loop row that checks the timing method.
-    expect(result.counter.rows.map((row) => row.id)).toEqual([...VARIANTS.map((v) => v.id), BUSY_ID]);
+    expect(result.counter.rows.map((row) => row.id)).toEqual([VARIANTS[0]!.id, BUSY_ID, ...VARIANTS.slice(1).map((v) => v.id)]);
     expect(result.read.rows.map((row) => row.id)).toEqual(READ_VARIANTS.map((v) => v.id));
     for (const row of [...result.counter.rows, ...result.read.rows]) {
       expect(row.rps).toBeGreaterThan(0);
