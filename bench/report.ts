@@ -182,7 +182,7 @@ export function markdown(results: Results): string {
   out.push("### Targets on every runtime", "");
   out.push(targetsTable(runtimes), "");
   out.push(
-    "Each value is taken round by round from rows measured in the same rounds (the null-store row's µs per request minus bare Hono's; the encrypted CookieStore's requests/s over bare Hono's or the floor app's), then the median over rounds; the spread is the interquartile range (IQR) of those per-round values, with the lowest and highest round. `npm run bench:guard` checks the first one on Node in about a minute.",
+    "Each value is taken round by round from rows measured in the same rounds (the null-store row's µs per request minus bare Hono's; the encrypted CookieStore's requests/s over bare Hono's or the floor app's), then the median over rounds; the spread is the interquartile range (IQR) of those per-round values, with the lowest and highest round. The machinery is everything web-sessions adds to a request besides its store's work, Hono's step for any middleware included (the first two steps of \"Where the time goes\" below, which uses medians instead). `npm run bench:guard` checks it on Node in about a minute.",
     "",
   );
   out.push("### Other targets (Node)", "");
