@@ -86,7 +86,9 @@ if (process.env.RUNTIMES !== "0" && !only) {
   }
   log(`workerd, ${RUNTIME_ROUNDS} rounds × ${RUNTIME_MS} ms per row:`);
   try {
-    runtimes.push(await measureWorkerd({ rounds: RUNTIME_ROUNDS, ms: RUNTIME_MS, warmup: 1000, log }));
+    const workerd = await measureWorkerd({ rounds: RUNTIME_ROUNDS, ms: RUNTIME_MS, warmup: 1000, log });
+    log(`  ${workerd.notes![0]!.replaceAll("**", "")}`);
+    runtimes.push(workerd);
   } catch (error) {
     log(String((error as Error).stack ?? error));
     skipped.push(`workerd: the run failed (${(error as Error).message.split("\n")[0]})`);

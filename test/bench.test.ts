@@ -15,7 +15,7 @@ import { BUSY_ID } from "../bench/spin.ts";
 import { guardVerdict, machinery, runtimeTargets } from "../bench/targets.ts";
 import { VARIANTS } from "../bench/variants.ts";
 import type { Variant } from "../bench/variants.ts";
-import { measureWorkerd } from "../bench/workerd.ts";
+import { measureWorkerd, sanityHolds, sanityNote } from "../bench/workerd.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -176,6 +176,19 @@ describe("bench targets", () => {
     const missing = runtimeTargets({ ...result("Bun 1"), counter: { route: "counter", rows: [row("bare", bare)], fastestPeer: undefined } });
     expect(missing[0]).toMatchObject({ value: undefined, met: false });
     expect(missing[2]).toMatchObject({ value: undefined, met: false });
+  });
+
+  it("the workerd sanity check holds only when the busy row matches the loop alone within 20%", () => {
+    const check = (rowOverBareUs: number, loopUs: number) => ({ rowOverBareUs, loopUs, insideMs: 10, outsideMs: 11 });
+    expect(sanityHolds(check(50, 50))).toBe(true);
+    expect(sanityHolds(check(40, 50))).toBe(true);
+    expect(sanityHolds(check(60, 50))).toBe(true);
+    expect(sanityHolds(check(39.9, 50))).toBe(false);
+    expect(sanityHolds(check(60.1, 50))).toBe(false);
+    expect(sanityHolds(check(Number.NaN, 50))).toBe(false);
+    expect(sanityNote(check(51, 50))).toContain("reads **51.0 µs** per request over bare Hono; the loop alone, timed the same way in the same rounds, takes **50.0 µs** (1.02×; they agree within 20%)");
+    expect(sanityNote(check(5, 50))).toContain("(0.10×; **they differ by more than 20%");
+    expect(sanityNote(check(5, 50))).toContain("the worker's own clock read 10.0 ms in all, Node's 11.0 ms");
   });
 
   it("the guard fails only beyond the goal plus the run's own IQR", () => {
