@@ -276,7 +276,7 @@ export function readmeSection(results: Results): string {
   out.push("");
   const bytes = targets.find((t) => t.what.startsWith("Set-Cookie"));
   const node = runtimes[0];
-  out.push("Targets on every runtime (from the same run; see bench/RESULTS.md for how they are taken):", "", targetsTable(runtimes), "");
+  out.push("Targets on every runtime, from the same run ([bench/RESULTS.md](../bench/RESULTS.md) says how they are taken):", "", targetsTable(runtimes), "");
   if (bytes) out.push(`Set-Cookie for the session: ${bytes.value}.`, "");
   const withAndWithout = (result: RouteResult | undefined) => {
     const on = result?.rows.find((row) => row.id === "ws-encrypted");
@@ -287,7 +287,7 @@ export function readmeSection(results: Results): string {
     `The opened-value cache makes the difference between the encrypted \`CookieStore\` and its \`cache: 0\` row: a cookie value the store sealed or opened before opens again without WebCrypto${cache ? ` (${fixed(cache.sealedBytes, 0)} bytes per entry, 1000 entries by default)` : ""}; on Node, ${withAndWithout(node?.counter)} on the counter route, ${withAndWithout(node?.read)} on the read-only route.${latency.length ? ` Server stores per request: ${latency.map((row) => `${row.label} ${fixed(row.roundTrips, 0)} round trips, ${fixed(row.storeMedianMs, 2)} ms median and ${fixed(row.storeP90Ms, 2)} ms p90 for load + save`).join("; ")} (over loopback).` : ""} Run it yourself:`,
     "",
   );
-  out.push("```sh", "npm run bench          # about four minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:guard    # about a minute, Node only: fails when web-sessions' machinery exceeds 2 µs by more than the run's spread", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "npx tsx bench/redis-stores.ts  # the Redis stores alone, HTTP and TCP (needs Redis on 127.0.0.1:6379)", "```");
+  out.push("```sh", "npm run bench          # about five minutes; writes bench/RESULTS.md, bench/chart.svg and this section", "npm run bench:guard    # about a minute, Node only: fails when web-sessions' machinery exceeds 2 µs by more than the run's spread", "npm run bench:profile  # CPU profiles of the floor app and the encrypted CookieStore: bench/PROFILE.md", "npx tsx bench/redis-stores.ts  # the Redis stores alone, HTTP and TCP (needs Redis on 127.0.0.1:6379)", "```");
   return out.join("\n");
 }
 
