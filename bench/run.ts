@@ -59,7 +59,7 @@ const nodeOptions = { rounds: ROUNDS, ms: MS, warmup: 1000, log };
 const runtimes: RuntimeResult[] = [
   {
     runtime: `Node ${process.version}`,
-    method: `in process, app.request()${describeCpus(allowedCpus()) ? `; ${describeCpus(allowedCpus())}` : ""}`,
+    method: ["in process, app.request()", describeCpus(allowedCpus())].filter(Boolean).join("; "),
     counter: await measureRoute("counter", pick(VARIANTS), nodeOptions),
     read: await measureRoute("read", pick(READ_VARIANTS), nodeOptions),
   },

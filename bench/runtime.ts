@@ -16,5 +16,5 @@ const options = { rounds: Number(env.ROUNDS ?? 5), ms: Number(env.MS ?? 250), wa
 const counter = await measureRoute("counter", VARIANTS, options);
 const read = await measureRoute("read", READ_VARIANTS, options);
 // Its own threads' CPUs: proof that the pinning of bench/run.ts reached this process.
-const cpus = describeCpus(allowedCpus());
-console.log(`RESULT ${JSON.stringify({ runtime: name, method: `in process, app.request()${cpus ? `; ${cpus}` : ""}`, counter, read })}`);
+const method = ["in process, app.request()", describeCpus(allowedCpus())].filter(Boolean).join("; ");
+console.log(`RESULT ${JSON.stringify({ runtime: name, method, counter, read })}`);
