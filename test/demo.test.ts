@@ -3,7 +3,8 @@ import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { CookieStore, MemoryStore } from "../src/index.ts";
-import { createApp } from "../examples/demo/app.ts";
+import { DEVICE_LISTING, createApp } from "../examples/demo/app.ts";
+import { deviceHandle } from "../examples/demo/devices.ts";
 import { app as serverApp } from "../examples/demo/server.ts";
 
 const SECRET = "demo-test-secret-at-least-32-characters-long";
@@ -19,18 +20,26 @@ function idOf(cookie: string): string | undefined {
   return cookie.slice("session=".length).split(".")[2];
 }
 
-function form(fields: Record<string, string>): { method: string; body: URLSearchParams } {
-  return { method: "POST", body: new URLSearchParams(fields) };
+// app.request() runs on http://localhost: a form posted from one of the demo's own pages says so.
+const ORIGIN = "http://localhost";
+
+/** A form POST as a browser sends it from one of the demo's pages. */
+function form(fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit {
+  return { method: "POST", body: new URLSearchParams(fields), headers: { Origin: ORIGIN, ...headers } };
 }
 
+const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+
 function setup(options?: Parameters<typeof createApp>[1]) {
-  const store = new MemoryStore({ secrets: SECRET, owner: "user" });
+  const store = new MemoryStore({ secrets: SECRET, ...DEVICE_LISTING });
   const app = createApp(store, options);
   const get = (path: string, cookie?: string) => app.request(path, { headers: cookie ? { Cookie: cookie } : {} });
-  const post = (path: string, fields: Record<string, string>, cookie?: string) =>
-    app.request(path, { ...form(fields), headers: cookie ? { Cookie: cookie } : {} });
-  async function login(username = "alice", cookie?: string): Promise<string> {
-    const response = await post("/login", { username, password: "password" }, cookie);
+  const post = (path: string, fields: Record<string, string>, cookie?: string, headers: Record<string, string> = {}) =>
+    app.request(path, form(fields, { ...headers, ...(cookie ? { Cookie: cookie } : {}) }));
+  async function login(username = "alice", cookie?: string, { remember = true, userAgent = FIREFOX } = {}): Promise<string> {
+    const fields = { username, password: "password", ...(remember ? { remember: "on" } : {}) };
+    const response = await post("/login", fields, cookie, { "User-Agent": userAgent });
     expect(response.status).toBe(302);
     const set = sessionCookie(response);
     expect(set).toBeDefined();
@@ -100,7 +109,7 @@ describe("demo: signed in", () => {
     }
     for (const [i, html] of pages.entries()) {
       expect(html).toContain("Signed in as <strong>alice</strong>");
-      expect(html).toContain(`<strong id="visits">${i + 1}</strong>`);
+      expect(html).toContain(`<b id="visits">${i + 1}</b>`);
       expect(html).toContain('<form method="post" action="/logout">');
     }
     expect(pages[0]).toContain("Welcome, alice!");
@@ -176,45 +185,183 @@ describe("demo: signed in", () => {
   });
 });
 
-describe("demo: your sessions", () => {
-  it("lists the user's sessions, marks this browser, and signs out everywhere else", async () => {
-    const { get, post, login } = setup();
-    const laptop = await login("alice");
-    const phone = await login("alice");
+/** The devices listed on a page, as (handle, text of the row) pairs, in page order. */
+function devices(html: string): { handle: string; text: string }[] {
+  return [...html.matchAll(/<li class="device[^"]*" data-device="([^"]+)">([\s\S]*?)<\/li>/g)].map(([, handle, row]) => ({
+    handle: handle!,
+    text: row!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(),
+  }));
+}
+
+const handleOf = (cookie: string) => deviceHandle(idOf(cookie)!);
+
+describe("demo: devices", () => {
+  it("lists the user's browsers with their browser and OS, this browser first, and no one else's", async () => {
+    const { get, login } = setup();
+    const laptop = await login("alice", undefined, { userAgent: FIREFOX });
+    const phone = await login("alice", undefined, { userAgent: IPHONE });
     const bob = await login("bob");
 
-    const short = (cookie: string) => idOf(cookie)!.slice(0, 8);
-    const page = await (await get("/sessions", laptop)).text();
-    expect(page.match(/<tr data-session=/g)).toHaveLength(2);
-    expect(page).toContain(`<tr data-session="${short(phone)}">`);
-    expect(page).not.toContain(short(bob));
-    expect(page.match(/this browser/g)).toHaveLength(1);
-    expect(page).toMatch(new RegExp(`<tr data-session="${short(laptop)}">.*this browser`));
+    const response = await get("/devices", laptop);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const html = await response.text();
+    const rows = devices(html);
+    expect(rows.map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(phone)]);
+    expect(rows[0]!.text).toMatch(/^Firefox 133 on Windows Signed in \d+ \w{3} \d{4}, \d\d:\d\d UTC · Active now This browser$/);
+    expect(rows[1]!.text).toMatch(/^Safari 17\.4 on iOS Signed in .* UTC · Active in the last 5 minutes Sign out$/);
+    expect(html).toContain('<span id="device-count">2</span> devices');
+    expect(html).not.toContain(await handleOf(bob));
+    // The page names sessions by a digest only: no cookie's id appears in it.
+    for (const cookie of [laptop, phone, bob]) expect(html).not.toContain(idOf(cookie)!);
+  });
 
-    const signOut = await post("/sessions/sign-out-others", {}, laptop);
+  it("shows when each browser signed in, to the minute", async () => {
+    const { get, login } = setup();
+    const before = Date.now();
+    const cookie = await login("alice");
+    const html = await (await get("/devices", cookie)).text();
+    const shown = /<time datetime="([^"]+)">/.exec(html)![1]!;
+    expect(Date.parse(shown)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(shown)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("signs out one other browser of the user, by the handle in its row", async () => {
+    const { get, post, login } = setup();
+    const laptop = await login("alice", undefined, { userAgent: FIREFOX });
+    const phone = await login("alice", undefined, { userAgent: IPHONE });
+    const tablet = await login("alice");
+
+    const signOut = await post("/devices/sign-out", { device: await handleOf(phone) }, laptop);
     expect(signOut.status).toBe(302);
-    expect(signOut.headers.get("Location")).toBe("/sessions");
-    const after = await (await get("/sessions", sessionCookie(signOut) ?? laptop)).text();
-    expect(after).toContain("Signed out 1 other session.");
-    expect(after.match(/<tr data-session=/g)).toHaveLength(1);
+    expect(signOut.headers.get("Location")).toBe("/devices");
+    const html = await (await get("/devices", sessionCookie(signOut) ?? laptop)).text();
+    expect(html).toContain('<p class="notice ok" role="status">Signed out Safari 17.4 on iOS.</p>');
+    expect(devices(html).map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(tablet)]);
 
     expect((await get("/", phone)).headers.get("Location")).toBe("/login");
     expect((await get("/", laptop)).status).toBe(200);
+    expect((await get("/", tablet)).status).toBe(200);
+  });
+
+  it("never signs out another user's session, nor the current one, nor an unknown handle", async () => {
+    const { get, post, login } = setup();
+    const alice = await login("alice");
+    const bob = await login("bob");
+    const bobsPhone = await login("bob");
+
+    for (const device of [await handleOf(bob), await handleOf(bobsPhone), await handleOf(alice), "nonsense", ""]) {
+      const response = await post("/devices/sign-out", { device }, alice);
+      expect(response.headers.get("Location")).toBe("/devices");
+      expect(await (await get("/devices", alice)).text()).toContain("That device is already signed out.");
+    }
+    expect((await get("/", alice)).status).toBe(200);
     expect((await get("/", bob)).status).toBe(200);
+    expect((await get("/", bobsPhone)).status).toBe(200);
+    expect(devices(await (await get("/devices", bob)).text())).toHaveLength(2);
+  });
+
+  it("signs out all other browsers", async () => {
+    const { get, post, login } = setup();
+    const laptop = await login("alice");
+    const phone = await login("alice");
+    const tablet = await login("alice");
+    const bob = await login("bob");
+    expect(await (await get("/devices", laptop)).text()).toContain("Sign out all other devices");
+
+    const signOut = await post("/devices/sign-out-others", {}, laptop);
+    expect(signOut.status).toBe(302);
+    expect(signOut.headers.get("Location")).toBe("/devices");
+    const after = await (await get("/devices", sessionCookie(signOut) ?? laptop)).text();
+    expect(after).toContain("Signed out 2 other devices.");
+    expect(devices(after).map((row) => row.handle)).toEqual([await handleOf(laptop)]);
+    expect(after).toContain('<span id="device-count">1</span> device.');
+    expect(after).toContain("No other device is signed in.");
+    expect(after).not.toContain("Sign out all other devices");
+
+    for (const cookie of [phone, tablet]) expect((await get("/", cookie)).headers.get("Location")).toBe("/login");
+    expect((await get("/", laptop)).status).toBe(200);
+    expect((await get("/", bob)).status).toBe(200);
+
+    const again = await post("/devices/sign-out-others", {}, laptop);
+    expect(await (await get("/devices", sessionCookie(again) ?? laptop)).text()).toContain("Signed out 0 other devices.");
+  });
+
+  it("keeps at most 512 characters of a user agent, and names a browser it cannot place honestly", async () => {
+    const { get, login, store } = setup();
+    const cookie = await login("alice", undefined, { userAgent: "x".repeat(2000) });
+    // A cast until SessionInfo carries `data` (the store's `listed` option).
+    const [info] = (await store.list("alice")) as { data?: Record<string, unknown> }[];
+    expect(info?.data?.userAgent).toBe("x".repeat(512));
+    expect(devices(await (await get("/devices", cookie)).text())[0]!.text).toMatch(/^Unknown browser Signed in/);
   });
 
   it("sends a signed-out visitor to /login", async () => {
     const { get, post } = setup();
-    expect((await get("/sessions")).headers.get("Location")).toBe("/login");
-    expect((await post("/sessions/sign-out-others", {})).headers.get("Location")).toBe("/login");
+    expect((await get("/devices")).headers.get("Location")).toBe("/login");
+    expect((await post("/devices/sign-out", { device: "x" })).headers.get("Location")).toBe("/login");
+    expect((await post("/devices/sign-out-others", {})).headers.get("Location")).toBe("/login");
   });
 
-  it("has no sessions page on a store without an owner index", async () => {
+  it("has no devices page on a store without an owner index", async () => {
     const app = createApp(new CookieStore({ secrets: SECRET }));
     const login = await app.request("/login", form({ username: "alice", password: "password" }));
     const cookie = sessionCookie(login)!;
-    expect(await (await app.request("/", { headers: { Cookie: cookie } })).text()).not.toContain("/sessions");
-    expect((await app.request("/sessions", { headers: { Cookie: cookie } })).status).toBe(404);
+    expect(await (await app.request("/", { headers: { Cookie: cookie } })).text()).not.toContain("/devices");
+    expect((await app.request("/devices", { headers: { Cookie: cookie } })).status).toBe(404);
+  });
+});
+
+describe("demo: remember me", () => {
+  const maxAge = (cookie: string | undefined) => /; Max-Age=(\d+)/.exec(cookie ?? "")?.[1];
+  const loginLine = async (post: ReturnType<typeof setup>["post"], fields: Record<string, string>, cookie?: string) =>
+    (await post("/login", { username: "alice", password: "password", ...fields }, cookie)).headers.getSetCookie().find((line) => line.startsWith("session="));
+
+  it("ticked, keeps the cookie for 30 days; unticked, until the browser closes, and so on later saves", async () => {
+    const { get, post } = setup();
+    const remembered = await loginLine(post, { remember: "on" });
+    expect(maxAge(remembered)).toBe(String(30 * 24 * 3600));
+
+    const forgotten = await loginLine(post, {});
+    expect(forgotten).toBeDefined();
+    expect(forgotten).not.toMatch(/Max-Age|Expires/);
+    // The visit counter saves the session on every page: the cookie stays a browser-session one.
+    const visit = (await get("/", forgotten!.split(";")[0])).headers.getSetCookie().find((line) => line.startsWith("session="));
+    expect(visit ?? forgotten).not.toMatch(/Max-Age|Expires/);
+  });
+
+  it("signing in again with it ticked makes an unticked session persistent", async () => {
+    const { post } = setup();
+    const forgotten = (await loginLine(post, {}))!.split(";")[0];
+    const remembered = await loginLine(post, { remember: "on" }, forgotten);
+    expect(maxAge(remembered)).toBe(String(30 * 24 * 3600));
+  });
+});
+
+describe("demo: forms only from the demo's own pages", () => {
+  it("turns away a POST from another origin before it touches a session", async () => {
+    const { app, get, login, store } = setup();
+    const cookie = await login("alice");
+    const size = store.size;
+    for (const path of ["/login", "/logout", "/devices/sign-out-others"]) {
+      const response = await app.request(path, form({ username: "mallory", password: "password" }, { Origin: "https://evil.example", Cookie: cookie }));
+      expect(response.status).toBe(403);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(store.size).toBe(size);
+    expect((await get("/", cookie)).status).toBe(200);
+  });
+
+  it("turns away a form POST that names no origin at all, and takes one a browser marks same-origin", async () => {
+    const { app } = setup();
+    const bare = await app.request("/login", { method: "POST", body: new URLSearchParams({ username: "alice", password: "password" }) });
+    expect(bare.status).toBe(403);
+    const fetchMetadata = await app.request("/login", {
+      method: "POST",
+      body: new URLSearchParams({ username: "alice", password: "password" }),
+      headers: { "Sec-Fetch-Site": "same-origin" },
+    });
+    expect(fetchMetadata.status).toBe(302);
   });
 });
 
@@ -241,6 +388,7 @@ describe("demo: server.ts", () => {
       const login = await fetch(`${base}/login`, {
         method: "POST",
         body: new URLSearchParams({ username: "alice", password: "password" }),
+        headers: { Origin: base },
         redirect: "manual",
       });
       expect(login.status).toBe(302);
@@ -254,7 +402,7 @@ describe("demo: server.ts", () => {
       expect(html).toContain("Signed in as <strong>alice</strong>");
       expect(html).toContain("Welcome, alice!");
 
-      const logout = await fetch(`${base}/logout`, { method: "POST", headers: { Cookie: cookie! }, redirect: "manual" });
+      const logout = await fetch(`${base}/logout`, { method: "POST", headers: { Cookie: cookie!, Origin: base }, redirect: "manual" });
       expect(logout.status).toBe(302);
       expect(logout.headers.get("Location")).toBe("/login");
 
