@@ -83,7 +83,10 @@ button { font: inherit; font-weight: 600; cursor: pointer; border-radius: 8px; p
 @media (max-width: 540px) {
   main { margin: 1.25rem auto; }
   .card { padding: 1.25rem; }
-  .device { flex-wrap: wrap; }
-  .device form, .badge { margin-left: 3.5rem; }
+  .bar nav { gap: 0.9rem; }
+  /* The button or badge goes under the text, lined up with it, instead of squeezing it. */
+  .device { flex-wrap: wrap; align-items: flex-start; }
+  .device .about { flex: 1 1 calc(100% - 3.5rem); }
+  .device form, .device .badge { margin-left: 3.5rem; }
 }
 `;
