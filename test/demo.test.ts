@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { CookieStore, MemoryStore } from "../src/index.ts";
 import { DEVICE_LISTING, createApp } from "../examples/demo/app.ts";
+import { describeDevice } from "../examples/demo/device.ts";
 import { deviceHandle } from "../examples/demo/devices.ts";
+import { lastActive } from "../examples/demo/devices-view.ts";
 import { app as serverApp } from "../examples/demo/server.ts";
 
 const SECRET = "demo-test-secret-at-least-32-characters-long";
@@ -362,6 +364,35 @@ describe("demo: forms only from the demo's own pages", () => {
       headers: { "Sec-Fetch-Site": "same-origin" },
     });
     expect(fetchMetadata.status).toBe(302);
+  });
+});
+
+describe("demo: how a device is described", () => {
+  it("names the browser, its version and the OS, and tells phones and tablets from computers", () => {
+    expect(describeDevice(FIREFOX)).toEqual({ name: "Firefox 133 on Windows", kind: "computer" });
+    expect(describeDevice(IPHONE)).toEqual({ name: "Safari 17.4 on iOS", kind: "phone" });
+    const ipad = "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    expect(describeDevice(ipad)).toEqual({ name: "Safari 17.4 on iOS", kind: "tablet" });
+    const edge = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86";
+    expect(describeDevice(edge)).toEqual({ name: "Microsoft Edge 131 on macOS", kind: "computer" });
+  });
+
+  it("says what it does not know instead of guessing", () => {
+    expect(describeDevice(undefined)).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice("")).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice("curl/8.5.0")).toEqual({ name: "Unknown browser", kind: "computer" });
+  });
+
+  it("says when a browser was last active, no more precisely than the store knows (five minutes)", () => {
+    const now = Date.UTC(2026, 11, 3, 12);
+    const minutes = (n: number) => now - n * 60_000;
+    expect(lastActive(now, now)).toBe("Active in the last 5 minutes");
+    expect(lastActive(minutes(4.9), now)).toBe("Active in the last 5 minutes");
+    expect(lastActive(minutes(5), now)).toBe("Active 5 minutes ago");
+    expect(lastActive(minutes(59.9), now)).toBe("Active 59 minutes ago");
+    expect(lastActive(minutes(60), now)).toBe("Active 1 hour ago");
+    expect(lastActive(minutes(47.9 * 60), now)).toBe("Active 47 hours ago");
+    expect(lastActive(minutes(48 * 60), now)).toBe("Active 2 days ago");
   });
 });
 

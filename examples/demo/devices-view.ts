@@ -31,13 +31,17 @@ function time(ms: number): Markup {
   return html`<time datetime="${new Date(ms).toISOString()}">${dateTime.format(ms)} UTC</time>`;
 }
 
+function count(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
 /** The last activity, no more precise than the store keeps it (to five minutes). */
 export function lastActive(lastSeenAt: number, now: number): string {
   const ago = now - lastSeenAt;
   if (ago < 5 * MINUTE) return "Active in the last 5 minutes";
-  if (ago < HOUR) return `Active ${Math.floor(ago / MINUTE)} minutes ago`;
-  if (ago < 48 * HOUR) return `Active ${Math.floor(ago / HOUR)} hours ago`;
-  return `Active ${Math.floor(ago / (24 * HOUR))} days ago`;
+  if (ago < HOUR) return `Active ${count(Math.floor(ago / MINUTE), "minute")} ago`;
+  if (ago < 48 * HOUR) return `Active ${count(Math.floor(ago / HOUR), "hour")} ago`;
+  return `Active ${count(Math.floor(ago / (24 * HOUR)), "day")} ago`;
 }
 
 const ICONS: Record<Device["kind"], Markup> = {
