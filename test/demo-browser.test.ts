@@ -236,6 +236,28 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       expect(await laptop.page.textContent(".lead strong")).toBe("hedy");
     }, TEST_TIMEOUT);
 
+    it("turns away a form that a page of another origin on the same site posts, though SameSite=Lax sends the cookie", async () => {
+      const { base } = server;
+      const laptop = await newPage();
+      const phone = await newPage();
+      await signIn(laptop.page, base, "mary");
+      await signIn(phone.page, base, "mary");
+      // Another port of 127.0.0.1 is another origin but the same site (as a sibling subdomain is).
+      const forged = `<form method="post" action="${base}/devices/sign-out-others"></form><script>document.forms[0].submit()</script>`;
+      const sibling = await listen({ fetch: () => new Response(forged, { headers: { "Content-Type": "text/html" } }) });
+      try {
+        const [response] = await Promise.all([laptop.page.waitForResponse(`${base}/devices/sign-out-others`), laptop.page.goto(sibling.base)]);
+        expect(response.status()).toBe(403);
+        const sent = await response.request().allHeaders();
+        expect(sent.cookie).toContain("session=");
+        expect(sent.origin).toBe(sibling.base);
+      } finally {
+        await sibling.close();
+      }
+      await phone.page.goto(`${base}/`);
+      expect(await phone.page.textContent(".lead strong")).toBe("mary");
+    }, TEST_TIMEOUT);
+
     it("signs out: the cookie is gone, and a copy of it taken before opens nothing", async () => {
       const { base } = server;
       const { context, page } = await newPage();
