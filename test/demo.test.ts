@@ -1,7 +1,9 @@
 // The click-through demo (examples/demo): sign in, visit counter, flash once, sign out.
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { Hono } from "hono";
+import { describe, expect, it, vi } from "vitest";
+import { getSession, sessions } from "../adapters/hono.ts";
 import { CookieStore, MemoryStore } from "../src/index.ts";
 import { DEVICE_LISTING, createApp } from "../examples/demo/app.ts";
 import { describeDevice } from "../examples/demo/device.ts";
@@ -69,6 +71,9 @@ describe("demo: signed out", () => {
     expect(html).toContain('name="username"');
     expect(html).toContain('name="password"');
     expect(html).toContain("<code>password</code>");
+    expect(html).toContain('<main class="narrow">');
+    expect(html).toContain('<input type="checkbox" name="remember" value="on">');
+    expect(html).not.toContain('role="status"');
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
@@ -79,6 +84,19 @@ describe("demo: signed out", () => {
     expect(await response.text()).toContain("Wrong username or password.");
     expect(response.headers.getSetCookie()).toEqual([]);
     expect(store.size).toBe(0);
+  });
+
+  it("refuses a username or password sent as a file", async () => {
+    const { app } = setup();
+    for (const field of ["username", "password"]) {
+      const body = new FormData();
+      body.set("username", "alice");
+      body.set("password", "password");
+      body.set(field, new Blob(["alice"]), "alice.txt");
+      const response = await app.request("/login", { method: "POST", body, headers: { Origin: ORIGIN } });
+      expect(response.status).toBe(401);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
   });
 
   it("refuses an empty username", async () => {
@@ -112,6 +130,9 @@ describe("demo: signed in", () => {
     for (const [i, html] of pages.entries()) {
       expect(html).toContain("Signed in as <strong>alice</strong>");
       expect(html).toContain(`<b id="visits">${i + 1}</b>`);
+      expect(html).toContain('<main class="wide">');
+      expect(html).toContain('<a href="/" aria-current="page">Home</a>');
+      expect(html).toContain('<a href="/devices">Devices</a>');
       expect(html).toContain('<form method="post" action="/logout">');
     }
     expect(pages[0]).toContain("Welcome, alice!");
@@ -211,8 +232,10 @@ describe("demo: devices", () => {
     const rows = devices(html);
     expect(rows.map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(phone)]);
     expect(rows[0]!.text).toMatch(/^Firefox 133 on Windows Signed in \d+ \w{3} \d{4}, \d\d:\d\d UTC · Active now This browser$/);
-    expect(rows[1]!.text).toMatch(/^Safari 17\.4 on iOS Signed in .* UTC · Active in the last 5 minutes Sign out$/);
+    expect(rows[1]!.text).toMatch(/^Safari 17 on iOS Signed in .* UTC · Active in the last 5 minutes Sign out$/);
     expect(html).toContain('<span id="device-count">2</span> devices');
+    expect(html).toContain('<a href="/devices" aria-current="page">Devices</a>');
+    expect(html).toContain('<a href="/">Home</a>');
     expect(html).not.toContain(await handleOf(bob));
     // The page names sessions by a digest only: no cookie's id appears in it.
     for (const cookie of [laptop, phone, bob]) expect(html).not.toContain(idOf(cookie)!);
@@ -238,7 +261,7 @@ describe("demo: devices", () => {
     expect(signOut.status).toBe(302);
     expect(signOut.headers.get("Location")).toBe("/devices");
     const html = await (await get("/devices", sessionCookie(signOut) ?? laptop)).text();
-    expect(html).toContain('<p class="notice ok" role="status">Signed out Safari 17.4 on iOS.</p>');
+    expect(html).toContain('<p class="notice ok" role="status">Signed out Safari 17 on iOS.</p>');
     expect(devices(html).map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(tablet)]);
 
     expect((await get("/", phone)).headers.get("Location")).toBe("/login");
@@ -285,8 +308,73 @@ describe("demo: devices", () => {
     expect((await get("/", laptop)).status).toBe(200);
     expect((await get("/", bob)).status).toBe(200);
 
+    const phoneAgain = await login("alice");
+    const once = await post("/devices/sign-out-others", {}, laptop);
+    expect(await (await get("/devices", sessionCookie(once) ?? laptop)).text()).toContain("Signed out 1 other device.");
+    expect((await get("/", phoneAgain)).headers.get("Location")).toBe("/login");
+
     const again = await post("/devices/sign-out-others", {}, laptop);
     expect(await (await get("/devices", sessionCookie(again) ?? laptop)).text()).toContain("Signed out 0 other devices.");
+  });
+
+  it("puts this browser first, then the others by last activity, and says how long ago", async () => {
+    const { get, login } = setup();
+    const start = Date.UTC(2026, 11, 3, 9, 0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(start);
+      const phone = await login("alice", undefined, { userAgent: IPHONE });
+      vi.setSystemTime(start + 10 * 60_000);
+      const tablet = await login("alice", undefined, { userAgent: "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1" });
+      vi.setSystemTime(start + 20 * 60_000);
+      const laptop = await login("alice", undefined, { userAgent: FIREFOX });
+      vi.setSystemTime(start + 31 * 60_000);
+      const rows = devices(await (await get("/devices", laptop)).text());
+      expect(rows.map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(tablet), await handleOf(phone)]);
+      expect(rows.map((row) => row.text.replace(/ Sign out$| This browser$/, ""))).toEqual([
+        "Firefox 133 on Windows Signed in 3 Dec 2026, 09:20 UTC · Active now",
+        "Safari 17 on iOS Signed in 3 Dec 2026, 09:10 UTC · Active 21 minutes ago",
+        "Safari 17 on iOS Signed in 3 Dec 2026, 09:00 UTC · Active 31 minutes ago",
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows the time of the last sign-in on a browser that signs in again", async () => {
+    const { get, login } = setup();
+    const start = Date.UTC(2026, 11, 3, 9, 0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(start);
+      const first = await login("alice");
+      vi.setSystemTime(start + 30 * 60_000);
+      const again = await login("alice", first);
+      expect(devices(await (await get("/devices", again)).text()).map((row) => row.text)).toEqual([
+        "Firefox 133 on Windows Signed in 3 Dec 2026, 09:30 UTC · Active now This browser",
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("lists a session that holds none of the listed keys as an unknown browser, signed in when it began", async () => {
+    const { store, get, login } = setup();
+    // Another part of the app (or an older version of it) signs sessions in without them.
+    const other = new Hono();
+    other.use(sessions<{ user: string }>("session", store));
+    other.post("/", async (c) => {
+      getSession<{ user: string }>(c).set("user", "alice");
+      await getSession(c).save();
+      return c.body(null, 204);
+    });
+    const bare = sessionCookie(await other.request("/", { method: "POST" }))!;
+    const cookie = await login("alice");
+    const [info] = (await store.list("alice")).filter((each) => each.id === idOf(bare));
+    const row = devices(await (await get("/devices", cookie)).text()).find((each) => each.text.endsWith("Sign out"))!;
+    expect(row.handle).toBe(await handleOf(bare));
+    expect(row.text).toMatch(/^Unknown browser Signed in /);
+    expect(row.text).toContain(`${new Date(info!.createdAt).toISOString().slice(11, 16)} UTC`);
   });
 
   it("keeps at most 512 characters of a user agent, and names a browser it cannot place honestly", async () => {
@@ -367,18 +455,28 @@ describe("demo: forms only from the demo's own pages", () => {
   });
 });
 
+describe("demo: X-Instance", () => {
+  it("names the instance that answered when it has a name, and only then", async () => {
+    expect((await setup({ instance: "B" }).get("/login")).headers.get("X-Instance")).toBe("B");
+    expect((await setup().get("/login")).headers.has("X-Instance")).toBe(false);
+  });
+});
+
 describe("demo: how a device is described", () => {
   it("names the browser, its version and the OS, and tells phones and tablets from computers", () => {
     expect(describeDevice(FIREFOX)).toEqual({ name: "Firefox 133 on Windows", kind: "computer" });
-    expect(describeDevice(IPHONE)).toEqual({ name: "Safari 17.4 on iOS", kind: "phone" });
+    expect(describeDevice(IPHONE)).toEqual({ name: "Safari 17 on iOS", kind: "phone" });
     const ipad = "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
-    expect(describeDevice(ipad)).toEqual({ name: "Safari 17.4 on iOS", kind: "tablet" });
+    expect(describeDevice(ipad)).toEqual({ name: "Safari 17 on iOS", kind: "tablet" });
     const edge = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86";
     expect(describeDevice(edge)).toEqual({ name: "Microsoft Edge 131 on macOS", kind: "computer" });
   });
 
   it("says what it does not know instead of guessing", () => {
     expect(describeDevice(undefined)).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice(42)).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice("facebookexternalhit/1.1")).toEqual({ name: "FacebookExternalHit", kind: "computer" });
+    expect(describeDevice("Opera/9.80 (Windows NT 6.1)")).toEqual({ name: "Opera 9 on Windows", kind: "computer" });
     expect(describeDevice("")).toEqual({ name: "Unknown browser", kind: "computer" });
     expect(describeDevice("curl/8.5.0")).toEqual({ name: "Unknown browser", kind: "computer" });
   });

@@ -98,9 +98,7 @@ export function createApp(store: Store, { secureCookies = true, instance }: Demo
     await session.regenerate();
     session.set("user", username);
     // For the devices page: which browser this is, and since when.
-    const userAgent = c.req.header("User-Agent")?.slice(0, MAX_USER_AGENT);
-    if (userAgent) session.set("userAgent", userAgent);
-    else session.delete("userAgent");
+    session.set("userAgent", (c.req.header("User-Agent") ?? "").slice(0, MAX_USER_AGENT));
     session.set("signedInAt", Date.now());
     // Unticked, the cookie has no Max-Age: the browser drops it when it closes. Set either way,
     // since a session signed in again over an old one keeps that one's choice otherwise.

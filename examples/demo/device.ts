@@ -10,7 +10,7 @@ import Bowser from "bowser";
 
 /** How the devices page shows one browser. */
 export interface Device {
-  /** "Chrome 153 on Linux", "Safari 17.4 on iOS", or "Unknown browser". */
+  /** "Chrome 153 on Linux", "Safari 17 on iOS", or "Unknown browser". */
   name: string;
   kind: "computer" | "phone" | "tablet";
 }
@@ -18,20 +18,14 @@ export interface Device {
 /** The longest `User-Agent` kept in a session: enough for any real browser, bounded for the store. */
 export const MAX_USER_AGENT = 512;
 
-/** The major version only, except when it alone says little (Safari's "17.4"). */
-function shortVersion(version: string | undefined): string | undefined {
-  if (!version) return undefined;
-  const [major, minor] = version.split(".");
-  return minor !== undefined && minor !== "0" && Number(major) < 100 ? `${major}.${minor}` : major;
-}
-
-/** Describes the browser behind `userAgent` (undefined or empty for a session without one). */
-export function describeDevice(userAgent: string | undefined): Device {
-  // bowser throws on an empty string; a session from before the demo kept user agents has none.
-  if (!userAgent) return { name: "Unknown browser", kind: "computer" };
+/** Describes the browser behind `userAgent`: any value, as a session listed without one has none. */
+export function describeDevice(userAgent: unknown): Device {
+  // bowser throws on an empty string; a browser may send none, and older sessions have none.
+  if (typeof userAgent !== "string" || userAgent === "") return { name: "Unknown browser", kind: "computer" };
   const { browser, os, platform } = Bowser.parse(userAgent);
-  const version = shortVersion(browser.version);
-  const browserName = browser.name ? [browser.name, version].filter(Boolean).join(" ") : "Unknown browser";
+  // The major version: enough to recognise a browser, and what browsers themselves show.
+  const major = browser.version?.split(".")[0];
+  const browserName = browser.name ? (major ? `${browser.name} ${major}` : browser.name) : "Unknown browser";
   const name = os.name ? `${browserName} on ${os.name}` : browserName;
   const kind = platform.type === "mobile" ? "phone" : platform.type === "tablet" ? "tablet" : "computer";
   return { name, kind };

@@ -31,11 +31,10 @@ export async function deviceHandle(id: string): Promise<string> {
 }
 
 async function toRow(info: ListedInfo, currentId: string): Promise<DeviceRow> {
-  const userAgent = info.data?.userAgent;
   const signedInAt = info.data?.signedInAt;
   return {
     handle: await deviceHandle(info.id),
-    device: describeDevice(typeof userAgent === "string" ? userAgent : undefined),
+    device: describeDevice(info.data?.userAgent),
     signedInAt: typeof signedInAt === "number" ? signedInAt : info.createdAt,
     lastSeenAt: info.lastSeenAt ?? info.createdAt,
     current: info.id === currentId,
@@ -71,18 +70,16 @@ export function deviceRoutes(app: Hono, store: OwnerIndex): void {
     const current = signedIn(c);
     if (!current) return c.redirect("/login", 302);
     const { session, user } = current;
-    const form = await c.req.parseBody();
-    const handle = typeof form.device === "string" ? form.device : "";
+    const { device } = await c.req.parseBody();
     // Only among this user's own sessions: a handle of someone else's matches nothing here.
     const sessions: ListedInfo[] = await store.list(user);
     let target: ListedInfo | undefined;
     for (const info of sessions) {
-      if (info.id !== session.id && (await deviceHandle(info.id)) === handle) target = info;
+      if (info.id !== session.id && (await deviceHandle(info.id)) === device) target = info;
     }
     if (target) {
       await store.destroy(SESSION_NAME, target.id);
-      const userAgent = target.data?.userAgent;
-      session.addFlash(`Signed out ${describeDevice(typeof userAgent === "string" ? userAgent : undefined).name}.`);
+      session.addFlash(`Signed out ${describeDevice(target.data?.userAgent).name}.`);
     } else {
       session.addFlash("That device is already signed out.");
     }
