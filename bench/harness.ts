@@ -129,6 +129,30 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+/** A value over rounds: its median, quartiles (interpolated) and extremes. */
+export interface Spread {
+  median: number;
+  q1: number;
+  q3: number;
+  min: number;
+  max: number;
+  /** The interquartile range, q3 − q1: how far rounds of one run disagree. */
+  iqr: number;
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => {
+    if (sorted.length === 0) return Number.NaN;
+    const x = p * (sorted.length - 1);
+    const lo = Math.floor(x);
+    return sorted[lo]! + (sorted[Math.min(lo + 1, sorted.length - 1)]! - sorted[lo]!) * (x - lo);
+  };
+  const q1 = at(0.25);
+  const q3 = at(0.75);
+  return { median: median(sorted), q1, q3, min: at(0), max: at(1), iqr: q3 - q1 };
+}
+
 /** The median over rounds of `a[i] / b[i]`: a ratio of two rows measured in the same rounds. */
 export function pairedRatio(a: readonly number[], b: readonly number[]): number {
   return median(a.map((x, i) => x / b[i]!));

@@ -23,6 +23,8 @@ export interface RuntimeResult {
   runtime: string;
   /** How the requests were made, e.g. "in process, app.request()". */
   method: string;
+  /** More about how this runtime was measured (workerd: its sanity check), one paragraph each. */
+  notes?: string[];
   counter: RouteResult;
   read: RouteResult;
 }
@@ -44,6 +46,17 @@ export async function measureRoute(route: Route, variants: readonly Variant[], o
   for (const client of clients) for (let i = 0; i < warmup; i++) await client.hit();
   log?.(`  ${route} route: ${clients.length} rows round-trip intact; measuring (about ${Math.round((clients.length * rounds * ms) / 1000)} s)`);
   const rps = await interleave(clients, rounds, ms);
+  return routeResult(route, variants, rps, clients);
+}
+
+/** What a row's client saw, for the table's cookie columns. */
+export type ClientStats = Pick<Client, "setCookieBytes" | "readSetCookies" | "count">;
+
+/**
+ * Rows from requests/s per variant per round (rounds aligned: round k of every row ran in the same
+ * pass), with ratios taken round by round against bare Hono, the floor app and the fastest peer.
+ */
+export function routeResult(route: Route, variants: readonly Variant[], rps: readonly number[][], clients: readonly ClientStats[]): RouteResult {
   const index = (id: string) => variants.findIndex((v) => v.id === id);
   const bare = rps[index(BARE_ID)]!;
   const floor = rps[index(FLOOR_ID)];
@@ -56,6 +69,7 @@ export async function measureRoute(route: Route, variants: readonly Variant[], o
     label: v.label,
     kind: v.kind,
     rps: median(rps[i]!),
+    roundRps: [...rps[i]!],
     vsBare: pairedRatio(rps[i]!, bare),
     vsFloor: floor ? pairedRatio(rps[i]!, floor) : Number.NaN,
     vsFastestPeer: fastestPeerRps ? pairedRatio(rps[i]!, fastestPeerRps) : Number.NaN,

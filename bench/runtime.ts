@@ -5,6 +5,7 @@
  */
 
 import { measureRoute } from "./measure.ts";
+import { allowedCpus, describeCpus } from "./pinning.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { VARIANTS } from "./variants.ts";
 
@@ -14,4 +15,6 @@ const env = process.env;
 const options = { rounds: Number(env.ROUNDS ?? 5), ms: Number(env.MS ?? 250), warmup: Number(env.WARMUP ?? 1000), log: (line: string) => console.error(line) };
 const counter = await measureRoute("counter", VARIANTS, options);
 const read = await measureRoute("read", READ_VARIANTS, options);
-console.log(`RESULT ${JSON.stringify({ runtime: name, method: "in process, app.request()", counter, read })}`);
+// Its own threads' CPUs: proof that the pinning of bench/run.ts reached this process.
+const method = ["in process, app.request()", describeCpus(allowedCpus())].filter(Boolean).join("; ");
+console.log(`RESULT ${JSON.stringify({ runtime: name, method, counter, read })}`);

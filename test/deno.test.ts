@@ -1,4 +1,5 @@
 // web-sessions/deno and the store conformance suite under the real Deno, through `deno test`.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { COUNTED_DENO_KV, REPO, binary, conformanceCaseCount, denoKvCaseCount, run, versionOf } from "./support/runtime.ts";
@@ -39,9 +40,14 @@ describe(`Deno (${versionOf("deno")})`, () => {
     expect(code, output).toBe(0);
     expect(output).toContain("Success Dry run complete");
     expect(output).not.toMatch(/^(error|warning)/im);
-    for (const file of ["src/index.ts", "adapters/hono.ts", "adapters/workers.ts", "adapters/deno.ts", "adapters/bun.ts", "src/stores/deno-kv.ts", "testing/index.ts", "LICENSE"]) {
+    for (const file of ["src/index.ts", "adapters/hono.ts", "adapters/workers.ts", "adapters/deno.ts", "adapters/bun.ts", "adapters/sveltekit.ts", "adapters/next.ts", "src/stores/deno-kv.ts", "testing/index.ts", "LICENSE"]) {
       expect(output).toContain(`/${file} (`);
     }
+    // Every subpath of the npm package but Elysia's: its plugin's type is inferred by Elysia (a
+    // Bun framework, installed from npm), which JSR refuses as a slow type.
+    const npmPaths = Object.keys(JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).exports as object);
+    const jsrPaths = Object.keys(JSON.parse(readFileSync(join(REPO, "deno.json"), "utf8")).exports as object);
+    expect(jsrPaths.sort()).toEqual(npmPaths.filter((path) => path !== "./elysia" && path !== "./package.json").sort());
     expect(output).not.toMatch(/\/(test|examples|bench)\//);
   }, 120_000);
 });
