@@ -101,6 +101,8 @@ const ROLLING_THRESHOLD = 0.1;
 const MAX_CANDIDATES = 4;
 // RFC 6265 §6.1: browsers keep at least 4096 bytes of name=value per cookie; more may be dropped.
 const MAX_COOKIE_BYTES = 4096;
+/** How stale a session's last-seen time may get before a request that does not save it records a new one. */
+export const TOUCH_INTERVAL = 5 * 60_000;
 
 /** Checks a middleware's configuration and fills in defaults: every mistake throws here, not per request. */
 export function resolveSettings(config: SessionsConfig, where: string): JarSettings {
@@ -143,6 +145,8 @@ export class SessionJar implements SessionOwner {
   // Set-Cookie lines by cookie name (a chunked session has one per chunk).
   readonly #setCookies = new Map<string, string>();
   readonly #sink: CookieSink | undefined;
+  // Sessions loaded with a last-seen time older than TOUCH_INTERVAL, by the id they were loaded under.
+  #stale: Map<SessionState, string> | undefined;
 
   private constructor(settings: JarSettings, cookieHeader: string | null, sink: CookieSink | undefined) {
     this.#settings = settings;
@@ -196,7 +200,11 @@ export class SessionJar implements SessionOwner {
   async #open(name: string): Promise<Session> {
     const { chunks } = this.#settings;
     const values = chunks > 1 ? joinChunks(this.#cookies, name, chunks) : this.#cookies.get(name);
-    const state = new SessionState(name, await this.#load(name, values));
+    const stored = await this.#load(name, values);
+    const state = new SessionState(name, stored);
+    if (stored && this.#settings.store.touch && (stored.lastSeenAt ?? 0) <= Date.now() - TOUCH_INTERVAL) {
+      (this.#stale ??= new Map()).set(state, stored.id);
+    }
     const session = new Session(state, this);
     this.#states.push(state);
     this.#loaded.set(name, session);
@@ -369,7 +377,27 @@ export class SessionJar implements SessionOwner {
         }),
       );
     }
+    if (this.#stale) await this.#touchStale(this.#stale);
     return [...this.#setCookies.values()];
+  }
+
+  /**
+   * Records the last use of each stale session that this request neither saved, destroyed nor
+   * regenerated (a save records it already). A failed touch fails nothing: it is only a timestamp.
+   */
+  async #touchStale(stale: Map<SessionState, string>): Promise<void> {
+    const { store } = this.#settings;
+    const now = Date.now();
+    await Promise.all(
+      [...stale].map(async ([state, id]) => {
+        if (!state.stored || state.id !== id || this.#setCookies.has(state.name)) return;
+        try {
+          await store.touch!(state.name, id, now);
+        } catch {
+          // Ignored on purpose: the request succeeded, and the next one tries again.
+        }
+      }),
+    );
   }
 
   /** Rewrites an unmodified session when that pushes its expiry out by a tenth of maxAge or more. */

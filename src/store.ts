@@ -23,6 +23,11 @@ export interface StoredSession {
   /** When it expires unless saved or refreshed again (ms since the epoch). */
   expiresAt: number;
   /**
+   * When a request last used it (ms since the epoch), for server stores that keep it; undefined
+   * for an entry written before they did. The jar calls `touch()` when it is older than 5 minutes.
+   */
+  lastSeenAt?: number;
+  /**
    * For stores that keep flashes one by one: the id of each stored flash under each flash key,
    * in the order of `data.get(key)`.
    */
@@ -82,6 +87,16 @@ export interface SessionInfo {
   createdAt: number;
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /**
+   * When a request last used the session (ms since the epoch): accurate to 5 minutes for a session
+   * in use. A session written before the store kept it reports its `createdAt` until next used.
+   */
+  lastSeenAt: number;
+  /**
+   * The values of the store's `listed` data keys that the session holds (plain values, not
+   * flashes). Present, possibly empty, when the store was built with `listed`; absent otherwise.
+   */
+  data?: Record<string, unknown>;
 }
 
 /** What `destroyAll(owner, options)` spares. */
@@ -130,6 +145,14 @@ export interface Store {
   save(name: string, write: SessionWrite): Promise<string | undefined>;
   /** Deletes a session (a no-op for stores that keep nothing server-side). */
   destroy(name: string, id: string): Promise<void>;
+  /**
+   * Records that a request used session `id` at `at` (ms since the epoch) without saving it: a
+   * write of its last-seen time only, and only if the entry still exists, so it never brings back
+   * a destroyed session, nor changes its data or expiry. The jar calls it at most once per session
+   * per 5 minutes, when the loaded `lastSeenAt` is older, and ignores its failure. Stores that
+   * keep nothing server-side have none.
+   */
+  touch?(name: string, id: string, at: number): Promise<void>;
 }
 
 /**

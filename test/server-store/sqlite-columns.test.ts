@@ -21,6 +21,7 @@ const plan = (changes: Partial<WritePlan>): WritePlan => ({
   owner: undefined,
   createdAt: 1,
   expiresAt: 2,
+  lastSeenAt: 1,
   ...changes,
 });
 
@@ -45,6 +46,7 @@ describe("a SQLite row read back", () => {
     flashes: JSON.stringify({ b: ["note", '"second"'], a: ["note", '"first"'], c: ["_flash", "3"], ab: ["note", '"between"'] }),
     created_at: 1000,
     expires_at: 5000,
+    last_seen_at: 3000,
     ...changes,
   });
 
@@ -226,7 +228,7 @@ describe("SQLite driver failures", () => {
     ["a string", "the connection went away", "Error", "the connection went away", undefined],
   ])("reject with ERR_SESSION_STORE and a cause of name, message and code only, for %s", async (_label, reason, name, message, code) => {
     const driver = new SqliteDriver(failing(reason), "t");
-    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0)]) {
+    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0, undefined), () => driver.touch("id", 0)]) {
       const error = (await operation().then(
         () => undefined,
         (error: unknown) => error,

@@ -92,9 +92,9 @@ describe("RecentEntries (the versionstamps a save checks first)", () => {
 
 describe("DenoKvStore entries (entry.ts)", () => {
   const utf8 = (text: string) => new TextEncoder().encode(text);
-  const entry: Entry = { createdAt: 1, expiresAt: 2, owner: "ada", values: [["k", "v"]], flashes: [["f", "id1", "x"]] };
+  const entry: Entry = { createdAt: 1, expiresAt: 2, lastSeenAt: 1, owner: "ada", values: [["k", "v"]], flashes: [["f", "id1", "x"]] };
   const plan = (changes: Partial<WritePlan>): WritePlan => ({
-    id: "s", previousId: undefined, mustExist: false, whole: false, set: [], deleted: [], added: [], taken: [], owner: undefined, createdAt: 1, expiresAt: 2, ...changes,
+    id: "s", previousId: undefined, mustExist: false, whole: false, set: [], deleted: [], added: [], taken: [], owner: undefined, createdAt: 1, expiresAt: 2, lastSeenAt: 1, ...changes,
   });
 
   it("decodes what it encodes, and nothing else: not bytes, not UTF-8, not JSON, or a document missing a field", () => {
