@@ -62,6 +62,7 @@ describe("a SQLite row read back", () => {
       ]),
       createdAt: 1000,
       expiresAt: 5000,
+      lastSeenAt: 3000,
       flashIds: new Map([
         ["note", ["a", "ab", "b"]],
         ["_flash", ["c"]],
@@ -86,6 +87,7 @@ describe("a SQLite row read back", () => {
       ]),
       createdAt: 1000,
       expiresAt: 5000,
+      lastSeenAt: 3000,
       flashIds: new Map([["k", ["a"]]]),
     });
   });

@@ -314,7 +314,7 @@ describe("PostgresStore rows as read", () => {
   it("orders flashes by their ids, whatever order the row's object lists them in, and groups them by key", async () => {
     const id = newId();
     const flashes = { c: ["_flash", '"third"'], a: ["_flash", '"first"'], b: ["note", '"other"'], aa: ["_flash", '"second"'] };
-    const row = { data: JSON.stringify({ n: "1" }), flashes: JSON.stringify(flashes), created_at: "1000", expires_at: String(Date.now() + 60_000) };
+    const row = { data: JSON.stringify({ n: "1" }), flashes: JSON.stringify(flashes), created_at: "1000", expires_at: String(Date.now() + 60_000), last_seen_at: "2000" };
     const fake = { query: async (text: string) => ({ rows: text.trim().startsWith("SELECT") ? [row] : [{ written: 1 }] }) };
     const store = new PostgresStore({ client: fake, secrets: SECRET });
     const loaded = await store.load("session", (await store.save("session", write(id)))!);
@@ -323,6 +323,7 @@ describe("PostgresStore rows as read", () => {
       data: new Map<string, unknown>([["n", 1], ["_flash", ["first", "second", "third"]], ["note", ["other"]]]),
       createdAt: 1000,
       expiresAt: Number(row.expires_at),
+      lastSeenAt: 2000,
       flashIds: new Map([["_flash", ["a", "aa", "c"]], ["note", ["b"]]]),
     });
   });

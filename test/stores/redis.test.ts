@@ -350,7 +350,7 @@ describe("RedisStore commands", () => {
     try {
       vi.setSystemTime(10_000);
       expect(await listWith(10_000)).toEqual([]);
-      expect(await listWith(10_001)).toEqual([{ id: "a", createdAt: 1, expiresAt: 10_001 }]);
+      expect(await listWith(10_001)).toEqual([{ id: "a", createdAt: 1, expiresAt: 10_001, lastSeenAt: 1 }]);
     } finally {
       vi.useRealTimers();
     }
