@@ -12,6 +12,7 @@ import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./opt
 import type { CookieOptions, ResolvedCookieOptions } from "./options.ts";
 import { Session, SessionState } from "./session.ts";
 import type { SessionOwner } from "./session.ts";
+import { TOUCH_INTERVAL } from "./store.ts";
 import type { SessionWrite, Store, StoredSession } from "./store.ts";
 
 /** Options of a session middleware (`withSessions`, Hono's `sessions`, the runtime adapters). */
@@ -101,8 +102,6 @@ const ROLLING_THRESHOLD = 0.1;
 const MAX_CANDIDATES = 4;
 // RFC 6265 §6.1: browsers keep at least 4096 bytes of name=value per cookie; more may be dropped.
 const MAX_COOKIE_BYTES = 4096;
-/** How stale a session's last-seen time may get before a request that does not save it records a new one. */
-export const TOUCH_INTERVAL = 5 * 60_000;
 
 /** Checks a middleware's configuration and fills in defaults: every mistake throws here, not per request. */
 export function resolveSettings(config: SessionsConfig, where: string): JarSettings {

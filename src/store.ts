@@ -14,6 +14,13 @@ import type { CookieOptions } from "./options.ts";
  */
 export type SessionData = Record<string, unknown>;
 
+/**
+ * How old (ms) a session's last-seen time may get before a request that uses the session without
+ * saving it records a new one with `touch()`: `lastSeenAt` is accurate to this, for at most one
+ * extra store write per session per this long.
+ */
+export const TOUCH_INTERVAL = 5 * 60_000;
+
 /** A session as a store hands it back. */
 export interface StoredSession {
   id: string;
@@ -24,7 +31,7 @@ export interface StoredSession {
   expiresAt: number;
   /**
    * When a request last used it (ms since the epoch), for server stores that keep it; undefined
-   * for an entry written before they did. The jar calls `touch()` when it is older than 5 minutes.
+   * for an entry written before they did. The jar calls `touch()` when it is `TOUCH_INTERVAL` old.
    */
   lastSeenAt?: number;
   /**
@@ -147,10 +154,11 @@ export interface Store {
   destroy(name: string, id: string): Promise<void>;
   /**
    * Records that a request used session `id` at `at` (ms since the epoch) without saving it: a
-   * write of its last-seen time only, and only if the entry still exists, so it never brings back
-   * a destroyed session, nor changes its data or expiry. The jar calls it at most once per session
-   * per 5 minutes, when the loaded `lastSeenAt` is older, and ignores its failure. Stores that
-   * keep nothing server-side have none.
+   * write of its last-seen time only, only if the entry still exists (so it never brings back a
+   * destroyed session, nor changes its data or expiry), and only if the stored time is at least
+   * `TOUCH_INTERVAL` older than `at` (so requests racing each other write it once). The jar calls
+   * it when the loaded `lastSeenAt` is that old, and ignores its failure. Stores that keep nothing
+   * server-side have none.
    */
   touch?(name: string, id: string, at: number): Promise<void>;
 }

@@ -95,6 +95,16 @@ function counted(store: Store, failTouch?: "reject" | "throw") {
   return { calls, store: wrapped };
 }
 
+/** A read-only request (`/me`) that loads the session, then waits until `release()`. */
+function heldRead(kind: "hono" | "withSessions", store: Store, cookie: string) {
+  let release!: () => void;
+  let loaded!: () => void;
+  const isLoaded = new Promise<void>((resolve) => (loaded = resolve));
+  const wait = new Promise<void>((resolve) => (release = resolve));
+  const response = listedApp(kind, store, { loaded, wait })(new Request("http://localhost/me", { headers: { Cookie: cookie } }));
+  return { loaded: isLoaded, release, response };
+}
+
 const only = (infos: SessionInfo[]): SessionInfo => {
   assert.equal(infos.length, 1, `list() gave ${infos.length} sessions`);
   return infos[0]!;
@@ -204,6 +214,32 @@ export function listedCases(it: It, make: MakeStore): void {
     });
   }
 
+  it("lastSeenAt: of two requests that loaded a stale session at once, the first touch writes and the second, a minute later, does not", async () => {
+    const owner = `ada-${crypto.randomUUID()}`;
+    const real = (await make({ owner: "userId" })) as ServerSessionStore;
+    const { calls, store } = counted(real);
+    const b = new TestBrowser(listedApp("withSessions", real));
+    const clock = manualClock();
+    try {
+      await b.json(`/login/${encodeURIComponent(owner)}`, { method: "POST" });
+      clock.advance(FIVE_MINUTES + 1_000);
+      const [first, second] = [heldRead("withSessions", store, b.cookieHeader()), heldRead("hono", store, b.cookieHeader())];
+      await Promise.all([first.loaded, second.loaded]);
+      const firstAt = Date.now();
+      first.release();
+      assert.equal((await first.response).status, 200);
+      clock.advance(60_000);
+      const secondAt = Date.now();
+      second.release();
+      assert.equal((await second.response).status, 200);
+      assert.equal(calls.touches, 2);
+      const { lastSeenAt } = only(await real.list(owner));
+      assert.ok(lastSeenAt >= firstAt && lastSeenAt < secondAt, `lastSeenAt ${lastSeenAt} is not the first touch's (${firstAt}, before ${secondAt})`);
+    } finally {
+      clock.restore();
+    }
+  });
+
   const ends: Array<[string, (store: ServerSessionStore, owner: string, cookie: string) => Promise<unknown>]> = [
     ["destroy()", (store, _owner, cookie) => listedApp("hono", store)(new Request("http://localhost/logout", { method: "POST", headers: { Cookie: cookie } }))],
     ["destroyAll()", (store, owner) => store.destroyAll(owner)],
@@ -219,15 +255,11 @@ export function listedCases(it: It, make: MakeStore): void {
         await b.json(`/login/${encodeURIComponent(owner)}`, { method: "POST" });
         const cookie = b.cookieHeader();
         clock.advance(FIVE_MINUTES + 1_000);
-        let release!: () => void;
-        let loaded!: () => void;
-        const isLoaded = new Promise<void>((resolve) => (loaded = resolve));
-        const wait = new Promise<void>((resolve) => (release = resolve));
-        const held = listedApp("hono", store, { loaded, wait })(new Request("http://localhost/me", { headers: { Cookie: cookie } }));
-        await isLoaded;
+        const held = heldRead("hono", store, cookie);
+        await held.loaded;
         await end(real, owner, cookie);
-        release();
-        const response = await held;
+        held.release();
+        const response = await held.response;
         assert.equal(response.status, 200);
         assert.equal(setCookieFor(response, "session"), undefined);
         // The touch was made, after the session was gone.

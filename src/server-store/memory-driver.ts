@@ -116,9 +116,9 @@ export class MemoryDriver implements SessionDriver {
     this.#drop(id);
   }
 
-  touch(id: string, at: number): void {
+  touch(id: string, at: number, staleBefore: number): void {
     const entry = this.#live(id);
-    if (entry) entry.lastSeenAt = at;
+    if (entry && entry.lastSeenAt <= staleBefore) entry.lastSeenAt = at;
   }
 
   list(owner: string, now: number, listed: readonly string[] | undefined): SessionInfo[] {

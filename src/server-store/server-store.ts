@@ -8,6 +8,7 @@
 import { SessionError, assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
+import { TOUCH_INTERVAL } from "../store.ts";
 import type { DestroyAllOptions, ServerSessionStore, SessionInfo, SessionWrite, StoredSession } from "../store.ts";
 import { SignedIds } from "./signed-ids.ts";
 import { planWrite } from "./write-plan.ts";
@@ -28,10 +29,11 @@ export interface SessionDriver {
   /** Deletes the entry under `id` and its place in the owner index. */
   remove(id: string): Answer<void>;
   /**
-   * Sets the last-seen time of the entry under `id` to `at`, only if it is still there and live:
-   * never creates one, never changes its data or expiry.
+   * Sets the last-seen time of the entry under `id` to `at`, only if it is still there and live
+   * and its stored time is not after `staleBefore` (or it has none): never creates an entry, never
+   * changes its data or expiry, and of requests racing to touch it, one writes.
    */
-  touch(id: string, at: number): Answer<void>;
+  touch(id: string, at: number, staleBefore: number): Answer<void>;
   /**
    * The live sessions of `owner`, dropping expired ones from the index as it reads them, each with
    * the values of the `listed` keys it holds (see {@link sessionInfo}) when `listed` is given.
@@ -104,7 +106,7 @@ export abstract class ServerStore implements ServerSessionStore {
   }
 
   async touch(_name: string, id: string, at: number): Promise<void> {
-    await this.driver.touch(id, at);
+    await this.driver.touch(id, at, at - TOUCH_INTERVAL);
   }
 
   list(owner: string): Promise<SessionInfo[]> {

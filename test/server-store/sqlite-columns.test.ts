@@ -230,7 +230,7 @@ describe("SQLite driver failures", () => {
     ["a string", "the connection went away", "Error", "the connection went away", undefined],
   ])("reject with ERR_SESSION_STORE and a cause of name, message and code only, for %s", async (_label, reason, name, message, code) => {
     const driver = new SqliteDriver(failing(reason), "t");
-    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0, undefined), () => driver.touch("id", 0)]) {
+    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0, undefined), () => driver.touch("id", 0, 0)]) {
       const error = (await operation().then(
         () => undefined,
         (error: unknown) => error,

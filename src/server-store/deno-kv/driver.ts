@@ -132,14 +132,15 @@ export class DenoKvDriver implements SessionDriver {
   /**
    * One commit setting the entry's last-seen time, checked against the entry as this store last
    * saw it (or reads it): a destroyed entry is never written again. If the check fails, another
-   * request wrote the session meanwhile (a save records its own time) or deleted it: nothing to do.
+   * request wrote the session meanwhile (a save or touch records its own time) or deleted it:
+   * nothing to do.
    */
-  touch(id: string, at: number): Promise<void> {
+  touch(id: string, at: number, staleBefore: number): Promise<void> {
     const key = this.#session(id);
     return this.#attempt("touch", async () => {
       const current = this.#recent.get(id) ?? (await this.#kv.get(key));
       const entry = live(decodeEntry(current.value));
-      if (!entry || current.versionstamp === null) return undefined;
+      if (!entry || current.versionstamp === null || (entry.lastSeenAt ?? 0) > staleBefore) return undefined;
       const bytes = encodeEntry({ ...entry, lastSeenAt: at });
       const result = await this.#kv.atomic().check({ key, versionstamp: current.versionstamp }).set(key, bytes, { expireIn: expireIn(entry.expiresAt) }).commit();
       if (result.ok) this.#recent.set(id, bytes, result.versionstamp);

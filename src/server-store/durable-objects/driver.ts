@@ -55,7 +55,7 @@ export interface SessionsStub {
   save(plan: WritePlan, now: number): Promise<boolean>;
   end(owner: string | null, now: number, successor?: Successor, seal?: number): Promise<SessionState>;
   info(owner: string, now: number, listed?: readonly string[]): Promise<SessionState>;
-  touch(at: number): Promise<void>;
+  touch(at: number, staleBefore: number): Promise<void>;
   indexAdd(id: string, hint: number): Promise<void>;
   indexEntries(): Promise<Array<[id: string, hint: number]>>;
   indexPrune(dropped: string[], stale: string[], now: number): Promise<void>;
@@ -106,8 +106,8 @@ export class DurableObjectDriver implements SessionDriver {
     });
   }
 
-  touch(id: string, at: number): Promise<void> {
-    return this.#call("touch", () => this.#session(id).touch(at));
+  touch(id: string, at: number, staleBefore: number): Promise<void> {
+    return this.#call("touch", () => this.#session(id).touch(at, staleBefore));
   }
 
   list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {

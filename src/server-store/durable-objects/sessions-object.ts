@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS session_seen (one INTEGER PRIMARY KEY CHECK (one = 1)
 `;
 // The last-seen time has a table of its own, so objects made before it existed get it by
 // CREATE TABLE IF NOT EXISTS, without altering the session table.
-const SET_SEEN = "INSERT INTO session_seen (one, at) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET at = max(at, excluded.at)";
+const SET_SEEN = "INSERT INTO session_seen (one, at) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET at = excluded.at";
 
 // An owner's object: the ids of its sessions, each with the latest expiry a save announced.
 const OWNER_SCHEMA = `CREATE TABLE IF NOT EXISTS owner_entry (id TEXT PRIMARY KEY, hint INTEGER NOT NULL);`;
@@ -134,13 +134,14 @@ export class SessionsObject extends DurableObject {
 
   /**
    * Records a request's use of the session at `at`: only while it is live (never after `end()`
-   * or expiry, so a destroyed session is not brought back), and only its last-seen time.
+   * or expiry, so a destroyed session is not brought back), only its last-seen time, and only
+   * over a time not after `staleBefore`, so of requests racing to touch it, one writes.
    */
-  touch(at: number): void {
+  touch(at: number, staleBefore: number): void {
     const sql = this.#sql(SESSION_SCHEMA);
     this.ctx.storage.transactionSync(() => {
       const row = this.#session();
-      if (row && !row.ended && row.expires_at > at) sql.exec(SET_SEEN, at);
+      if (row && !row.ended && row.expires_at > at && (this.#lastSeen() ?? 0) <= staleBefore) sql.exec(SET_SEEN, at);
     });
   }
 

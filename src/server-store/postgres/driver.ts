@@ -69,8 +69,8 @@ export class PostgresDriver implements SessionDriver {
     await this.#call("destroy", this.#sql.destroy, [id]);
   }
 
-  async touch(id: string, at: number): Promise<void> {
-    await this.#call("touch", this.#sql.touch, [id, String(at)]);
+  async touch(id: string, at: number, staleBefore: number): Promise<void> {
+    await this.#call("touch", this.#sql.touch, [id, String(at), String(staleBefore)]);
   }
 
   async list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {

@@ -112,9 +112,10 @@ RETURNING 1 AS written`,
     // $1 id. The row goes, so every later save of it (which must find its row) writes nothing.
     destroy: `DELETE FROM ${t} WHERE id = $1`,
 
-    // $1 id, $2 now: a request used the session without saving it. Only a live row changes, and
-    // only its last-seen time: a destroyed session is not brought back, nor its expiry moved.
-    touch: `UPDATE ${t} SET last_seen_at = greatest(last_seen_at, $2::text::bigint) WHERE id = $1 AND expires_at > $2::text::bigint`,
+    // $1 id, $2 now, $3 stale before: a request used the session without saving it. Only a live
+    // row changes, and only its last-seen time: a destroyed session is not brought back, nor its
+    // expiry moved. Only a time not after $3 is replaced: of requests racing to touch it, one writes.
+    touch: `UPDATE ${t} SET last_seen_at = $2::text::bigint WHERE id = $1 AND expires_at > $2::text::bigint AND last_seen_at <= $3::text::bigint`,
 
     // $1 owner, $2 now, $3 whether to return the data (the store's listed option): an indexed
     // query on owner; expired rows are never listed.

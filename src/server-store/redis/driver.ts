@@ -25,7 +25,7 @@ import type { WritePlan } from "../write-plan.ts";
 import { Commands } from "./commands.ts";
 import { END_SCRIPT, TOUCH_SCRIPT, parseEnded } from "./session-scripts.ts";
 import type { Ended } from "./session-scripts.ts";
-import { VALUE, parseHash, planFields } from "./fields.ts";
+import { parseHash, planFields } from "./fields.ts";
 import { endOwner, listOwner } from "./owner-index.ts";
 import type { IndexContext } from "./owner-index.ts";
 import { SAVE_SCRIPT } from "./save-script.ts";
@@ -92,9 +92,9 @@ export class RedisDriver implements SessionDriver {
     await this.#end(id);
   }
 
-  async touch(id: string, at: number): Promise<void> {
+  async touch(id: string, at: number, staleBefore: number): Promise<void> {
     const key = this.#prefix + id;
-    await this.#commands.call("touch", () => TOUCH_SCRIPT.run(this.#send, [key], [VALUE + at]));
+    await this.#commands.call("touch", () => TOUCH_SCRIPT.run(this.#send, [key], [String(at), String(staleBefore)]));
   }
 
   list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {

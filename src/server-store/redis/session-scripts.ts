@@ -78,18 +78,22 @@ return out
 
 /**
  * Records a request's use of a session that it did not save: sets `m:s` only if the hash is there,
- * so it never brings back a destroyed (or expired) session, and leaves its data and expiry alone.
+ * so it never brings back a destroyed (or expired) session, and leaves its data and expiry alone;
+ * and only if the stored time is not after ARGV[2], so of requests racing to touch it, one writes.
  *
  * KEYS[1]  the session's hash
- * ARGV[1]  "=" .. the time, ms since the epoch
+ * ARGV[1]  the time, ms since the epoch
+ * ARGV[2]  the stored time must not be after this (ms since the epoch)
  *
- * Returns 1 when written, 0 when the hash was gone.
+ * Returns 1 when written, 0 when the hash was gone or its time recent.
  */
 export const TOUCH_SCRIPT: RedisScript = new RedisScript(
   "touch",
   `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'm:s', ARGV[1])
+local seen = redis.call('HGET', KEYS[1], 'm:s')
+if seen and tonumber(string.sub(seen, 2)) > tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'm:s', '=' .. ARGV[1])
 return 1
 `,
 );

@@ -67,8 +67,8 @@ export class SqliteDriver implements SessionDriver {
     await this.#call("destroy the session", () => this.#db.run({ sql: this.#sql.remove, args: [id] }));
   }
 
-  async touch(id: string, at: number): Promise<void> {
-    await this.#call("record the session's last use", () => this.#db.run({ sql: this.#sql.touch, args: [at, id, at] }));
+  async touch(id: string, at: number, staleBefore: number): Promise<void> {
+    await this.#call("record the session's last use", () => this.#db.run({ sql: this.#sql.touch, args: [at, id, at, staleBefore] }));
   }
 
   async list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {

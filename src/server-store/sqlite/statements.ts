@@ -42,8 +42,9 @@ export interface SqliteStatements {
   /** Args: id. */
   remove: string;
   /**
-   * Args: at, id, at. A request used the session without saving it: sets only its last-seen time,
-   * only while the row is live, so a destroyed session is never brought back.
+   * Args: at, id, at, stale before. A request used the session without saving it: sets only its
+   * last-seen time, only while the row is live, so a destroyed session is never brought back, and
+   * only over a time not after "stale before", so of requests racing to touch it, one writes.
    */
   touch: string;
   /** Args: whether to return the data (1 or 0: the store's listed option), owner, now. Uses the owner index. */
@@ -97,7 +98,7 @@ export function sqliteStatements(table: string): SqliteStatements {
     rename: `UPDATE ${t} SET id = ?, ${set(empty)} WHERE id = ? AND expires_at > ?`,
     upsert: { patch: upsert(false), whole: upsert(true) },
     remove: `DELETE FROM ${t} WHERE id = ?`,
-    touch: `UPDATE ${t} SET last_seen_at = max(last_seen_at, ?) WHERE id = ? AND expires_at > ?`,
+    touch: `UPDATE ${t} SET last_seen_at = ? WHERE id = ? AND expires_at > ? AND last_seen_at <= ?`,
     list: `SELECT id, created_at, expires_at, last_seen_at, CASE WHEN ? THEN data END AS data FROM ${t} WHERE owner = ? AND expires_at > ?`,
     removeAll: `DELETE FROM ${t} WHERE owner = ? AND id <> ? AND expires_at > ?`,
     prune: `DELETE FROM ${t} WHERE id IN (SELECT id FROM ${t} WHERE expires_at <= ? LIMIT ?)`,
