@@ -144,8 +144,8 @@ export class SessionJar implements SessionOwner {
   // Set-Cookie lines by cookie name (a chunked session has one per chunk).
   readonly #setCookies = new Map<string, string>();
   readonly #sink: CookieSink | undefined;
-  // Sessions loaded with a last-seen time older than TOUCH_INTERVAL, by the id they were loaded under.
-  #stale: Map<SessionState, string> | undefined;
+  // Sessions loaded with a last-seen time TOUCH_INTERVAL old or more.
+  #stale: SessionState[] | undefined;
 
   private constructor(settings: JarSettings, cookieHeader: string | null, sink: CookieSink | undefined) {
     this.#settings = settings;
@@ -202,7 +202,7 @@ export class SessionJar implements SessionOwner {
     const stored = await this.#load(name, values);
     const state = new SessionState(name, stored);
     if (stored && this.#settings.store.touch && (stored.lastSeenAt ?? 0) <= Date.now() - TOUCH_INTERVAL) {
-      (this.#stale ??= new Map()).set(state, stored.id);
+      (this.#stale ??= []).push(state);
     }
     const session = new Session(state, this);
     this.#states.push(state);
@@ -382,16 +382,17 @@ export class SessionJar implements SessionOwner {
 
   /**
    * Records the last use of each stale session that this request neither saved, destroyed nor
-   * regenerated (a save records it already). A failed touch fails nothing: it is only a timestamp.
+   * regenerated (a save records it already; a regenerated session is no longer `stored` until
+   * saved). A failed touch fails nothing: it is only a timestamp.
    */
-  async #touchStale(stale: Map<SessionState, string>): Promise<void> {
+  async #touchStale(stale: SessionState[]): Promise<void> {
     const { store } = this.#settings;
     const now = Date.now();
     await Promise.all(
-      [...stale].map(async ([state, id]) => {
-        if (!state.stored || state.id !== id || this.#setCookies.has(state.name)) return;
+      stale.map(async (state) => {
+        if (!state.stored || this.#setCookies.has(state.name)) return;
         try {
-          await store.touch!(state.name, id, now);
+          await store.touch!(state.name, state.id, now);
         } catch {
           // Ignored on purpose: the request succeeded, and the next one tries again.
         }

@@ -77,8 +77,12 @@ export class PostgresDriver implements SessionDriver {
     const rows = await this.#call("list", this.#sql.list, [owner, String(now), String(listed !== undefined)]);
     return rows.map((row) => {
       const times = { id: String(row.id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at), lastSeenAt: Number(row.last_seen_at) };
-      const values = listed && (decodeJson(String(row.data)) as Record<string, string>);
-      return sessionInfo(times, listed, (key) => (Object.hasOwn(values!, key) ? decodeJson(values![key]!) : undefined));
+      const values = listed && (decodeJson(String(row.data)) as Record<string, unknown>);
+      // Only own members are strings: `values.toString` is a function, and so names no value.
+      return sessionInfo(times, listed, (key) => {
+        const json = values![key];
+        return typeof json === "string" ? decodeJson(json) : undefined;
+      });
     });
   }
 

@@ -75,7 +75,8 @@ export function toStoredSession(id: string, row: SessionRow): StoredSession | un
 export function valuesOf(data: unknown): (key: string) => unknown {
   const values = objectOf(data);
   return (key) => {
-    const json = values && Object.hasOwn(values, key) ? values[key] : undefined;
+    // Only own members are strings: `values.toString` is a function, and so names no value.
+    const json = values?.[key];
     return typeof json === "string" ? decodeJson(json) : undefined;
   };
 }
