@@ -161,7 +161,7 @@ export function listedCases(it: It, make: MakeStore): void {
   });
 
   it("listed: a listed option that is not an array of non-empty data keys throws ERR_SESSION_CONFIG", async () => {
-    for (const listed of [[""], "device", [1], [null], {}]) {
+    for (const listed of [[""], ["device", ""], "device", [1], [null], {}]) {
       await assert.rejects(async () => make({ owner: "userId", listed: listed as string[] }), { code: "ERR_SESSION_CONFIG" });
     }
   });

@@ -2,7 +2,7 @@
 // back (rows it did not write open nothing), and how a client is told apart by its shape. The
 // stores' tests run all of this against real databases too.
 import { describe, expect, it } from "vitest";
-import { dataPatch, flashesPatch, toStoredSession } from "../../src/server-store/sqlite/columns.ts";
+import { dataPatch, flashesPatch, toStoredSession, valuesOf } from "../../src/server-store/sqlite/columns.ts";
 import { BUSY_TIMEOUT_MS, connect } from "../../src/server-store/sqlite/connection.ts";
 import { SqliteDriver } from "../../src/server-store/sqlite/driver.ts";
 import type { SqlConnection } from "../../src/server-store/sqlite/connection.ts";
@@ -37,6 +37,14 @@ describe("SQLite merge patches", () => {
     expect(flashesPatch(plan({ taken: [["_flash", "f1"]], added: [["_flash", "f2", '"hi"'], ["note", "f3", "1"]] }))).toBe(
       '{"f1":null,"f2":["_flash","\\"hi\\""],"f3":["note","1"]}',
     );
+  });
+});
+
+describe("listed values of a SQLite row", () => {
+  it("reads the JSON text of each key it wrote, and nothing from a column that is not its JSON object", () => {
+    const values = valuesOf(String.raw`{"n":"1","device":5,"__proto__":"\"odd\""}`);
+    expect(["n", "device", "toString", "__proto__", "missing"].map(values)).toEqual([1, undefined, undefined, "odd", undefined]);
+    for (const column of [null, undefined, "not json", "[1]", 7]) expect(valuesOf(column)("n")).toBeUndefined();
   });
 });
 

@@ -121,6 +121,13 @@ describe("DenoKvStore entries (entry.ts)", () => {
     expect(foreign.map((value) => decodeEntry(value))).toEqual(foreign.map(() => undefined));
   });
 
+  it("reads the last-seen time only as a number: an entry from before it was kept, or with another type, has none", () => {
+    const document = { c: 1, e: 2, o: null, v: [], f: [] };
+    expect(decodeEntry(utf8(JSON.stringify({ ...document, s: 5 })))?.lastSeenAt).toBe(5);
+    expect(decodeEntry(utf8(JSON.stringify(document)))?.lastSeenAt).toBeUndefined();
+    expect(decodeEntry(utf8(JSON.stringify({ ...document, s: "5" })))?.lastSeenAt).toBeUndefined();
+  });
+
   it("decodes an owner-index entry it encoded, and nothing else", () => {
     expect(decodeIndexEntry(encodeIndexEntry(entry))).toEqual({ createdAt: 1, expiresAt: 2 });
     const foreign: unknown[] = [

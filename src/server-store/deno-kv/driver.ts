@@ -140,11 +140,12 @@ export class DenoKvDriver implements SessionDriver {
     return this.#attempt("touch", async () => {
       const current = this.#recent.get(id) ?? (await this.#kv.get(key));
       const entry = live(decodeEntry(current.value));
-      if (!entry || current.versionstamp === null || (entry.lastSeenAt ?? 0) > staleBefore) return undefined;
+      if (!entry || (entry.lastSeenAt ?? 0) > staleBefore) return undefined;
       const bytes = encodeEntry({ ...entry, lastSeenAt: at });
-      const result = await this.#kv.atomic().check({ key, versionstamp: current.versionstamp }).set(key, bytes, { expireIn: expireIn(entry.expiresAt) }).commit();
-      if (result.ok) this.#recent.set(id, bytes, result.versionstamp);
-      else this.#recent.delete(id);
+      const operation = this.#kv.atomic().check({ key, versionstamp: current.versionstamp });
+      const result = await operation.set(key, bytes, { expireIn: expireIn(entry.expiresAt) }).commit();
+      // A failed check has no versionstamp: the entry is then forgotten, and read afresh next time.
+      this.#recent.set(id, bytes, result.versionstamp);
       return undefined;
     });
   }
@@ -163,10 +164,9 @@ export class DenoKvDriver implements SessionDriver {
       const batch = ids.slice(i, i + BATCH);
       const read = await this.#attempt("list", () => this.#kv.getMany(batch.map((id) => this.#session(id))));
       read.forEach(({ value }, j) => {
-        const entry = decodeEntry(value);
-        if (entry && entry.owner === owner && entry.expiresAt > now) {
-          sessions.push(sessionInfo({ id: batch[j]!, ...entry }, listed, (key) => plainValue(entry, key)));
-        }
+        // The index entry changes in the same commit as the session, so a live entry is the owner's.
+        const entry = live(decodeEntry(value));
+        if (entry) sessions.push(sessionInfo({ id: batch[j]!, ...entry }, listed, (key) => plainValue(entry, key)));
       });
     }
     // Pruned only if unchanged since listed (a save may have just refreshed one); if one was, the
