@@ -15,6 +15,7 @@ import { keysUnder, kvApp, kvStore, observed } from "./support/deno-kv.ts";
 import type { DenoKv } from "../src/stores/deno-kv.ts";
 import type { It, OpenDenoKv } from "./support/deno-kv.ts";
 import { DENO_KV_MAX_AGE } from "./runtimes/subjects.ts";
+import { TOUCH_INTERVAL } from "../src/store.ts";
 
 export function denoKvCases(it: It, open: OpenDenoKv): void {
   it("keeps all 40 keys set by 40 concurrent requests on one session, retrying commits that lost a race", async () => {
@@ -237,6 +238,51 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       // Nothing left to prune: no commit.
       assert.equal((await sessionStore.list("ada")).length, 1);
       assert.equal(counts.commit - before.commit, 2);
+    });
+  });
+
+  it("a touch is one commit rewriting the entry, to expire with the session; another instance reads first; a recent time or a destroyed session is not written", async () => {
+    await withFrozenClock(async ({ kv, prefix, clock }) => {
+      const { kv: watched, counts, sets } = observed(kv);
+      const store = kvStore(watched, prefix, "user");
+      const start = clock.now;
+      const { id } = await (await kvApp(store).request("/set/user/ada", { method: "POST" })).json();
+      const before = { ...counts, sets: sets.length };
+      await store.touch("session", id, start + TOUCH_INTERVAL - 1);
+      assert.deepEqual({ ...counts, sets: sets.length }, before);
+      clock.now = start + TOUCH_INTERVAL;
+      await store.touch("session", id, clock.now);
+      assert.deepEqual({ get: counts.get - before.get, commit: counts.commit - before.commit }, { get: 0, commit: 1 });
+      assert.deepEqual(sets.at(-1), { key: [...prefix, "id", id], expireIn: start + DENO_KV_MAX_AGE * 1000 - clock.now });
+      assert.equal((await store.list("ada"))[0]!.lastSeenAt, start + TOUCH_INTERVAL);
+      // Another instance has not seen the entry: one read, then the commit.
+      const other = kvStore(kv, prefix, "user");
+      clock.now = start + 2 * TOUCH_INTERVAL;
+      await other.touch("session", id, clock.now);
+      assert.equal((await store.list("ada"))[0]!.lastSeenAt, start + 2 * TOUCH_INTERVAL);
+      await store.destroy("session", id);
+      clock.now = start + 3 * TOUCH_INTERVAL;
+      await other.touch("session", id, clock.now);
+      await store.touch("session", id, clock.now);
+      assert.deepEqual(await keysUnder(kv, [...prefix, "id", id]), []);
+    });
+  });
+
+  it("lists more than 10 sessions of an owner, reading their entries 10 to a read, with their listed values; an index entry without its session is not listed", async () => {
+    await withFrozenClock(async ({ kv, prefix }) => {
+      const { kv: watched, counts } = observed(kv);
+      const store = new DenoKvStore({ kv: watched, secrets: SECRET, prefix, owner: "user", listed: ["user"], cookie: { maxAge: DENO_KV_MAX_AGE } });
+      const app = kvApp(store);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push((await (await app.request("/set/user/ada", { method: "POST" })).json()).id);
+      const before = counts.getMany;
+      const listed = await store.list("ada");
+      assert.equal(counts.getMany - before, 2);
+      assert.deepEqual(listed.map(({ id }) => id).sort(), [...ids].sort());
+      for (const info of listed) assert.deepEqual(info.data, { user: "ada" });
+      const commit = await kv.atomic().delete([...prefix, "id", ids[0]!]).commit();
+      assert.ok(commit.ok);
+      assert.deepEqual((await store.list("ada")).map(({ id }) => id).sort(), ids.slice(1).sort());
     });
   });
 
