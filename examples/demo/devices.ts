@@ -18,9 +18,6 @@ import type { DeviceRow } from "./devices-view.ts";
 /** A server store built with `owner` keeps an index of each user's sessions. */
 export type OwnerIndex = Pick<MemoryStore, "list" | "destroyAll" | "destroy">;
 
-/** What `list()` returns with the `listed` option (`DEVICE_LISTING`). */
-type ListedInfo = SessionInfo & { lastSeenAt?: number; data?: Record<string, unknown> };
-
 /**
  * Names a session in the page's sign-out forms. A digest, not the id: the page (its HTML, a
  * screenshot, a proxy's log of the form) never carries the ids the cookies sign.
@@ -30,13 +27,13 @@ export async function deviceHandle(id: string): Promise<string> {
   return btoa(String.fromCharCode(...digest.subarray(0, 12))).replaceAll("+", "-").replaceAll("/", "_");
 }
 
-async function toRow(info: ListedInfo, currentId: string): Promise<DeviceRow> {
+async function toRow(info: SessionInfo, currentId: string): Promise<DeviceRow> {
   const signedInAt = info.data?.signedInAt;
   return {
     handle: await deviceHandle(info.id),
     device: describeDevice(info.data?.userAgent),
     signedInAt: typeof signedInAt === "number" ? signedInAt : info.createdAt,
-    lastSeenAt: info.lastSeenAt ?? info.createdAt,
+    lastSeenAt: info.lastSeenAt,
     current: info.id === currentId,
   };
 }
@@ -59,8 +56,7 @@ export function deviceRoutes(app: Hono, store: OwnerIndex): void {
     const { session, user } = current;
     const flashes = session.flashes<string>();
     await session.save();
-    const sessions: ListedInfo[] = await store.list(user);
-    const rows = await Promise.all(sessions.map((info) => toRow(info, session.id)));
+    const rows = await Promise.all((await store.list(user)).map((info) => toRow(info, session.id)));
     // This browser first, then the most recently active.
     rows.sort((a, b) => Number(b.current) - Number(a.current) || b.lastSeenAt - a.lastSeenAt);
     return c.html(devicesPage({ user, rows, flashes, now: Date.now() }));
@@ -72,9 +68,8 @@ export function deviceRoutes(app: Hono, store: OwnerIndex): void {
     const { session, user } = current;
     const { device } = await c.req.parseBody();
     // Only among this user's own sessions: a handle of someone else's matches nothing here.
-    const sessions: ListedInfo[] = await store.list(user);
-    let target: ListedInfo | undefined;
-    for (const info of sessions) {
+    let target: SessionInfo | undefined;
+    for (const info of await store.list(user)) {
       if (info.id !== session.id && (await deviceHandle(info.id)) === device) target = info;
     }
     if (target) {
