@@ -88,16 +88,19 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       // The first instance loads (and remembers the versionstamp); a second one saves meanwhile.
       let proceed!: () => void;
       const gate = new Promise<void>((resolve) => (proceed = resolve));
+      let reached!: () => void;
+      const loaded = new Promise<void>((resolve) => (reached = resolve));
       const held = new Hono();
       held.use(sessions("session", first));
       held.post("/", async (c) => {
         getSession(c).set("a", "2");
+        reached();
         await gate;
         await getSession(c).save();
         return c.json({});
       });
       const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await loaded; // the held request has loaded the session
       await kvApp(kvStore(kv, prefix)).request("/set/b/1", { method: "POST", headers: { Cookie: b.cookieHeader() } });
       const before = { ...counts };
       proceed();
@@ -119,16 +122,19 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       await b.json("/set/a/1", { method: "POST" });
       let proceed!: () => void;
       const gate = new Promise<void>((resolve) => (proceed = resolve));
+      let reached!: () => void;
+      const loaded = new Promise<void>((resolve) => (reached = resolve));
       const held = new Hono();
       held.use(sessions("session", first));
       held.post("/", async (c) => {
         getSession(c).set("a", "2");
+        reached();
         await gate;
         await getSession(c).save();
         return c.json({ isNew: getSession(c).isNew });
       });
       const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await loaded; // the held request has loaded the session
       // 50 s on, a rolling request on a second instance pushes the expiry out; 20 s later the
       // held request saves: what it loaded says expired, the database says live.
       clock.advance(50_000);

@@ -181,11 +181,14 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
         const store = await subject.make();
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
+        let took!: () => void;
+        const taken = new Promise<void>((resolve) => (took = resolve));
         // The taker reads the flashes, then waits before saving, so another request overlaps it.
         const taker = new Hono();
         taker.use(sessions("session", store));
         taker.post("/", async (c) => {
           const flashes = getSession(c).flashes();
+          took();
           await gate;
           await getSession(c).save();
           return c.json({ flashes });
@@ -194,7 +197,7 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
         const b = new TestBrowser((request) => app.fetch(request));
         await b.json("/flash/first", { method: "POST" });
         const taking = taker.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await taken; // the taker has loaded and read "first": now another request adds one
         await b.json("/flash/second", { method: "POST" });
         release();
         assert.deepEqual((await (await taking).json()).flashes, ["first"]);
