@@ -12,6 +12,7 @@ import { checkCookieName, checkCookieOptions, resolveCookieOptions } from "./opt
 import type { CookieOptions, ResolvedCookieOptions } from "./options.ts";
 import { Session, SessionState } from "./session.ts";
 import type { SessionOwner } from "./session.ts";
+import { TOUCH_INTERVAL } from "./store.ts";
 import type { SessionWrite, Store, StoredSession } from "./store.ts";
 
 /** Options of a session middleware (`withSessions`, Hono's `sessions`, the runtime adapters). */
@@ -143,6 +144,8 @@ export class SessionJar implements SessionOwner {
   // Set-Cookie lines by cookie name (a chunked session has one per chunk).
   readonly #setCookies = new Map<string, string>();
   readonly #sink: CookieSink | undefined;
+  // Sessions loaded with a last-seen time TOUCH_INTERVAL old or more.
+  #stale: SessionState[] | undefined;
 
   private constructor(settings: JarSettings, cookieHeader: string | null, sink: CookieSink | undefined) {
     this.#settings = settings;
@@ -208,6 +211,9 @@ export class SessionJar implements SessionOwner {
 
   #start(name: string, stored: StoredSession | undefined): Session {
     const state = new SessionState(name, stored);
+    if (stored && this.#settings.store.touch && (stored.lastSeenAt ?? 0) <= Date.now() - TOUCH_INTERVAL) {
+      (this.#stale ??= []).push(state);
+    }
     const session = new Session(state, this);
     this.#states.push(state);
     this.#loaded.set(name, session);
@@ -388,19 +394,49 @@ export class SessionJar implements SessionOwner {
    */
   commit({ failed = false } = {}): string[] | Promise<string[]> {
     const { autoSave, rolling } = this.#settings;
-    // Without autoSave or rolling there is nothing left to do: the lines, without a promise.
-    if (failed || !(autoSave || rolling)) return this.#lines();
-    return Promise.all(
-      this.#states.map((state) => {
-        if (state.modified) return autoSave ? this.save(state) : undefined;
-        if (rolling && state.stored && !this.#setCookies.has(state.name)) return this.#refresh(state);
-        return undefined;
-      }),
-    ).then(() => this.#lines());
+    // Without autoSave, rolling or a stale session to touch there is nothing left to do: the
+    // lines, without a promise.
+    if (failed || !(autoSave || rolling || this.#stale)) return this.#lines();
+    return this.#settle().then(() => this.#lines());
+  }
+
+  /** The autoSave, rolling refreshes and touches left at the end of a request that did not fail. */
+  async #settle(): Promise<void> {
+    const { autoSave, rolling } = this.#settings;
+    if (autoSave || rolling) {
+      await Promise.all(
+        this.#states.map((state) => {
+          if (state.modified) return autoSave ? this.save(state) : undefined;
+          if (rolling && state.stored && !this.#setCookies.has(state.name)) return this.#refresh(state);
+          return undefined;
+        }),
+      );
+    }
+    if (this.#stale) await this.#touchStale(this.#stale);
   }
 
   #lines(): string[] {
     return this.#setCookies.size === 0 ? NO_COOKIES : [...this.#setCookies.values()];
+  }
+
+  /**
+   * Records the last use of each stale session that this request neither saved, destroyed nor
+   * regenerated (a save records it already; a regenerated session is no longer `stored` until
+   * saved). A failed touch fails nothing: it is only a timestamp.
+   */
+  async #touchStale(stale: SessionState[]): Promise<void> {
+    const { store } = this.#settings;
+    const now = Date.now();
+    await Promise.all(
+      stale.map(async (state) => {
+        if (!state.stored || this.#setCookies.has(state.name)) return;
+        try {
+          await store.touch!(state.name, state.id, now);
+        } catch {
+          // Ignored on purpose: the request succeeded, and the next one tries again.
+        }
+      }),
+    );
   }
 
   /** Rewrites an unmodified session when that pushes its expiry out by a tenth of maxAge or more. */

@@ -14,6 +14,13 @@ import type { CookieOptions } from "./options.ts";
  */
 export type SessionData = Record<string, unknown>;
 
+/**
+ * How old (ms) a session's last-seen time may get before a request that uses the session without
+ * saving it records a new one with `touch()`: `lastSeenAt` is accurate to this, for at most one
+ * extra store write per session per this long.
+ */
+export const TOUCH_INTERVAL = 5 * 60_000;
+
 /** A session as a store hands it back. */
 export interface StoredSession {
   id: string;
@@ -22,6 +29,11 @@ export interface StoredSession {
   createdAt: number;
   /** When it expires unless saved or refreshed again (ms since the epoch). */
   expiresAt: number;
+  /**
+   * When a request last used it (ms since the epoch), for server stores that keep it; undefined
+   * for an entry written before they did. The jar calls `touch()` when it is `TOUCH_INTERVAL` old.
+   */
+  lastSeenAt?: number;
   /**
    * For stores that keep flashes one by one: the id of each stored flash under each flash key,
    * in the order of `data.get(key)`.
@@ -82,6 +94,16 @@ export interface SessionInfo {
   createdAt: number;
   /** Milliseconds since the epoch. */
   expiresAt: number;
+  /**
+   * When a request last used the session (ms since the epoch): accurate to 5 minutes for a session
+   * in use. A session written before the store kept it reports its `createdAt` until next used.
+   */
+  lastSeenAt: number;
+  /**
+   * The values of the store's `listed` data keys that the session holds (plain values, not
+   * flashes). Present, possibly empty, when the store was built with `listed`; absent otherwise.
+   */
+  data?: Record<string, unknown>;
 }
 
 /** What `destroyAll(owner, options)` spares. */
@@ -130,6 +152,15 @@ export interface Store {
   save(name: string, write: SessionWrite): Promise<string | undefined>;
   /** Deletes a session (a no-op for stores that keep nothing server-side). */
   destroy(name: string, id: string): Promise<void>;
+  /**
+   * Records that a request used session `id` at `at` (ms since the epoch) without saving it: a
+   * write of its last-seen time only, only if the entry still exists (so it never brings back a
+   * destroyed session, nor changes its data or expiry), and only if the stored time is at least
+   * `TOUCH_INTERVAL` older than `at` (so requests racing each other write it once). The jar calls
+   * it when the loaded `lastSeenAt` is that old, and ignores its failure. Stores that keep nothing
+   * server-side have none.
+   */
+  touch?(name: string, id: string, at: number): Promise<void>;
 }
 
 /**

@@ -1,10 +1,15 @@
 // The demo in a real browser (Chromium through playwright-core) over real HTTP: what a user does,
-// and what only a browser shows (HttpOnly and SameSite as Chromium stores them, cookie jars per context).
+// and what only a browser shows (HttpOnly and SameSite as Chromium stores them, cookie jars per
+// context, a cookie kept only until the browser closes). Screenshots of the sign-in and devices
+// pages land in test-output/demo/, for a person to look at.
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../examples/demo/app.ts";
+import { DEVICE_LISTING, createApp } from "../examples/demo/app.ts";
+import { deviceHandle } from "../examples/demo/devices.ts";
 import { MemoryStore } from "../src/index.ts";
 import { UpstashRedisStore } from "../src/stores/upstash.ts";
 import type { Store } from "../src/store.ts";
@@ -12,8 +17,15 @@ import { SECRET } from "./support/browser.ts";
 import { findChromium } from "./support/chromium.ts";
 import { listen } from "./support/http.ts";
 import type { Listening } from "./support/http.ts";
+import { REPO } from "./support/runtime.ts";
 import { startUpstashEndpoint } from "./support/upstash-endpoint.ts";
 import type { UpstashEndpoint } from "./support/upstash-endpoint.ts";
+
+const SCREENSHOTS = join(REPO, "test-output", "demo");
+
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+/** A phone-sized context that says it is Safari on an iPhone. */
+const PHONE: BrowserContextOptions = { userAgent: IPHONE, viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"];
 
@@ -42,19 +54,32 @@ async function sessionCookie(context: BrowserContext, base: string) {
   return (await context.cookies(base)).find((cookie) => cookie.name === "session");
 }
 
-async function signIn(page: Page, base: string, username: string): Promise<void> {
+async function signIn(page: Page, base: string, username: string, { remember = true } = {}): Promise<void> {
   await page.goto(`${base}/login`);
   await page.fill('input[name="username"]', username);
   await page.fill('input[name="password"]', "password");
+  if (remember) await page.check('input[name="remember"]');
   await Promise.all([page.waitForURL(`${base}/`), page.click('button[type="submit"]')]);
 }
 
+async function signOut(page: Page, base: string): Promise<void> {
+  await Promise.all([page.waitForURL(`${base}/login`), page.click('form[action="/logout"] button')]);
+}
+
+/** Saves a full-page screenshot and prints where, so a person can look at it. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const path = join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  console.log(`screenshot: ${path}`);
+}
+
 function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<Store>) {
-  describe(`demo in Chromium: ${label}`, () => {
+  describe(`demo in Chromium: ${label} store`, () => {
     let server: Listening;
     const contexts: BrowserContext[] = [];
-    const newPage = async () => {
-      const context = await browser.newContext();
+    const newPage = async (options: BrowserContextOptions = {}) => {
+      const context = await browser.newContext(options);
       contexts.push(context);
       return { context, page: await context.newPage() };
     };
@@ -102,7 +127,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       await page.goto(`${base}/login`);
       await page.goto(`${base}/`);
       expect(await page.textContent("#visits")).toBe("5");
-      expect(await page.textContent("strong")).toBe("alice");
+      expect(await page.textContent(".lead strong")).toBe("alice");
       expect(idOf((await sessionCookie(context, base))!.value)).toBe(idOf(second!.value));
     }, TEST_TIMEOUT);
 
@@ -129,46 +154,108 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       await signIn(victim.page, base, "alice");
       const own = (await sessionCookie(victim.context, base))!;
       expect(idOf(own.value)).not.toBe(idOf(planted.value));
-      expect(await victim.page.textContent("strong")).toBe("alice");
+      expect(await victim.page.textContent(".lead strong")).toBe("alice");
 
       // The attacker's copy of the old id no longer opens anything.
       await attacker.page.goto(`${base}/`);
       expect(attacker.page.url()).toBe(`${base}/login`);
     }, TEST_TIMEOUT);
 
-    it("lists the user's sessions in each browser and signs out everywhere else", async () => {
+    it("without 'remember me', keeps the cookie only until the browser closes, across later saves too", async () => {
       const { base } = server;
-      const laptop = await newPage();
-      const phone = await newPage();
+      const { context, page } = await newPage();
+      await page.goto(`${base}/login`);
+      await screenshot(page, `${label}-login`);
+      await signIn(page, base, "ada", { remember: false });
+      // Playwright reports a cookie without Max-Age or Expires (a browser-session cookie) as expires -1.
+      expect((await sessionCookie(context, base))!.expires).toBe(-1);
+      await page.reload();
+      expect(await page.textContent("#visits")).toBe("2");
+      expect((await sessionCookie(context, base))!.expires).toBe(-1);
+    }, TEST_TIMEOUT);
+
+    it("shows each signed-in browser on the devices page, and signs one out from the other", async () => {
+      const { base } = server;
+      const laptop = await newPage({ viewport: { width: 1100, height: 720 } });
+      const phone = await newPage(PHONE);
       const other = await newPage();
       await signIn(laptop.page, base, "grace");
       await signIn(phone.page, base, "grace");
       await signIn(other.page, base, "linus");
 
-      await laptop.page.click("text=Your sessions");
-      expect(laptop.page.url()).toBe(`${base}/sessions`);
-      expect(await laptop.page.textContent("#session-count")).toBe("2");
-      const rows = laptop.page.locator("tbody tr");
-      expect(await rows.count()).toBe(2);
-      // "This browser" marks the laptop's own session, whose id is the one in its cookie.
+      await Promise.all([laptop.page.waitForURL(`${base}/devices`), laptop.page.click("nav >> text=Devices")]);
+      expect(await laptop.page.textContent("#device-count")).toBe("2");
+      const chrome = `Chrome ${browser.version().split(".")[0]} on Linux`;
+      expect(await laptop.page.locator("li.device .name").allTextContents()).toEqual([chrome, "Safari 17 on iOS"]);
+      // "This browser" marks the laptop's own session, the one its cookie names.
       const laptopId = idOf((await sessionCookie(laptop.context, base))!.value);
-      expect(await laptop.page.getAttribute("tr:has(.current)", "data-session")).toBe(laptopId.slice(0, 8));
-      expect(await laptop.page.locator(".current").count()).toBe(1);
+      expect(await laptop.page.getAttribute("li.device.current", "data-device")).toBe(await deviceHandle(laptopId));
+      expect(await laptop.page.locator(".badge").allTextContents()).toEqual(["This browser"]);
+      const meta = await laptop.page.locator("li.device .meta").allTextContents();
+      expect(meta[0]).toMatch(/^Signed in \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC · Active now$/);
+      expect(meta[1]).toMatch(/^Signed in \d{1,2} \w{3} \d{4}, \d\d:\d\d UTC · Active in the last 5 minutes$/);
       expect(await laptop.page.content()).not.toContain("linus");
+      await screenshot(laptop.page, `${label}-devices`);
 
-      await Promise.all([laptop.page.waitForURL(`${base}/sessions`), laptop.page.click("text=Sign out everywhere else")]);
-      expect(await laptop.page.textContent("p[role=status]")).toBe("Signed out 1 other session.");
-      expect(await rows.count()).toBe(1);
-      expect(await laptop.page.textContent("#session-count")).toBe("1");
+      // From the phone: it sees the same two, itself first, and signs the laptop out.
+      await phone.page.goto(`${base}/devices`);
+      expect(await phone.page.locator("li.device .name").allTextContents()).toEqual(["Safari 17 on iOS", chrome]);
+      await screenshot(phone.page, `${label}-devices-phone`);
+      await Promise.all([phone.page.waitForURL(`${base}/devices`), phone.page.click("li.device:not(.current) button")]);
+      expect(await phone.page.textContent("p[role=status]")).toBe(`Signed out ${chrome}.`);
+      expect(await phone.page.locator("li.device").count()).toBe(1);
+      expect(await phone.page.textContent("#device-count")).toBe("1");
+      expect(await phone.page.textContent(".actions")).toBe("No other device is signed in.");
 
-      // The phone is signed out, though it still holds its cookie; the laptop and the other user are not.
-      expect(await sessionCookie(phone.context, base)).toBeDefined();
-      await phone.page.goto(`${base}/`);
-      expect(phone.page.url()).toBe(`${base}/login`);
-      await laptop.page.goto(`${base}/`);
-      expect(await laptop.page.textContent("strong")).toBe("grace");
+      // The laptop, though it still holds its cookie, is signed out; the other user is not.
+      expect(await sessionCookie(laptop.context, base)).toBeDefined();
+      await laptop.page.reload();
+      expect(laptop.page.url()).toBe(`${base}/login`);
       await other.page.goto(`${base}/`);
-      expect(await other.page.textContent("strong")).toBe("linus");
+      expect(await other.page.textContent(".lead strong")).toBe("linus");
+    }, TEST_TIMEOUT);
+
+    it("signs out all other devices", async () => {
+      const { base } = server;
+      const laptop = await newPage();
+      const phone = await newPage(PHONE);
+      const tablet = await newPage();
+      for (const { page } of [laptop, phone, tablet]) await signIn(page, base, "hedy");
+
+      await laptop.page.goto(`${base}/devices`);
+      expect(await laptop.page.locator("li.device").count()).toBe(3);
+      await Promise.all([laptop.page.waitForURL(`${base}/devices`), laptop.page.click("text=Sign out all other devices")]);
+      expect(await laptop.page.textContent("p[role=status]")).toBe("Signed out 2 other devices.");
+      expect(await laptop.page.locator("li.device").count()).toBe(1);
+
+      for (const { page } of [phone, tablet]) {
+        await page.goto(`${base}/`);
+        expect(page.url()).toBe(`${base}/login`);
+      }
+      await laptop.page.goto(`${base}/`);
+      expect(await laptop.page.textContent(".lead strong")).toBe("hedy");
+    }, TEST_TIMEOUT);
+
+    it("turns away a form that a page of another origin on the same site posts, though SameSite=Lax sends the cookie", async () => {
+      const { base } = server;
+      const laptop = await newPage();
+      const phone = await newPage();
+      await signIn(laptop.page, base, "mary");
+      await signIn(phone.page, base, "mary");
+      // Another port of 127.0.0.1 is another origin but the same site (as a sibling subdomain is).
+      const forged = `<form method="post" action="${base}/devices/sign-out-others"></form><script>document.forms[0].submit()</script>`;
+      const sibling = await listen({ fetch: () => new Response(forged, { headers: { "Content-Type": "text/html" } }) });
+      try {
+        const [response] = await Promise.all([laptop.page.waitForResponse(`${base}/devices/sign-out-others`), laptop.page.goto(sibling.base)]);
+        expect(response.status()).toBe(403);
+        const sent = await response.request().allHeaders();
+        expect(sent.cookie).toContain("session=");
+        expect(sent.origin).toBe(sibling.base);
+      } finally {
+        await sibling.close();
+      }
+      await phone.page.goto(`${base}/`);
+      expect(await phone.page.textContent(".lead strong")).toBe("mary");
     }, TEST_TIMEOUT);
 
     it("signs out: the cookie is gone, and a copy of it taken before opens nothing", async () => {
@@ -177,7 +264,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
       await signIn(page, base, "alice");
       const before = (await sessionCookie(context, base))!;
 
-      await Promise.all([page.waitForURL(`${base}/login`), page.click("text=Sign out")]);
+      await signOut(page, base);
       expect(await sessionCookie(context, base)).toBeUndefined();
       await page.goto(`${base}/`);
       expect(page.url()).toBe(`${base}/login`);
@@ -190,7 +277,7 @@ function describeDemoInBrowser(label: string, makeStore: () => Store | Promise<S
   });
 }
 
-describeDemoInBrowser("MemoryStore", () => new MemoryStore({ secrets: SECRET, owner: "user" }));
+describeDemoInBrowser("memory", () => new MemoryStore({ secrets: SECRET, ...DEVICE_LISTING }));
 
 // The same through the Upstash REST protocol, in front of a real Redis; this run's keys are removed after.
 let endpoint: UpstashEndpoint | undefined;
@@ -201,7 +288,7 @@ afterAll(async () => {
   if (keys.length > 0) await endpoint.redis.del(...keys);
   await endpoint.close();
 });
-describeDemoInBrowser("UpstashRedisStore", async () => {
+describeDemoInBrowser("upstash", async () => {
   endpoint = await startUpstashEndpoint();
-  return new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, owner: "user" });
+  return new UpstashRedisStore({ url: endpoint.url, token: endpoint.token, secrets: SECRET, prefix, ...DEVICE_LISTING });
 });

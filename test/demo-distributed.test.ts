@@ -20,6 +20,7 @@ describe("distributed demo", () => {
     const login = await fetch(`${a}/login`, {
       method: "POST",
       body: new URLSearchParams({ username: "alice", password: "password" }),
+      headers: { Origin: a },
       redirect: "manual",
     });
     expect(login.status).toBe(302);
@@ -39,7 +40,7 @@ describe("distributed demo", () => {
     expect(again).toMatch(/id="visits">2</);
     expect(again).not.toContain("Welcome, alice!");
 
-    const logout = await fetch(`${b}/logout`, { method: "POST", headers: { Cookie: cookie }, redirect: "manual" });
+    const logout = await fetch(`${b}/logout`, { method: "POST", headers: { Cookie: cookie, Origin: b }, redirect: "manual" });
     expect(logout.status).toBe(302);
     expect(sessionCookie(logout)).toBe("session=");
 
@@ -49,7 +50,7 @@ describe("distributed demo", () => {
     expect(afterLogout.headers.get("Location")).toBe("/login");
   });
 
-  it("lists a user's sessions from both instances and signs out everywhere else from either", async () => {
+  it("lists a user's devices from both instances and signs out all others from either", async () => {
     const [a, b] = demo.urls;
     // The demo's Redis keys outlive the run: a user of this run's own keeps earlier runs out of the list.
     const username = `ada-${crypto.randomUUID()}`;
@@ -57,6 +58,7 @@ describe("distributed demo", () => {
       const response = await fetch(`${base}/login`, {
         method: "POST",
         body: new URLSearchParams({ username, password: "password" }),
+        headers: { Origin: base },
         redirect: "manual",
       });
       return sessionCookie(response)!;
@@ -64,10 +66,10 @@ describe("distributed demo", () => {
     const onA = await signIn(a);
     const onB = await signIn(b);
 
-    const list = await (await fetch(`${a}/sessions`, { headers: { Cookie: onA }, redirect: "manual" })).text();
-    expect(list.match(/<tr data-session=/g)).toHaveLength(2);
+    const list = await (await fetch(`${a}/devices`, { headers: { Cookie: onA }, redirect: "manual" })).text();
+    expect(list.match(/<li class="device/g)).toHaveLength(2);
 
-    const signOut = await fetch(`${b}/sessions/sign-out-others`, { method: "POST", headers: { Cookie: onB }, redirect: "manual" });
+    const signOut = await fetch(`${b}/devices/sign-out-others`, { method: "POST", headers: { Cookie: onB, Origin: b }, redirect: "manual" });
     expect(signOut.status).toBe(302);
     expect((await fetch(`${a}/`, { headers: { Cookie: onA }, redirect: "manual" })).headers.get("Location")).toBe("/login");
     expect((await fetch(`${a}/`, { headers: { Cookie: onB }, redirect: "manual" })).status).toBe(200);

@@ -1,9 +1,14 @@
 // The click-through demo (examples/demo): sign in, visit counter, flash once, sign out.
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { describe, expect, it } from "vitest";
+import { Hono } from "hono";
+import { describe, expect, it, vi } from "vitest";
+import { getSession, sessions } from "../adapters/hono.ts";
 import { CookieStore, MemoryStore } from "../src/index.ts";
-import { createApp } from "../examples/demo/app.ts";
+import { DEVICE_LISTING, createApp } from "../examples/demo/app.ts";
+import { describeDevice } from "../examples/demo/device.ts";
+import { deviceHandle } from "../examples/demo/devices.ts";
+import { lastActive } from "../examples/demo/devices-view.ts";
 import { app as serverApp } from "../examples/demo/server.ts";
 
 const SECRET = "demo-test-secret-at-least-32-characters-long";
@@ -19,18 +24,26 @@ function idOf(cookie: string): string | undefined {
   return cookie.slice("session=".length).split(".")[2];
 }
 
-function form(fields: Record<string, string>): { method: string; body: URLSearchParams } {
-  return { method: "POST", body: new URLSearchParams(fields) };
+// app.request() runs on http://localhost: a form posted from one of the demo's own pages says so.
+const ORIGIN = "http://localhost";
+
+/** A form POST as a browser sends it from one of the demo's pages. */
+function form(fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit {
+  return { method: "POST", body: new URLSearchParams(fields), headers: { Origin: ORIGIN, ...headers } };
 }
 
+const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0";
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+
 function setup(options?: Parameters<typeof createApp>[1]) {
-  const store = new MemoryStore({ secrets: SECRET, owner: "user" });
+  const store = new MemoryStore({ secrets: SECRET, ...DEVICE_LISTING });
   const app = createApp(store, options);
   const get = (path: string, cookie?: string) => app.request(path, { headers: cookie ? { Cookie: cookie } : {} });
-  const post = (path: string, fields: Record<string, string>, cookie?: string) =>
-    app.request(path, { ...form(fields), headers: cookie ? { Cookie: cookie } : {} });
-  async function login(username = "alice", cookie?: string): Promise<string> {
-    const response = await post("/login", { username, password: "password" }, cookie);
+  const post = (path: string, fields: Record<string, string>, cookie?: string, headers: Record<string, string> = {}) =>
+    app.request(path, form(fields, { ...headers, ...(cookie ? { Cookie: cookie } : {}) }));
+  async function login(username = "alice", cookie?: string, { remember = true, userAgent = FIREFOX } = {}): Promise<string> {
+    const fields = { username, password: "password", ...(remember ? { remember: "on" } : {}) };
+    const response = await post("/login", fields, cookie, { "User-Agent": userAgent });
     expect(response.status).toBe(302);
     const set = sessionCookie(response);
     expect(set).toBeDefined();
@@ -58,6 +71,9 @@ describe("demo: signed out", () => {
     expect(html).toContain('name="username"');
     expect(html).toContain('name="password"');
     expect(html).toContain("<code>password</code>");
+    expect(html).toContain('<main class="narrow">');
+    expect(html).toContain('<input type="checkbox" name="remember" value="on">');
+    expect(html).not.toContain('role="status"');
     expect(response.headers.getSetCookie()).toEqual([]);
   });
 
@@ -68,6 +84,19 @@ describe("demo: signed out", () => {
     expect(await response.text()).toContain("Wrong username or password.");
     expect(response.headers.getSetCookie()).toEqual([]);
     expect(store.size).toBe(0);
+  });
+
+  it("refuses a username or password sent as a file", async () => {
+    const { app } = setup();
+    for (const field of ["username", "password"]) {
+      const body = new FormData();
+      body.set("username", "alice");
+      body.set("password", "password");
+      body.set(field, new Blob(["alice"]), "alice.txt");
+      const response = await app.request("/login", { method: "POST", body, headers: { Origin: ORIGIN } });
+      expect(response.status).toBe(401);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
   });
 
   it("refuses an empty username", async () => {
@@ -100,7 +129,10 @@ describe("demo: signed in", () => {
     }
     for (const [i, html] of pages.entries()) {
       expect(html).toContain("Signed in as <strong>alice</strong>");
-      expect(html).toContain(`<strong id="visits">${i + 1}</strong>`);
+      expect(html).toContain(`<b id="visits">${i + 1}</b>`);
+      expect(html).toContain('<main class="wide">');
+      expect(html).toContain('<a href="/" aria-current="page">Home</a>');
+      expect(html).toContain('<a href="/devices">Devices</a>');
       expect(html).toContain('<form method="post" action="/logout">');
     }
     expect(pages[0]).toContain("Welcome, alice!");
@@ -176,45 +208,288 @@ describe("demo: signed in", () => {
   });
 });
 
-describe("demo: your sessions", () => {
-  it("lists the user's sessions, marks this browser, and signs out everywhere else", async () => {
-    const { get, post, login } = setup();
-    const laptop = await login("alice");
-    const phone = await login("alice");
+/** The devices listed on a page, as (handle, text of the row) pairs, in page order. */
+function devices(html: string): { handle: string; text: string }[] {
+  return [...html.matchAll(/<li class="device[^"]*" data-device="([^"]+)">([\s\S]*?)<\/li>/g)].map(([, handle, row]) => ({
+    handle: handle!,
+    text: row!.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").trim(),
+  }));
+}
+
+const handleOf = (cookie: string) => deviceHandle(idOf(cookie)!);
+
+describe("demo: devices", () => {
+  it("lists the user's browsers with their browser and OS, this browser first, and no one else's", async () => {
+    const { get, login } = setup();
+    const laptop = await login("alice", undefined, { userAgent: FIREFOX });
+    const phone = await login("alice", undefined, { userAgent: IPHONE });
     const bob = await login("bob");
 
-    const short = (cookie: string) => idOf(cookie)!.slice(0, 8);
-    const page = await (await get("/sessions", laptop)).text();
-    expect(page.match(/<tr data-session=/g)).toHaveLength(2);
-    expect(page).toContain(`<tr data-session="${short(phone)}">`);
-    expect(page).not.toContain(short(bob));
-    expect(page.match(/this browser/g)).toHaveLength(1);
-    expect(page).toMatch(new RegExp(`<tr data-session="${short(laptop)}">.*this browser`));
+    const response = await get("/devices", laptop);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const html = await response.text();
+    const rows = devices(html);
+    expect(rows.map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(phone)]);
+    expect(rows[0]!.text).toMatch(/^Firefox 133 on Windows Signed in \d+ \w{3} \d{4}, \d\d:\d\d UTC · Active now This browser$/);
+    expect(rows[1]!.text).toMatch(/^Safari 17 on iOS Signed in .* UTC · Active in the last 5 minutes Sign out$/);
+    expect(html).toContain('<span id="device-count">2</span> devices');
+    expect(html).toContain('<a href="/devices" aria-current="page">Devices</a>');
+    expect(html).toContain('<a href="/">Home</a>');
+    expect(html).not.toContain(await handleOf(bob));
+    // The page names sessions by a digest only: no cookie's id appears in it.
+    for (const cookie of [laptop, phone, bob]) expect(html).not.toContain(idOf(cookie)!);
+  });
 
-    const signOut = await post("/sessions/sign-out-others", {}, laptop);
+  it("shows when each browser signed in, to the minute", async () => {
+    const { get, login } = setup();
+    const before = Date.now();
+    const cookie = await login("alice");
+    const html = await (await get("/devices", cookie)).text();
+    const shown = /<time datetime="([^"]+)">/.exec(html)![1]!;
+    expect(Date.parse(shown)).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(shown)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("signs out one other browser of the user, by the handle in its row", async () => {
+    const { get, post, login } = setup();
+    const laptop = await login("alice", undefined, { userAgent: FIREFOX });
+    const phone = await login("alice", undefined, { userAgent: IPHONE });
+    const tablet = await login("alice");
+
+    const signOut = await post("/devices/sign-out", { device: await handleOf(phone) }, laptop);
     expect(signOut.status).toBe(302);
-    expect(signOut.headers.get("Location")).toBe("/sessions");
-    const after = await (await get("/sessions", sessionCookie(signOut) ?? laptop)).text();
-    expect(after).toContain("Signed out 1 other session.");
-    expect(after.match(/<tr data-session=/g)).toHaveLength(1);
+    expect(signOut.headers.get("Location")).toBe("/devices");
+    const html = await (await get("/devices", sessionCookie(signOut) ?? laptop)).text();
+    expect(html).toContain('<p class="notice ok" role="status">Signed out Safari 17 on iOS.</p>');
+    expect(devices(html).map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(tablet)]);
 
     expect((await get("/", phone)).headers.get("Location")).toBe("/login");
     expect((await get("/", laptop)).status).toBe(200);
+    expect((await get("/", tablet)).status).toBe(200);
+  });
+
+  it("never signs out another user's session, nor the current one, nor an unknown handle", async () => {
+    const { get, post, login } = setup();
+    const alice = await login("alice");
+    const bob = await login("bob");
+    const bobsPhone = await login("bob");
+
+    for (const device of [await handleOf(bob), await handleOf(bobsPhone), await handleOf(alice), "nonsense", ""]) {
+      const response = await post("/devices/sign-out", { device }, alice);
+      expect(response.headers.get("Location")).toBe("/devices");
+      expect(await (await get("/devices", alice)).text()).toContain("That device is already signed out.");
+    }
+    expect((await get("/", alice)).status).toBe(200);
     expect((await get("/", bob)).status).toBe(200);
+    expect((await get("/", bobsPhone)).status).toBe(200);
+    expect(devices(await (await get("/devices", bob)).text())).toHaveLength(2);
+  });
+
+  it("signs out all other browsers", async () => {
+    const { get, post, login } = setup();
+    const laptop = await login("alice");
+    const phone = await login("alice");
+    const tablet = await login("alice");
+    const bob = await login("bob");
+    expect(await (await get("/devices", laptop)).text()).toContain("Sign out all other devices");
+
+    const signOut = await post("/devices/sign-out-others", {}, laptop);
+    expect(signOut.status).toBe(302);
+    expect(signOut.headers.get("Location")).toBe("/devices");
+    const after = await (await get("/devices", sessionCookie(signOut) ?? laptop)).text();
+    expect(after).toContain("Signed out 2 other devices.");
+    expect(devices(after).map((row) => row.handle)).toEqual([await handleOf(laptop)]);
+    expect(after).toContain('<span id="device-count">1</span> device.');
+    expect(after).toContain("No other device is signed in.");
+    expect(after).not.toContain("Sign out all other devices");
+
+    for (const cookie of [phone, tablet]) expect((await get("/", cookie)).headers.get("Location")).toBe("/login");
+    expect((await get("/", laptop)).status).toBe(200);
+    expect((await get("/", bob)).status).toBe(200);
+
+    const phoneAgain = await login("alice");
+    const once = await post("/devices/sign-out-others", {}, laptop);
+    expect(await (await get("/devices", sessionCookie(once) ?? laptop)).text()).toContain("Signed out 1 other device.");
+    expect((await get("/", phoneAgain)).headers.get("Location")).toBe("/login");
+
+    const again = await post("/devices/sign-out-others", {}, laptop);
+    expect(await (await get("/devices", sessionCookie(again) ?? laptop)).text()).toContain("Signed out 0 other devices.");
+  });
+
+  it("puts this browser first, then the others by last activity, and says how long ago", async () => {
+    const { get, login } = setup();
+    const start = Date.UTC(2026, 11, 3, 9, 0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(start);
+      const phone = await login("alice", undefined, { userAgent: IPHONE });
+      vi.setSystemTime(start + 10 * 60_000);
+      const tablet = await login("alice", undefined, { userAgent: "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1" });
+      vi.setSystemTime(start + 20 * 60_000);
+      const laptop = await login("alice", undefined, { userAgent: FIREFOX });
+      vi.setSystemTime(start + 31 * 60_000);
+      const rows = devices(await (await get("/devices", laptop)).text());
+      expect(rows.map((row) => row.handle)).toEqual([await handleOf(laptop), await handleOf(tablet), await handleOf(phone)]);
+      expect(rows.map((row) => row.text.replace(/ Sign out$| This browser$/, ""))).toEqual([
+        "Firefox 133 on Windows Signed in 3 Dec 2026, 09:20 UTC · Active now",
+        "Safari 17 on iOS Signed in 3 Dec 2026, 09:10 UTC · Active 21 minutes ago",
+        "Safari 17 on iOS Signed in 3 Dec 2026, 09:00 UTC · Active 31 minutes ago",
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows the time of the last sign-in on a browser that signs in again", async () => {
+    const { get, login } = setup();
+    const start = Date.UTC(2026, 11, 3, 9, 0);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(start);
+      const first = await login("alice");
+      vi.setSystemTime(start + 30 * 60_000);
+      const again = await login("alice", first);
+      expect(devices(await (await get("/devices", again)).text()).map((row) => row.text)).toEqual([
+        "Firefox 133 on Windows Signed in 3 Dec 2026, 09:30 UTC · Active now This browser",
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("lists a session that holds none of the listed keys as an unknown browser, signed in when it began", async () => {
+    const { store, get, login } = setup();
+    // Another part of the app (or an older version of it) signs sessions in without them.
+    const other = new Hono();
+    other.use(sessions<{ user: string }>("session", store));
+    other.post("/", async (c) => {
+      getSession<{ user: string }>(c).set("user", "alice");
+      await getSession(c).save();
+      return c.body(null, 204);
+    });
+    const bare = sessionCookie(await other.request("/", { method: "POST" }))!;
+    const cookie = await login("alice");
+    const [info] = (await store.list("alice")).filter((each) => each.id === idOf(bare));
+    const row = devices(await (await get("/devices", cookie)).text()).find((each) => each.text.endsWith("Sign out"))!;
+    expect(row.handle).toBe(await handleOf(bare));
+    expect(row.text).toMatch(/^Unknown browser Signed in /);
+    expect(row.text).toContain(`${new Date(info!.createdAt).toISOString().slice(11, 16)} UTC`);
+  });
+
+  it("keeps at most 512 characters of a user agent, and names a browser it cannot place honestly", async () => {
+    const { get, login, store } = setup();
+    const cookie = await login("alice", undefined, { userAgent: "x".repeat(2000) });
+    const [info] = await store.list("alice");
+    expect(info?.data?.userAgent).toBe("x".repeat(512));
+    expect(devices(await (await get("/devices", cookie)).text())[0]!.text).toMatch(/^Unknown browser Signed in/);
   });
 
   it("sends a signed-out visitor to /login", async () => {
     const { get, post } = setup();
-    expect((await get("/sessions")).headers.get("Location")).toBe("/login");
-    expect((await post("/sessions/sign-out-others", {})).headers.get("Location")).toBe("/login");
+    expect((await get("/devices")).headers.get("Location")).toBe("/login");
+    expect((await post("/devices/sign-out", { device: "x" })).headers.get("Location")).toBe("/login");
+    expect((await post("/devices/sign-out-others", {})).headers.get("Location")).toBe("/login");
   });
 
-  it("has no sessions page on a store without an owner index", async () => {
+  it("has no devices page on a store without an owner index", async () => {
     const app = createApp(new CookieStore({ secrets: SECRET }));
     const login = await app.request("/login", form({ username: "alice", password: "password" }));
     const cookie = sessionCookie(login)!;
-    expect(await (await app.request("/", { headers: { Cookie: cookie } })).text()).not.toContain("/sessions");
-    expect((await app.request("/sessions", { headers: { Cookie: cookie } })).status).toBe(404);
+    expect(await (await app.request("/", { headers: { Cookie: cookie } })).text()).not.toContain("/devices");
+    expect((await app.request("/devices", { headers: { Cookie: cookie } })).status).toBe(404);
+  });
+});
+
+describe("demo: remember me", () => {
+  const maxAge = (cookie: string | undefined) => /; Max-Age=(\d+)/.exec(cookie ?? "")?.[1];
+  const loginLine = async (post: ReturnType<typeof setup>["post"], fields: Record<string, string>, cookie?: string) =>
+    (await post("/login", { username: "alice", password: "password", ...fields }, cookie)).headers.getSetCookie().find((line) => line.startsWith("session="));
+
+  it("ticked, keeps the cookie for 30 days; unticked, until the browser closes, and so on later saves", async () => {
+    const { get, post } = setup();
+    const remembered = await loginLine(post, { remember: "on" });
+    expect(maxAge(remembered)).toBe(String(30 * 24 * 3600));
+
+    const forgotten = await loginLine(post, {});
+    expect(forgotten).toBeDefined();
+    expect(forgotten).not.toMatch(/Max-Age|Expires/);
+    // The visit counter saves the session on every page: the cookie stays a browser-session one.
+    const visit = (await get("/", forgotten!.split(";")[0])).headers.getSetCookie().find((line) => line.startsWith("session="));
+    expect(visit ?? forgotten).not.toMatch(/Max-Age|Expires/);
+  });
+
+  it("signing in again with it ticked makes an unticked session persistent", async () => {
+    const { post } = setup();
+    const forgotten = (await loginLine(post, {}))!.split(";")[0];
+    const remembered = await loginLine(post, { remember: "on" }, forgotten);
+    expect(maxAge(remembered)).toBe(String(30 * 24 * 3600));
+  });
+});
+
+describe("demo: forms only from the demo's own pages", () => {
+  it("turns away a POST from another origin before it touches a session", async () => {
+    const { app, get, login, store } = setup();
+    const cookie = await login("alice");
+    const size = store.size;
+    for (const path of ["/login", "/logout", "/devices/sign-out-others"]) {
+      const response = await app.request(path, form({ username: "mallory", password: "password" }, { Origin: "https://evil.example", Cookie: cookie }));
+      expect(response.status).toBe(403);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(store.size).toBe(size);
+    expect((await get("/", cookie)).status).toBe(200);
+  });
+
+  it("turns away a form POST that names no origin at all, and takes one a browser marks same-origin", async () => {
+    const { app } = setup();
+    const bare = await app.request("/login", { method: "POST", body: new URLSearchParams({ username: "alice", password: "password" }) });
+    expect(bare.status).toBe(403);
+    const fetchMetadata = await app.request("/login", {
+      method: "POST",
+      body: new URLSearchParams({ username: "alice", password: "password" }),
+      headers: { "Sec-Fetch-Site": "same-origin" },
+    });
+    expect(fetchMetadata.status).toBe(302);
+  });
+});
+
+describe("demo: X-Instance", () => {
+  it("names the instance that answered when it has a name, and only then", async () => {
+    expect((await setup({ instance: "B" }).get("/login")).headers.get("X-Instance")).toBe("B");
+    expect((await setup().get("/login")).headers.has("X-Instance")).toBe(false);
+  });
+});
+
+describe("demo: how a device is described", () => {
+  it("names the browser, its version and the OS, and tells phones and tablets from computers", () => {
+    expect(describeDevice(FIREFOX)).toEqual({ name: "Firefox 133 on Windows", kind: "computer" });
+    expect(describeDevice(IPHONE)).toEqual({ name: "Safari 17 on iOS", kind: "phone" });
+    const ipad = "Mozilla/5.0 (iPad; CPU OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    expect(describeDevice(ipad)).toEqual({ name: "Safari 17 on iOS", kind: "tablet" });
+    const edge = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.2903.86";
+    expect(describeDevice(edge)).toEqual({ name: "Microsoft Edge 131 on macOS", kind: "computer" });
+  });
+
+  it("says what it does not know instead of guessing", () => {
+    expect(describeDevice(undefined)).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice(42)).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice("facebookexternalhit/1.1")).toEqual({ name: "FacebookExternalHit", kind: "computer" });
+    expect(describeDevice("Opera/9.80 (Windows NT 6.1)")).toEqual({ name: "Opera 9 on Windows", kind: "computer" });
+    expect(describeDevice("")).toEqual({ name: "Unknown browser", kind: "computer" });
+    expect(describeDevice("curl/8.5.0")).toEqual({ name: "Unknown browser", kind: "computer" });
+  });
+
+  it("says when a browser was last active, no more precisely than the store knows (five minutes)", () => {
+    const now = Date.UTC(2026, 11, 3, 12);
+    const minutes = (n: number) => now - n * 60_000;
+    expect(lastActive(now, now)).toBe("Active in the last 5 minutes");
+    expect(lastActive(minutes(4.9), now)).toBe("Active in the last 5 minutes");
+    expect(lastActive(minutes(5), now)).toBe("Active 5 minutes ago");
+    expect(lastActive(minutes(59.9), now)).toBe("Active 59 minutes ago");
+    expect(lastActive(minutes(60), now)).toBe("Active 1 hour ago");
+    expect(lastActive(minutes(47.9 * 60), now)).toBe("Active 47 hours ago");
+    expect(lastActive(minutes(48 * 60), now)).toBe("Active 2 days ago");
   });
 });
 
@@ -241,6 +516,7 @@ describe("demo: server.ts", () => {
       const login = await fetch(`${base}/login`, {
         method: "POST",
         body: new URLSearchParams({ username: "alice", password: "password" }),
+        headers: { Origin: base },
         redirect: "manual",
       });
       expect(login.status).toBe(302);
@@ -254,7 +530,7 @@ describe("demo: server.ts", () => {
       expect(html).toContain("Signed in as <strong>alice</strong>");
       expect(html).toContain("Welcome, alice!");
 
-      const logout = await fetch(`${base}/logout`, { method: "POST", headers: { Cookie: cookie! }, redirect: "manual" });
+      const logout = await fetch(`${base}/logout`, { method: "POST", headers: { Cookie: cookie!, Origin: base }, redirect: "manual" });
       expect(logout.status).toBe(302);
       expect(logout.headers.get("Location")).toBe("/login");
 

@@ -15,6 +15,7 @@ import { keysUnder, kvApp, kvStore, observed } from "./support/deno-kv.ts";
 import type { DenoKv } from "../src/stores/deno-kv.ts";
 import type { It, OpenDenoKv } from "./support/deno-kv.ts";
 import { DENO_KV_MAX_AGE } from "./runtimes/subjects.ts";
+import { TOUCH_INTERVAL } from "../src/store.ts";
 
 export function denoKvCases(it: It, open: OpenDenoKv): void {
   it("keeps all 40 keys set by 40 concurrent requests on one session, retrying commits that lost a race", async () => {
@@ -87,16 +88,19 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       // The first instance loads (and remembers the versionstamp); a second one saves meanwhile.
       let proceed!: () => void;
       const gate = new Promise<void>((resolve) => (proceed = resolve));
+      let reached!: () => void;
+      const loaded = new Promise<void>((resolve) => (reached = resolve));
       const held = new Hono();
       held.use(sessions("session", first));
       held.post("/", async (c) => {
         getSession(c).set("a", "2");
+        reached();
         await gate;
         await getSession(c).save();
         return c.json({});
       });
       const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await loaded; // the held request has loaded the session
       await kvApp(kvStore(kv, prefix)).request("/set/b/1", { method: "POST", headers: { Cookie: b.cookieHeader() } });
       const before = { ...counts };
       proceed();
@@ -118,16 +122,19 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       await b.json("/set/a/1", { method: "POST" });
       let proceed!: () => void;
       const gate = new Promise<void>((resolve) => (proceed = resolve));
+      let reached!: () => void;
+      const loaded = new Promise<void>((resolve) => (reached = resolve));
       const held = new Hono();
       held.use(sessions("session", first));
       held.post("/", async (c) => {
         getSession(c).set("a", "2");
+        reached();
         await gate;
         await getSession(c).save();
         return c.json({ isNew: getSession(c).isNew });
       });
       const pending = held.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await loaded; // the held request has loaded the session
       // 50 s on, a rolling request on a second instance pushes the expiry out; 20 s later the
       // held request saves: what it loaded says expired, the database says live.
       clock.advance(50_000);
@@ -237,6 +244,51 @@ export function denoKvCases(it: It, open: OpenDenoKv): void {
       // Nothing left to prune: no commit.
       assert.equal((await sessionStore.list("ada")).length, 1);
       assert.equal(counts.commit - before.commit, 2);
+    });
+  });
+
+  it("a touch is one commit rewriting the entry, to expire with the session; another instance reads first; a recent time or a destroyed session is not written", async () => {
+    await withFrozenClock(async ({ kv, prefix, clock }) => {
+      const { kv: watched, counts, sets } = observed(kv);
+      const store = kvStore(watched, prefix, "user");
+      const start = clock.now;
+      const { id } = await (await kvApp(store).request("/set/user/ada", { method: "POST" })).json();
+      const before = { ...counts, sets: sets.length };
+      await store.touch("session", id, start + TOUCH_INTERVAL - 1);
+      assert.deepEqual({ ...counts, sets: sets.length }, before);
+      clock.now = start + TOUCH_INTERVAL;
+      await store.touch("session", id, clock.now);
+      assert.deepEqual({ get: counts.get - before.get, commit: counts.commit - before.commit }, { get: 0, commit: 1 });
+      assert.deepEqual(sets.at(-1), { key: [...prefix, "id", id], expireIn: start + DENO_KV_MAX_AGE * 1000 - clock.now });
+      assert.equal((await store.list("ada"))[0]!.lastSeenAt, start + TOUCH_INTERVAL);
+      // Another instance has not seen the entry: one read, then the commit.
+      const other = kvStore(kv, prefix, "user");
+      clock.now = start + 2 * TOUCH_INTERVAL;
+      await other.touch("session", id, clock.now);
+      assert.equal((await store.list("ada"))[0]!.lastSeenAt, start + 2 * TOUCH_INTERVAL);
+      await store.destroy("session", id);
+      clock.now = start + 3 * TOUCH_INTERVAL;
+      await other.touch("session", id, clock.now);
+      await store.touch("session", id, clock.now);
+      assert.deepEqual(await keysUnder(kv, [...prefix, "id", id]), []);
+    });
+  });
+
+  it("lists more than 10 sessions of an owner, reading their entries 10 to a read, with their listed values; an index entry without its session is not listed", async () => {
+    await withFrozenClock(async ({ kv, prefix }) => {
+      const { kv: watched, counts } = observed(kv);
+      const store = new DenoKvStore({ kv: watched, secrets: SECRET, prefix, owner: "user", listed: ["user"], cookie: { maxAge: DENO_KV_MAX_AGE } });
+      const app = kvApp(store);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i++) ids.push((await (await app.request("/set/user/ada", { method: "POST" })).json()).id);
+      const before = counts.getMany;
+      const listed = await store.list("ada");
+      assert.equal(counts.getMany - before, 2);
+      assert.deepEqual(listed.map(({ id }) => id).sort(), [...ids].sort());
+      for (const info of listed) assert.deepEqual(info.data, { user: "ada" });
+      const commit = await kv.atomic().delete([...prefix, "id", ids[0]!]).commit();
+      assert.ok(commit.ok);
+      assert.deepEqual((await store.list("ada")).map(({ id }) => id).sort(), ids.slice(1).sort());
     });
   });
 

@@ -69,15 +69,18 @@ export function denoKvLimitCases(it: It, open: OpenDenoKv): void {
       late.use(sessions("session", kvStore(kv, prefix)));
       let proceed!: () => void;
       const gate = new Promise<void>((resolve) => (proceed = resolve));
+      let reached!: () => void;
+      const loaded = new Promise<void>((resolve) => (reached = resolve));
       late.post("/", async (c) => {
         getSession(c).set("k", "late");
+        reached();
         await gate;
         await getSession(c).save();
         return c.json({ isNew: getSession(c).isNew });
       });
       await kv.atomic().set(key, new TextEncoder().encode(JSON.stringify(document))).commit();
       const pending = late.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await loaded; // the held request has loaded the session
       await kv.atomic().set(key, stale).commit();
       proceed();
       const response = await pending;

@@ -24,9 +24,9 @@ export function freshTable(): string {
 }
 
 /** A migrated store on a fresh table of `db`. */
-export async function sqliteStore(db: SqliteDatabase, options: { owner?: string; table?: string; secrets?: string[] } = {}): Promise<SqliteStore> {
-  const { table = freshTable(), secrets = [SECRET], owner } = options;
-  const store = new SqliteStore({ db, secrets, table, owner });
+export async function sqliteStore(db: SqliteDatabase, options: { owner?: string; listed?: string[]; table?: string; secrets?: string[] } = {}): Promise<SqliteStore> {
+  const { table = freshTable(), secrets = [SECRET], owner, listed } = options;
+  const store = new SqliteStore({ db, secrets, table, owner, listed });
   await store.migrate();
   return store;
 }

@@ -86,6 +86,7 @@ describe("UpstashRedisStore faults, through the demo over HTTP", () => {
         if (!visitor.cookie) {
           const response = await fetch(`${server.base}/login`, {
             method: "POST",
+            headers: { Origin: server.base },
             body: new URLSearchParams({ username: "load", password: "password" }),
             redirect: "manual",
           });
@@ -122,6 +123,7 @@ describe("UpstashRedisStore faults, through the demo over HTTP", () => {
       const before = errors.length;
       const signIn = await fetch(`${server.base}/login`, {
         method: "POST",
+        headers: { Origin: server.base },
         body: new URLSearchParams({ username: "late", password: "password" }),
         redirect: "manual",
       });
@@ -174,6 +176,7 @@ describe("UpstashRedisStore faults, through the demo over HTTP", () => {
     try {
       const login = await fetch(`${server.base}/login`, {
         method: "POST",
+        headers: { Origin: server.base },
         body: new URLSearchParams({ username: "slow", password: "password" }),
         redirect: "manual",
       });
@@ -190,7 +193,7 @@ describe("UpstashRedisStore faults, through the demo over HTTP", () => {
       const [page, signIn] = await Promise.all([
         timed(() => fetch(`${server.base}/`, { headers: { Cookie: cookie }, redirect: "manual" })),
         timed(() =>
-          fetch(`${server.base}/login`, { method: "POST", body: new URLSearchParams({ username: "x", password: "password" }), redirect: "manual" }),
+          fetch(`${server.base}/login`, { method: "POST", headers: { Origin: server.base }, body: new URLSearchParams({ username: "x", password: "password" }), redirect: "manual" }),
         ),
       ]);
       // The load (page) and the save (sign-in) both give up at the timeout, far from the 5 s the endpoint takes.

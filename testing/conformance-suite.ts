@@ -15,6 +15,8 @@ import type { Store } from "../src/store.ts";
 import { assert, assertIncludes, manualClock, useExpect } from "./assert.ts";
 import type { Expect } from "./assert.ts";
 import { OLD_SECRET, SECRET, TestBrowser, setCookieFor } from "./browser.ts";
+import { listedCases } from "./conformance-listed.ts";
+import type { ListedStoreOptions } from "./conformance-listed.ts";
 import { serverStoreCases } from "./conformance-server.ts";
 
 /** A test body: the suite's are all async. */
@@ -34,10 +36,10 @@ export interface ConformanceRunner {
 /** What the suite is handed: how to make the store under test, and what kind of store it is. */
 export interface StoreUnderTest {
   /**
-   * A new store with these secrets (and, for server stores, `owner`). Stores made by one factory
-   * share their backend, if they have one.
+   * A new store with these secrets (and, for server stores, `owner` and `listed`). Stores made by
+   * one factory share their backend, if they have one.
    */
-  make(secrets?: string[], options?: { owner?: string }): Store | Promise<Store>;
+  make(secrets?: string[], options?: ListedStoreOptions): Store | Promise<Store>;
   /** Whether data lives server-side, so a deleted session's old cookie stops working. */
   serverSide: boolean;
   /** Whether two instances made by `make` see the same sessions (true for cookies and Redis). */
@@ -108,8 +110,8 @@ async function assertEndsAfter60Seconds(b: TestBrowser): Promise<void> {
 /**
  * Declares the conformance suite for one store, as `describe(label + ": store conformance")`
  * with one test per promise the store keeps. Server stores (`serverSide`) also run the cases of
- * final destroy, the logout and regenerate races, and, when `make` honours `owner`, `list` and
- * `destroyAll`.
+ * final destroy, the logout and regenerate races, and, when `make` honours `owner` and `listed`,
+ * `list` (with `lastSeenAt` and the listed values) and `destroyAll`.
  *
  * @example
  * ```ts
@@ -172,17 +174,21 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
     });
 
     if (subject.serverSide) serverStoreCases(it, (options) => subject.make(undefined, options));
+    if (subject.serverSide) listedCases(it, (options) => subject.make(undefined, options));
 
     if (subject.serverSide) {
       it("does not bring back a flash that one request took while another added one", async () => {
         const store = await subject.make();
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
+        let took!: () => void;
+        const taken = new Promise<void>((resolve) => (took = resolve));
         // The taker reads the flashes, then waits before saving, so another request overlaps it.
         const taker = new Hono();
         taker.use(sessions("session", store));
         taker.post("/", async (c) => {
           const flashes = getSession(c).flashes();
+          took();
           await gate;
           await getSession(c).save();
           return c.json({ flashes });
@@ -191,7 +197,7 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
         const b = new TestBrowser((request) => app.fetch(request));
         await b.json("/flash/first", { method: "POST" });
         const taking = taker.request("/", { method: "POST", headers: { Cookie: b.cookieHeader() } });
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await taken; // the taker has loaded and read "first": now another request adds one
         await b.json("/flash/second", { method: "POST" });
         release();
         assert.deepEqual((await (await taking).json()).flashes, ["first"]);

@@ -23,6 +23,7 @@
 
 export { storeConformance } from "./conformance-suite.ts";
 export type { ConformanceRunner, StoreUnderTest, TestBody } from "./conformance-suite.ts";
+export type { ListedStoreOptions } from "./conformance-listed.ts";
 export type { ErrorMatch, Expect, Matchers } from "./assert.ts";
 export { TestBrowser, setCookieFor } from "./browser.ts";
 export type { Fetcher } from "./browser.ts";

@@ -1,27 +1,27 @@
 /**
- * The click-through demo: sign in, watch a visit counter rise, see a flash message once, list the
- * browsers you are signed in on and sign out everywhere else, sign out. It follows the seed's
- * "Distributed Session" walkthrough (login stores the user, `/` checks it, logout ends it) and adds
- * what a real login needs: `regenerate()` against session fixation, `destroy()` so a copied cookie
- * is worthless after logout, and the store's owner index (`owner: "user"`) for "sign out everywhere".
+ * The click-through demo: sign in (with "remember me"), watch a visit counter rise, see a flash
+ * message once, see the devices you are signed in on and sign any of them out, sign out. It follows
+ * the seed's "Distributed Session" walkthrough (login stores the user, `/` checks it, logout ends it)
+ * and adds what a real login needs: `regenerate()` against session fixation, `destroy()` so a copied
+ * cookie is worthless after logout, a browser-session cookie when "remember me" is left unticked,
+ * and the store's owner index (`DEVICE_LISTING`) for the devices page.
  *
  * @module
  */
 
 import { Hono } from "hono";
-import type { Context } from "hono";
-import type { MemoryStore, Store } from "../../src/index.ts";
+import { csrf } from "hono/csrf";
+import type { Store } from "../../src/index.ts";
 import { getSession, sessions } from "../../adapters/hono.ts";
-import { homePage, loginPage, sessionsPage } from "./views.ts";
+import { SESSION_NAME } from "./demo-data.ts";
+import type { DemoData } from "./demo-data.ts";
+import { MAX_USER_AGENT } from "./device.ts";
+import { deviceRoutes } from "./devices.ts";
+import type { OwnerIndex } from "./devices.ts";
+import { homePage, loginPage } from "./views.ts";
 
-/** What the demo keeps in its session. */
-export interface DemoData {
-  user: string;
-  visits: number;
-}
-
-/** A server store built with `owner: "user"` keeps an index of each user's sessions. */
-type OwnerIndex = Pick<MemoryStore, "list" | "destroyAll">;
+export { DEVICE_LISTING } from "./demo-data.ts";
+export type { DemoData } from "./demo-data.ts";
 
 function hasOwnerIndex(store: Store): store is Store & OwnerIndex {
   return typeof (store as Partial<OwnerIndex>).list === "function";
@@ -42,30 +42,33 @@ function field(form: Record<string, unknown>, name: string): string {
   return typeof value === "string" ? value : "";
 }
 
-/** The signed-in user, or undefined. */
-function signedIn(c: Context): string | undefined {
-  return getSession<DemoData>(c).get("user");
-}
-
 /**
- * Builds the demo app over `store`, with one session named "session".
+ * Builds the demo app over `store`, with one session named "session". Build a server store with
+ * `DEVICE_LISTING` to get the devices page.
  *
  * @example
  * ```ts
  * import { MemoryStore } from "web-sessions";
  *
- * const app = createApp(new MemoryStore({ secrets: process.env.SESSION_SECRET!, owner: "user" }));
+ * const app = createApp(new MemoryStore({ secrets: process.env.SESSION_SECRET!, ...DEVICE_LISTING }));
  * ```
  */
 export function createApp(store: Store, { secureCookies = true, instance }: DemoOptions = {}): Hono {
   const app = new Hono();
-  app.use(sessions<DemoData>("session", store, secureCookies ? {} : { cookie: { secure: false } }));
+  // Every form posts to this origin. The session cookie is SameSite=Lax, which already keeps it off
+  // cross-site POSTs in today's browsers; checking Origin (or Sec-Fetch-Site) as well turns away a
+  // forged form from another site, or from a sibling subdomain that SameSite counts as the same
+  // site, before it touches a session. Behind a proxy that changes the scheme or host, pass the
+  // public origin: `csrf({ origin: "https://example.com" })`.
+  app.use(csrf());
+  app.use(sessions<DemoData>(SESSION_NAME, store, secureCookies ? {} : { cookie: { secure: false } }));
   // These pages show one user's data: no shared cache may keep them.
   app.use(async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");
     if (instance) c.header("X-Instance", instance);
   });
+  const devicesPage = hasOwnerIndex(store);
 
   app.get("/", async (c) => {
     const session = getSession<DemoData>(c);
@@ -77,7 +80,7 @@ export function createApp(store: Store, { secureCookies = true, instance }: Demo
     session.set("visits", visits);
     const flashes = session.flashes<string>();
     await session.save();
-    return c.html(homePage({ user, visits, flashes, sessionsPage: hasOwnerIndex(store) }));
+    return c.html(homePage({ user, visits, flashes, devicesPage }));
   });
 
   app.get("/login", (c) => c.html(loginPage({ password: PASSWORD })));
@@ -94,44 +97,24 @@ export function createApp(store: Store, { secureCookies = true, instance }: Demo
     // A new id at the moment of privilege change: an id planted or seen before login is now dead.
     await session.regenerate();
     session.set("user", username);
+    // For the devices page: which browser this is, and since when.
+    session.set("userAgent", (c.req.header("User-Agent") ?? "").slice(0, MAX_USER_AGENT));
+    session.set("signedInAt", Date.now());
+    // Unticked, the cookie has no Max-Age: the browser drops it when it closes. Set either way,
+    // since a session signed in again over an old one keeps that one's choice otherwise.
+    session.options({ persistent: field(form, "remember") === "on" });
     session.addFlash(`Welcome, ${username}!`);
     await session.save();
     return c.redirect("/", 302);
   });
 
-  if (hasOwnerIndex(store)) listSessions(app, store);
+  if (devicesPage) deviceRoutes(app, store);
 
-  // POST only (and SameSite=Lax): a cross-site link or image cannot sign anyone out.
+  // POST only (and checked by csrf() above): a cross-site link or image cannot sign anyone out.
   app.post("/logout", async (c) => {
     await getSession<DemoData>(c).destroy();
     return c.redirect("/login", 302);
   });
 
   return app;
-}
-
-/** "Your sessions": the signed-in user's sessions in every browser, and "Sign out everywhere else". */
-function listSessions(app: Hono, store: OwnerIndex): void {
-  app.get("/sessions", async (c) => {
-    const user = signedIn(c);
-    if (user === undefined) return c.redirect("/login", 302);
-    const session = getSession<DemoData>(c);
-    const flashes = session.flashes<string>();
-    await session.save();
-    const rows = (await store.list(user))
-      .map((info) => ({ ...info, current: info.id === session.id }))
-      .sort((a, b) => Number(b.current) - Number(a.current) || a.createdAt - b.createdAt);
-    return c.html(sessionsPage({ user, rows, flashes }));
-  });
-
-  // POST only, like logout: a cross-site page cannot trigger it.
-  app.post("/sessions/sign-out-others", async (c) => {
-    const user = signedIn(c);
-    if (user === undefined) return c.redirect("/login", 302);
-    const session = getSession<DemoData>(c);
-    const count = await store.destroyAll(user, { except: session.id });
-    session.addFlash(`Signed out ${count} other session${count === 1 ? "" : "s"}.`);
-    await session.save();
-    return c.redirect("/sessions", 302);
-  });
 }

@@ -12,13 +12,13 @@ import { MemoryStore } from "../../src/index.ts";
 import type { Store } from "../../src/index.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
 import { exampleSecret, serveIfMain } from "../serve.ts";
-import { createApp } from "./app.ts";
+import { DEVICE_LISTING, createApp } from "./app.ts";
 
 function demoStore(): Store {
   const url = process.env.UPSTASH_REDIS_REST_URL;
   const token = process.env.UPSTASH_REDIS_REST_TOKEN;
-  if (url && token) return new UpstashRedisStore({ url, token, secrets: exampleSecret(), owner: "user" });
-  return new MemoryStore({ secrets: exampleSecret(), owner: "user" });
+  if (url && token) return new UpstashRedisStore({ url, token, secrets: exampleSecret(), ...DEVICE_LISTING });
+  return new MemoryStore({ secrets: exampleSecret(), ...DEVICE_LISTING });
 }
 
 export const app = createApp(demoStore(), {

@@ -1,82 +1,92 @@
 /**
- * The demo's pages. Hono's `html` template escapes every interpolated value (user names come from
- * the form), and nested `html` fragments stay as markup.
+ * The demo's layout, sign-in page and home page. Hono's `html` template escapes every interpolated
+ * value (user names come from the form), and nested `html` fragments stay as markup.
  *
  * @module
  */
 
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { STYLES } from "./styles.ts";
 
-type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-/** One row of the "Your sessions" page. */
-export interface SessionRow {
-  id: string;
-  createdAt: number;
-  expiresAt: number;
-  current: boolean;
+interface Layout {
+  title: string;
+  /** The signed-in user: the bar then shows Home, Devices and Sign out. */
+  user?: string;
+  /** Which link of the bar is the page shown. */
+  current?: "home" | "devices";
+  /** The store lists a user's sessions, so there is a devices page to link to. */
+  devicesPage?: boolean;
+  /** A small centred card (the sign-in form) instead of the full width. */
+  narrow?: boolean;
+  flashes?: readonly string[];
+  body: Markup;
 }
 
-function page(title: string, body: Markup): Markup {
+function navLink(href: string, label: string, current: boolean): Markup {
+  return current ? html`<a href="${href}" aria-current="page">${label}</a>` : html`<a href="${href}">${label}</a>`;
+}
+
+function bar({ user, current, devicesPage }: Pick<Layout, "user" | "current" | "devicesPage">): Markup {
+  const nav = user
+    ? html`<nav>
+      ${navLink("/", "Home", current === "home")}
+      ${devicesPage ? navLink("/devices", "Devices", current === "devices") : ""}
+      <form method="post" action="/logout"><button type="submit" class="link">Sign out</button></form>
+    </nav>`
+    : "";
+  return html`<header class="bar"><div class="bar-inner"><a class="brand" href="/">web-sessions <span>demo</span></a>${nav}</div></header>`;
+}
+
+export function page({ title, user, current, devicesPage, narrow = false, flashes = [], body }: Layout): Markup {
   return html`<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title>${title} · web-sessions demo</title></head>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · web-sessions demo</title>
+<style>${raw(STYLES)}</style>
+</head>
 <body>
+${bar({ user, current, devicesPage })}
+<main class="${narrow ? "narrow" : "wide"}"><div class="card">
 <h1>${title}</h1>
+${flashes.map((flash) => html`<p class="notice ok" role="status">${flash}</p>`)}
 ${body}
+</div></main>
 </body>
 </html>`;
 }
 
-function flashList(flashes: readonly string[]): Markup {
-  return html`${flashes.map((flash) => html`<p role="status">${flash}</p>`)}`;
-}
-
-function time(ms: number): Markup {
-  const iso = new Date(ms).toISOString();
-  return html`<time datetime="${iso}">${iso.slice(0, 16).replace("T", " ")} UTC</time>`;
-}
-
 export function loginPage({ error, username = "", password }: { error?: string; username?: string; password: string }): Markup {
-  return page(
-    "Sign in",
-    html`${error ? html`<p role="alert"><strong>${error}</strong></p>` : ""}
+  return page({
+    title: "Sign in",
+    narrow: true,
+    body: html`<p class="lead">Welcome back. Sign in to continue.</p>
+${error ? html`<p class="notice error" role="alert">${error}</p>` : ""}
 <form method="post" action="/login">
-  <p><label>Username <input name="username" value="${username}" required autofocus></label></p>
-  <p><label>Password <input name="password" type="password" required></label></p>
-  <p><button type="submit">Sign in</button></p>
+  <div class="field"><label for="username">Username</label><input id="username" name="username" type="text" value="${username}" autocomplete="username" required autofocus></div>
+  <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
+  <label class="check"><input type="checkbox" name="remember" value="on"><span>Remember me<small>Stay signed in for 30 days. Leave it unticked on a shared computer: closing the browser signs you out.</small></span></label>
+  <button type="submit" class="primary">Sign in</button>
 </form>
-<p>Any non-empty username works; the password is <code>${password}</code>.</p>`,
-  );
+<p class="hint">Any username works; the password is <code>${password}</code>.</p>`,
+  });
 }
 
-export function homePage({ user, visits, flashes, sessionsPage }: { user: string; visits: number; flashes: readonly string[]; sessionsPage: boolean }): Markup {
-  return page(
-    "Home",
-    html`${flashList(flashes)}
-<p>Signed in as <strong>${user}</strong>.</p>
-<p>Visits in this session: <strong id="visits">${visits}</strong></p>
-${sessionsPage ? html`<p><a href="/sessions">Your sessions</a></p>` : ""}
-<form method="post" action="/logout"><button type="submit">Sign out</button></form>`,
-  );
-}
-
-export function sessionsPage({ user, rows, flashes }: { user: string; rows: readonly SessionRow[]; flashes: readonly string[] }): Markup {
-  const others = rows.filter((row) => !row.current).length;
-  return page(
-    "Your sessions",
-    html`${flashList(flashes)}
-<p>Signed in as <strong>${user}</strong> in <span id="session-count">${rows.length}</span> browser(s).</p>
-<table>
-<thead><tr><th>Session</th><th>Signed in</th><th>Expires</th><th></th></tr></thead>
-<tbody>
-${rows.map(
-  (row) => html`<tr data-session="${row.id.slice(0, 8)}"><td><code>${row.id.slice(0, 8)}…</code></td><td>${time(row.createdAt)}</td><td>${time(row.expiresAt)}</td><td>${row.current ? html`<strong class="current">this browser</strong>` : ""}</td></tr>
-`,
-)}</tbody>
-</table>
-${others > 0 ? html`<form method="post" action="/sessions/sign-out-others"><button type="submit">Sign out everywhere else</button></form>` : html`<p>No other browser is signed in.</p>`}
-<p><a href="/">Home</a></p>`,
-  );
+export function homePage({ user, visits, flashes, devicesPage }: { user: string; visits: number; flashes: readonly string[]; devicesPage: boolean }): Markup {
+  return page({
+    title: "Home",
+    user,
+    current: "home",
+    devicesPage,
+    flashes,
+    body: html`<p class="lead">Signed in as <strong>${user}</strong>.</p>
+<div class="stats">
+  <div class="stat"><b id="visits">${visits}</b><span>visits in this session</span></div>
+</div>
+${devicesPage ? html`<p><a href="/devices">See the devices you are signed in on →</a></p>` : ""}`,
+  });
 }

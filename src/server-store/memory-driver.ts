@@ -10,6 +10,7 @@
 
 import type { SessionInfo, StoredSession } from "../store.ts";
 import { RecencyList } from "./recency-list.ts";
+import { sessionInfo } from "./server-store.ts";
 import type { SessionDriver } from "./server-store.ts";
 import type { WritePlan } from "./write-plan.ts";
 
@@ -26,6 +27,7 @@ interface Entry {
   owner: string | undefined;
   createdAt: number;
   expiresAt: number;
+  lastSeenAt: number;
   older: Entry | undefined;
   newer: Entry | undefined;
   list: RecencyList<Entry> | undefined;
@@ -70,7 +72,7 @@ export class MemoryDriver implements SessionDriver {
         flashIds.set(key, [...flashes.keys()]);
       }
     }
-    return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt, flashIds };
+    return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt, lastSeenAt: entry.lastSeenAt, flashIds };
   }
 
   write(plan: WritePlan): boolean {
@@ -84,7 +86,7 @@ export class MemoryDriver implements SessionDriver {
       this.#remove(previous);
     }
     if (!entry) {
-      entry = { id: plan.id, values: [], flashes: undefined, owner: undefined, createdAt: plan.createdAt, expiresAt: 0, older: undefined, newer: undefined, list: undefined };
+      entry = { id: plan.id, values: [], flashes: undefined, owner: undefined, createdAt: plan.createdAt, expiresAt: 0, lastSeenAt: 0, older: undefined, newer: undefined, list: undefined };
       this.#entries.set(plan.id, entry);
     } else if (plan.whole) {
       entry.values = [];
@@ -104,6 +106,7 @@ export class MemoryDriver implements SessionDriver {
     if (plan.owner !== undefined) this.#setOwner(entry, plan.owner ?? undefined);
     entry.createdAt = plan.createdAt;
     entry.expiresAt = plan.expiresAt;
+    entry.lastSeenAt = plan.lastSeenAt;
     this.#touch(entry);
     this.#evict();
     return true;
@@ -113,12 +116,17 @@ export class MemoryDriver implements SessionDriver {
     this.#drop(id);
   }
 
-  list(owner: string, now: number): SessionInfo[] {
+  touch(id: string, at: number, staleBefore: number): void {
+    const entry = this.#live(id);
+    if (entry && entry.lastSeenAt <= staleBefore) entry.lastSeenAt = at;
+  }
+
+  list(owner: string, now: number, listed: readonly string[] | undefined): SessionInfo[] {
     const sessions: SessionInfo[] = [];
     for (const id of this.#owners.get(owner) ?? []) {
       const entry = this.#entries.get(id)!;
       if (entry.expiresAt <= now) this.#remove(entry);
-      else sessions.push({ id, createdAt: entry.createdAt, expiresAt: entry.expiresAt });
+      else sessions.push(sessionInfo(entry, listed, (key) => plainValue(entry.values, key)));
     }
     return sessions;
   }
@@ -223,6 +231,12 @@ export class MemoryDriver implements SessionDriver {
     }
     while (this.#entries.size > this.#maxEntries) this.#remove(this.#victim());
   }
+}
+
+/** The value stored under `key`, decoded; undefined when there is none. */
+function plainValue(values: readonly string[], key: string): unknown {
+  for (let i = 0; i < values.length; i += 2) if (values[i] === key) return JSON.parse(values[i + 1]!);
+  return undefined;
 }
 
 /**

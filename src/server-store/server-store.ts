@@ -8,6 +8,7 @@
 import { SessionError, assertConfig } from "../errors.ts";
 import { checkCookieOptions } from "../options.ts";
 import type { CookieOptions } from "../options.ts";
+import { TOUCH_INTERVAL } from "../store.ts";
 import type { DestroyAllOptions, ServerSessionStore, SessionInfo, SessionWrite, StoredSession } from "../store.ts";
 import { SignedIds } from "./signed-ids.ts";
 import { planWrite } from "./write-plan.ts";
@@ -27,8 +28,17 @@ export interface SessionDriver {
   write(plan: WritePlan): Answer<boolean>;
   /** Deletes the entry under `id` and its place in the owner index. */
   remove(id: string): Answer<void>;
-  /** The live sessions of `owner`, dropping expired ones from the index as it reads them. */
-  list(owner: string, now: number): Answer<SessionInfo[]>;
+  /**
+   * Sets the last-seen time of the entry under `id` to `at`, only if it is still there and live
+   * and its stored time is not after `staleBefore` (or it has none): never creates an entry, never
+   * changes its data or expiry, and of requests racing to touch it, one writes.
+   */
+  touch(id: string, at: number, staleBefore: number): Answer<void>;
+  /**
+   * The live sessions of `owner`, dropping expired ones from the index as it reads them, each with
+   * the values of the `listed` keys it holds (see {@link sessionInfo}) when `listed` is given.
+   */
+  list(owner: string, now: number, listed: readonly string[] | undefined): Answer<SessionInfo[]>;
   /** Deletes every session of `owner` but `except`; how many existed. */
   removeAll(owner: string, except: string | undefined): Answer<number>;
 }
@@ -43,6 +53,11 @@ export interface ServerStoreOptions {
    * owner; no value (or another type) names none.
    */
   owner?: string;
+  /**
+   * Data keys whose values `list()` returns with each session (`SessionInfo.data`), e.g.
+   * `["device", "ip"]` for a "where you are signed in" page.
+   */
+  listed?: string[];
   /** Cookie options for sessions in this store. */
   cookie?: CookieOptions;
 }
@@ -52,14 +67,21 @@ export abstract class ServerStore implements ServerSessionStore {
   readonly cookie: CookieOptions | undefined;
   readonly #ids: SignedIds;
   readonly #owner: string | undefined;
+  readonly #listed: readonly string[] | undefined;
   readonly #where: string;
   protected abstract readonly driver: SessionDriver;
 
-  constructor({ secrets, owner, cookie }: ServerStoreOptions, where: string) {
+  constructor({ secrets, owner, listed, cookie }: ServerStoreOptions, where: string) {
     this.#ids = new SignedIds(secrets, where);
     assertConfig(owner === undefined || (typeof owner === "string" && owner !== ""), `${where}: owner must be a non-empty data key`);
+    assertConfig(
+      listed === undefined || (Array.isArray(listed) && listed.every((key) => typeof key === "string" && key !== "")),
+      `${where}: listed must be an array of non-empty data keys`,
+    );
     checkCookieOptions(cookie, where);
     this.#owner = owner;
+    // A copy: changing the caller's array later does not change what list() returns.
+    this.#listed = listed && [...listed];
     this.#where = where;
     this.cookie = cookie;
   }
@@ -83,9 +105,13 @@ export abstract class ServerStore implements ServerSessionStore {
     await this.driver.remove(id);
   }
 
+  async touch(_name: string, id: string, at: number): Promise<void> {
+    await this.driver.touch(id, at, at - TOUCH_INTERVAL);
+  }
+
   list(owner: string): Promise<SessionInfo[]> {
     this.#checkOwner("list", owner);
-    return Promise.resolve(this.driver.list(owner, Date.now()));
+    return Promise.resolve(this.driver.list(owner, Date.now(), this.#listed));
   }
 
   destroyAll(owner: string, { except }: DestroyAllOptions = {}): Promise<number> {
@@ -99,4 +125,29 @@ export abstract class ServerStore implements ServerSessionStore {
     }
     assertConfig(typeof owner === "string" && owner !== "", `${this.#where}: ${method}() needs an owner name`);
   }
+}
+
+/** When a listed session was created, expires, and was last seen (undefined: written before stores kept it). */
+export interface ListedTimes {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  lastSeenAt: number | undefined;
+}
+
+/**
+ * One session as `list()` reports it: `lastSeenAt` falls back to `createdAt`, and `data` holds the
+ * `listed` keys the session has (`value` answers undefined for a key it does not), only when the
+ * store was built with `listed`. `Object.fromEntries` makes a key like `__proto__` a key like any other.
+ */
+export function sessionInfo({ id, createdAt, expiresAt, lastSeenAt }: ListedTimes, listed: readonly string[] | undefined, value: (key: string) => unknown): SessionInfo {
+  const info: SessionInfo = { id, createdAt, expiresAt, lastSeenAt: lastSeenAt ?? createdAt };
+  if (!listed) return info;
+  const entries: Array<[string, unknown]> = [];
+  for (const key of listed) {
+    const found = value(key);
+    if (found !== undefined) entries.push([key, found]);
+  }
+  info.data = Object.fromEntries(entries);
+  return info;
 }

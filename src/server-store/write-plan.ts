@@ -36,6 +36,8 @@ export interface WritePlan {
   owner: string | null | undefined;
   createdAt: number;
   expiresAt: number;
+  /** When this save happened (ms since the epoch): a save records the session's last use for free. */
+  lastSeenAt: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export function planWrite(write: SessionWrite, ownerKey: string | undefined): Wr
     owner: ownerKey === undefined ? undefined : ownerChange(write, ownerKey, whole),
     createdAt: write.createdAt,
     expiresAt: write.expiresAt,
+    lastSeenAt: Date.now(),
   };
 }
 

@@ -40,7 +40,8 @@ const withCookie = (value: (context: Context) => string | undefined) => (request
   return { ...request, headers: { ...request.headers, ...(cookie ? { cookie } : {}) } };
 };
 
-function visit(): Step[] {
+/** One visit's requests; `origin` is the server's, which the demo's forms must come from. */
+function visit(origin: string): Step[] {
   return [
     {
       label: "POST /login (no cookie)",
@@ -48,7 +49,7 @@ function visit(): Step[] {
       request: {
         method: "POST",
         path: "/login",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
+        headers: { "content-type": "application/x-www-form-urlencoded", origin },
         body: "username=load&password=password",
         onResponse: (_status, _body, context: Context, headers: Record<string, string | string[]>) => {
           const lines = [headers["set-cookie"] ?? headers["Set-Cookie"] ?? []].flat();
@@ -91,7 +92,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 async function run(store: string): Promise<boolean> {
   const server = await startServer(store);
   const url = `http://127.0.0.1:${server.port}`;
-  const steps = visit();
+  const steps = visit(url);
   const seen = steps.map(() => new Map<number, number>());
   const requests = steps.map((step, i) => {
     const onResponse = step.request.onResponse;

@@ -5,7 +5,7 @@
  */
 import { serve } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
-import { createApp } from "../../examples/demo/app.ts";
+import { DEVICE_LISTING, createApp } from "../../examples/demo/app.ts";
 import { CookieStore, MemoryStore } from "../../src/index.ts";
 
 const SECRET = "load-test-secret-that-is-long-enough-0001";
@@ -13,7 +13,7 @@ const kind = process.env.STORE ?? "memory";
 const store =
   kind === "cookie"
     ? new CookieStore({ secrets: SECRET })
-    : new MemoryStore({ secrets: SECRET, owner: "user", maxEntries: Number(process.env.MAX_ENTRIES ?? 10_000) });
+    : new MemoryStore({ secrets: SECRET, ...DEVICE_LISTING, maxEntries: Number(process.env.MAX_ENTRIES ?? 10_000) });
 const app = createApp(store, { secureCookies: false });
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {

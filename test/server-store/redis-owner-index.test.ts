@@ -42,18 +42,25 @@ describe("session script replies", () => {
   });
 
   it("reads the info script's answers: times of a live session of the owner, or nothing", () => {
-    expect(parseInfo(["=1,=2", "=1,", "gone", "other", "x=1,=2", "=1,=2x", "=1,2", "=1"], 8)).toEqual([
-      { createdAt: 1, expiresAt: 2 },
-      { createdAt: 1, expiresAt: undefined },
-      undefined,
-      undefined,
-      undefined,
-      undefined,
+    expect(parseInfo(["=1,=2", "=1,", "gone", "other", "x=1,=2", "=1,=2x", "=1,2", "=1", "=1,=2,=3", "=1,,", "=1,=2,3", "=1,=2,=3,"], 12)).toEqual([
+      { createdAt: 1, expiresAt: 2, lastSeenAt: undefined, values: [] },
+      { createdAt: 1, expiresAt: undefined, lastSeenAt: undefined, values: [] },
+      ...Array(6).fill(undefined),
+      { createdAt: 1, expiresAt: 2, lastSeenAt: 3, values: [] },
+      { createdAt: 1, expiresAt: undefined, lastSeenAt: undefined, values: [] },
       undefined,
       undefined,
     ]);
     expect(() => parseInfo(["=1,=2"], 2)).toThrow(/unexpected reply/);
     expect(() => parseInfo({ 0: "=1,=2", length: 1 }, 1)).toThrow(/unexpected reply/);
+  });
+
+  it("reads the listed values that follow each session's times: stored ones start with =, '-' is none", () => {
+    expect(parseInfo(["=1,=2,=3", '="a"', "-", "gone", "-", "-"], 2, 2)).toEqual([
+      { createdAt: 1, expiresAt: 2, lastSeenAt: 3, values: ['="a"', undefined] },
+      undefined,
+    ]);
+    expect(() => parseInfo(["=1,=2,=3", '="a"'], 1, 2)).toThrow(/unexpected reply/);
   });
 });
 
@@ -91,8 +98,8 @@ describe("RedisStore owner index", () => {
     const listed = await store.list("ada");
     const expiresAt = Number((await redis.hget(keys + rolled, "m:e"))!.slice(1));
     expect(listed.sort((x, y) => x.expiresAt - y.expiresAt)).toEqual([
-      { id: old, createdAt: expect.any(Number), expiresAt: now + 90_000 },
-      { id: rolled, createdAt: expect.any(Number), expiresAt },
+      { id: old, createdAt: expect.any(Number), expiresAt: now + 90_000, lastSeenAt: expect.any(Number) },
+      { id: rolled, createdAt: expect.any(Number), expiresAt, lastSeenAt: expect.any(Number) },
     ]);
     expect((await redis.zrange(index, "0", "-1")).sort()).toEqual([rolled, old, waiting].sort());
   });

@@ -2,7 +2,7 @@
 // back (rows it did not write open nothing), and how a client is told apart by its shape. The
 // stores' tests run all of this against real databases too.
 import { describe, expect, it } from "vitest";
-import { dataPatch, flashesPatch, toStoredSession } from "../../src/server-store/sqlite/columns.ts";
+import { dataPatch, flashesPatch, toStoredSession, valuesOf } from "../../src/server-store/sqlite/columns.ts";
 import { BUSY_TIMEOUT_MS, connect } from "../../src/server-store/sqlite/connection.ts";
 import { SqliteDriver } from "../../src/server-store/sqlite/driver.ts";
 import type { SqlConnection } from "../../src/server-store/sqlite/connection.ts";
@@ -21,6 +21,7 @@ const plan = (changes: Partial<WritePlan>): WritePlan => ({
   owner: undefined,
   createdAt: 1,
   expiresAt: 2,
+  lastSeenAt: 1,
   ...changes,
 });
 
@@ -39,12 +40,21 @@ describe("SQLite merge patches", () => {
   });
 });
 
+describe("listed values of a SQLite row", () => {
+  it("reads the JSON text of each key it wrote, and nothing from a column that is not its JSON object", () => {
+    const values = valuesOf(String.raw`{"n":"1","device":5,"__proto__":"\"odd\""}`);
+    expect(["n", "device", "toString", "__proto__", "missing"].map(values)).toEqual([1, undefined, undefined, "odd", undefined]);
+    for (const column of [null, undefined, "not json", "[1]", 7]) expect(valuesOf(column)("n")).toBeUndefined();
+  });
+});
+
 describe("a SQLite row read back", () => {
   const row = (changes: Record<string, unknown> = {}) => ({
     data: JSON.stringify({ count: "2", s: '"123"', "": "null" }),
     flashes: JSON.stringify({ b: ["note", '"second"'], a: ["note", '"first"'], c: ["_flash", "3"], ab: ["note", '"between"'] }),
     created_at: 1000,
     expires_at: 5000,
+    last_seen_at: 3000,
     ...changes,
   });
 
@@ -60,6 +70,7 @@ describe("a SQLite row read back", () => {
       ]),
       createdAt: 1000,
       expiresAt: 5000,
+      lastSeenAt: 3000,
       flashIds: new Map([
         ["note", ["a", "ab", "b"]],
         ["_flash", ["c"]],
@@ -84,6 +95,7 @@ describe("a SQLite row read back", () => {
       ]),
       createdAt: 1000,
       expiresAt: 5000,
+      lastSeenAt: 3000,
       flashIds: new Map([["k", ["a"]]]),
     });
   });
@@ -226,7 +238,7 @@ describe("SQLite driver failures", () => {
     ["a string", "the connection went away", "Error", "the connection went away", undefined],
   ])("reject with ERR_SESSION_STORE and a cause of name, message and code only, for %s", async (_label, reason, name, message, code) => {
     const driver = new SqliteDriver(failing(reason), "t");
-    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0)]) {
+    for (const operation of [() => driver.read("id"), () => driver.prune(0), () => driver.migrate(), () => driver.list("o", 0, undefined), () => driver.touch("id", 0, 0)]) {
       const error = (await operation().then(
         () => undefined,
         (error: unknown) => error,

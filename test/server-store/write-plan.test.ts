@@ -31,7 +31,8 @@ describe("ownerOf", () => {
 });
 
 describe("planWrite", () => {
-  it("writes only the changed keys of a save that neither cleared nor regenerated", () => {
+  it("writes only the changed keys of a save that neither cleared nor regenerated, and the time of the save as last seen", () => {
+    const before = Date.now();
     const plan = planWrite(
       write({ data: new Map<string, unknown>([["a", 1], ["b", { x: 2 }], ["kept", 3]]), changed: new Set(["a", "b"]), deleted: new Set(["gone"]) }),
       undefined,
@@ -48,7 +49,10 @@ describe("planWrite", () => {
       owner: undefined,
       createdAt: 1_000,
       expiresAt: 61_000,
+      lastSeenAt: expect.any(Number),
     });
+    expect(plan.lastSeenAt).toBeGreaterThanOrEqual(before);
+    expect(plan.lastSeenAt).toBeLessThanOrEqual(Date.now());
   });
 
   it("rewrites the whole entry after regenerate(), with its flashes one by one", () => {

@@ -92,9 +92,9 @@ describe("RecentEntries (the versionstamps a save checks first)", () => {
 
 describe("DenoKvStore entries (entry.ts)", () => {
   const utf8 = (text: string) => new TextEncoder().encode(text);
-  const entry: Entry = { createdAt: 1, expiresAt: 2, owner: "ada", values: [["k", "v"]], flashes: [["f", "id1", "x"]] };
+  const entry: Entry = { createdAt: 1, expiresAt: 2, lastSeenAt: 1, owner: "ada", values: [["k", "v"]], flashes: [["f", "id1", "x"]] };
   const plan = (changes: Partial<WritePlan>): WritePlan => ({
-    id: "s", previousId: undefined, mustExist: false, whole: false, set: [], deleted: [], added: [], taken: [], owner: undefined, createdAt: 1, expiresAt: 2, ...changes,
+    id: "s", previousId: undefined, mustExist: false, whole: false, set: [], deleted: [], added: [], taken: [], owner: undefined, createdAt: 1, expiresAt: 2, lastSeenAt: 1, ...changes,
   });
 
   it("decodes what it encodes, and nothing else: not bytes, not UTF-8, not JSON, or a document missing a field", () => {
@@ -119,6 +119,13 @@ describe("DenoKvStore entries (entry.ts)", () => {
       utf8(JSON.stringify({ ...document, f: {} })),
     ];
     expect(foreign.map((value) => decodeEntry(value))).toEqual(foreign.map(() => undefined));
+  });
+
+  it("reads the last-seen time only as a number: an entry from before it was kept, or with another type, has none", () => {
+    const document = { c: 1, e: 2, o: null, v: [], f: [] };
+    expect(decodeEntry(utf8(JSON.stringify({ ...document, s: 5 })))?.lastSeenAt).toBe(5);
+    expect(decodeEntry(utf8(JSON.stringify(document)))?.lastSeenAt).toBeUndefined();
+    expect(decodeEntry(utf8(JSON.stringify({ ...document, s: "5" })))?.lastSeenAt).toBeUndefined();
   });
 
   it("decodes an owner-index entry it encoded, and nothing else", () => {

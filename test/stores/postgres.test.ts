@@ -11,6 +11,7 @@ import { SessionError } from "../../src/errors.ts";
 import type { SessionWrite, Store } from "../../src/store.ts";
 import { PostgresStore } from "../../src/stores/postgres.ts";
 import type { PostgresClientLike, PostgresStoreOptions } from "../../src/stores/postgres.ts";
+import { manualClock } from "../../testing/assert.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
@@ -199,6 +200,26 @@ function counted() {
 }
 
 describe("PostgresStore round trips", () => {
+  it("records a read-only request's use with one UPDATE once last_seen_at is 5 minutes old, none before", async () => {
+    const { statements, client: counting } = counted();
+    const app = counterApp(new PostgresStore({ client: counting, secrets: SECRET, table: await freshTable("touch") }));
+    const b = new TestBrowser((request) => app.fetch(request));
+    const clock = manualClock();
+    try {
+      await b.json("/incr", { method: "POST" });
+      statements.length = 0;
+      clock.advance(4 * 60_000);
+      await b.json("/read");
+      expect(statements).toEqual(["SELECT"]);
+      clock.advance(61_000);
+      await b.json("/read");
+      await b.json("/read");
+      expect(statements).toEqual(["SELECT", "SELECT", "UPDATE", "SELECT"]);
+    } finally {
+      clock.restore();
+    }
+  });
+
   it("saves a new session with one statement, loads with one and saves with one, and sends nothing for a forged cookie", async () => {
     const { statements, client: counting } = counted();
     const app = counterApp(new PostgresStore({ client: counting, secrets: SECRET, table: await freshTable("trips"), owner: "userId" }));
@@ -314,7 +335,7 @@ describe("PostgresStore rows as read", () => {
   it("orders flashes by their ids, whatever order the row's object lists them in, and groups them by key", async () => {
     const id = newId();
     const flashes = { c: ["_flash", '"third"'], a: ["_flash", '"first"'], b: ["note", '"other"'], aa: ["_flash", '"second"'] };
-    const row = { data: JSON.stringify({ n: "1" }), flashes: JSON.stringify(flashes), created_at: "1000", expires_at: String(Date.now() + 60_000) };
+    const row = { data: JSON.stringify({ n: "1" }), flashes: JSON.stringify(flashes), created_at: "1000", expires_at: String(Date.now() + 60_000), last_seen_at: "2000" };
     const fake = { query: async (text: string) => ({ rows: text.trim().startsWith("SELECT") ? [row] : [{ written: 1 }] }) };
     const store = new PostgresStore({ client: fake, secrets: SECRET });
     const loaded = await store.load("session", (await store.save("session", write(id)))!);
@@ -323,8 +344,22 @@ describe("PostgresStore rows as read", () => {
       data: new Map<string, unknown>([["n", 1], ["_flash", ["first", "second", "third"]], ["note", ["other"]]]),
       createdAt: 1000,
       expiresAt: Number(row.expires_at),
+      lastSeenAt: 2000,
       flashIds: new Map([["_flash", ["a", "aa", "c"]], ["note", ["b"]]]),
     });
+  });
+});
+
+describe("PostgresStore list() as read", () => {
+  it("asks for the data only with listed, and lists only the values it wrote (JSON text)", async () => {
+    const row = { id: "s1", created_at: "1000", expires_at: String(Date.now() + 60_000), last_seen_at: "2000", data: JSON.stringify({ n: "1", device: 5, other: '"x"' }) };
+    const params: unknown[][] = [];
+    const fake = { query: async (_text: string, values: unknown[]) => (params.push(values), { rows: [row] }) };
+    const plain = new PostgresStore({ client: fake, secrets: SECRET, owner: "userId" });
+    expect(await plain.list("ada")).toStrictEqual([{ id: "s1", createdAt: 1000, expiresAt: Number(row.expires_at), lastSeenAt: 2000 }]);
+    const listing = new PostgresStore({ client: fake, secrets: SECRET, owner: "userId", listed: ["n", "device", "toString"] });
+    expect((await listing.list("ada"))[0]!.data).toStrictEqual({ n: 1 });
+    expect(params.map((values) => values[2])).toEqual(["false", "true"]);
   });
 });
 

@@ -15,6 +15,7 @@ import type { SessionWrite, Store } from "../../src/store.ts";
 import { RedisStore } from "../../src/stores/redis.ts";
 import type { RedisStoreOptions } from "../../src/stores/redis.ts";
 import { UpstashRedisStore } from "../../src/stores/upstash.ts";
+import { manualClock } from "../../testing/assert.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
@@ -82,6 +83,55 @@ describe("RedisStore round trips", () => {
     await b.json("/read");
     await app.request("/read", { headers: { Cookie: "session=forged.value" } });
     expect(counter.commands).toEqual(["HGETALL"]);
+  });
+
+  it("records a read-only request's use with one EVALSHA once m:s is 5 minutes old, none within 5 minutes; the touch changes m:s only", async () => {
+    const counter = counted();
+    const keys = prefix();
+    const store = new RedisStore({ client: counter.client, secrets: SECRET, prefix: keys });
+    const app = counterApp(store);
+    const b = new TestBrowser((request) => app.fetch(request));
+    const clock = manualClock();
+    try {
+      await b.json("/incr", { method: "POST" });
+      const [key] = await nodeRedis.keys(keys + "*");
+      const savedAt = Number((await nodeRedis.hGet(key!, "m:s"))!.slice(1));
+      const expiry = await nodeRedis.sendCommand(["PEXPIRETIME", key!]);
+      counter.commands.length = 0;
+      clock.advance(4 * 60_000);
+      await b.json("/read");
+      expect(counter.commands).toEqual(["HGETALL"]);
+      expect(Number((await nodeRedis.hGet(key!, "m:s"))!.slice(1))).toBe(savedAt);
+      clock.advance(60_000);
+      const touchedAt = Date.now();
+      expect(await b.json("/read")).toBe(1);
+      expect(counter.commands).toEqual(["HGETALL", "HGETALL", "EVALSHA"]);
+      const seen = Number((await nodeRedis.hGet(key!, "m:s"))!.slice(1));
+      expect(seen).toBeGreaterThanOrEqual(touchedAt);
+      expect(seen).toBeLessThanOrEqual(Date.now());
+      expect(await nodeRedis.sendCommand(["PEXPIRETIME", key!])).toBe(expiry);
+      expect(await nodeRedis.hGet(key!, "d:count")).toBe("=1");
+      await b.json("/read");
+      expect(counter.commands).toEqual(["HGETALL", "HGETALL", "EVALSHA", "HGETALL"]);
+    } finally {
+      clock.restore();
+    }
+  });
+
+  it("touches a hash written before m:s existed, and never creates the hash of a session that is gone", async () => {
+    const keys = prefix();
+    const store = new RedisStore({ client: nodeRedis, secrets: SECRET, prefix: keys });
+    const b = new TestBrowser((request) => counterApp(store).fetch(request));
+    await b.json("/incr", { method: "POST" });
+    const [key] = await nodeRedis.keys(keys + "*");
+    const id = key!.slice(keys.length);
+    await nodeRedis.hDel(key!, "m:s");
+    expect((await store.load("session", b.cookieHeader().slice("session=".length)))?.lastSeenAt).toBeUndefined();
+    await store.touch("session", id, 1_000_000);
+    expect(await nodeRedis.hGet(key!, "m:s")).toBe("=1000000");
+    await store.destroy("session", id);
+    await store.touch("session", id, 2_000_000);
+    expect(await nodeRedis.exists(key!)).toBe(0);
   });
 
   it("loads a script Redis does not have yet with EVAL, then runs it by EVALSHA", async () => {
@@ -350,7 +400,7 @@ describe("RedisStore commands", () => {
     try {
       vi.setSystemTime(10_000);
       expect(await listWith(10_000)).toEqual([]);
-      expect(await listWith(10_001)).toEqual([{ id: "a", createdAt: 1, expiresAt: 10_001 }]);
+      expect(await listWith(10_001)).toEqual([{ id: "a", createdAt: 1, expiresAt: 10_001, lastSeenAt: 1 }]);
     } finally {
       vi.useRealTimers();
     }

@@ -3,6 +3,11 @@
  * - `[...prefix, "id", id]`: the session, one entry (see entry.ts), expiring with it (`expireIn`);
  * - `[...prefix, "owner", owner, id]`: the owner index, `[createdAt, expiresAt]`, same expiry.
  *
+ * A touch (a request that used a session without saving it, at most once per 5 minutes) is one
+ * commit rewriting the session's entry with its new last-seen time, checked against the entry as
+ * last seen, so it never brings a destroyed session back. `list()` reads each listed session's
+ * entry (10 to a read) for its last-seen time and listed values.
+ *
  * Every change is one `atomic()` commit checked against the versionstamps it read: a save re-reads
  * and re-applies its plan when another writer got there first (up to a bound), so concurrent
  * requests keep each other's keys, and a save that must update an entry finds it gone instead of
@@ -16,9 +21,10 @@
 
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
+import { sessionInfo } from "../server-store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
-import { applyPlan, decodeEntry, decodeIndexEntry, encodeEntry, encodeIndexEntry, toStoredSession } from "./entry.ts";
+import { applyPlan, decodeEntry, decodeIndexEntry, encodeEntry, encodeIndexEntry, plainValue, toStoredSession } from "./entry.ts";
 import type { Entry } from "./entry.ts";
 import type { DenoKv, DenoKvAtomic, DenoKvEntryMaybe, DenoKvKey, DenoKvListEntry } from "./kv.ts";
 import { RecentEntries } from "./recent-entries.ts";
@@ -123,13 +129,45 @@ export class DenoKvDriver implements SessionDriver {
     return true;
   }
 
-  async list(owner: string, now: number): Promise<SessionInfo[]> {
-    const sessions: SessionInfo[] = [];
+  /**
+   * One commit setting the entry's last-seen time, checked against the entry as this store last
+   * saw it (or reads it): a destroyed entry is never written again. If the check fails, another
+   * request wrote the session meanwhile (a save or touch records its own time) or deleted it:
+   * nothing to do.
+   */
+  touch(id: string, at: number, staleBefore: number): Promise<void> {
+    const key = this.#session(id);
+    return this.#attempt("touch", async () => {
+      const current = this.#recent.get(id) ?? (await this.#kv.get(key));
+      const entry = live(decodeEntry(current.value));
+      if (!entry || (entry.lastSeenAt ?? 0) > staleBefore) return undefined;
+      const bytes = encodeEntry({ ...entry, lastSeenAt: at });
+      const operation = this.#kv.atomic().check({ key, versionstamp: current.versionstamp });
+      const result = await operation.set(key, bytes, { expireIn: expireIn(entry.expiresAt) }).commit();
+      // A failed check has no versionstamp: the entry is then forgotten, and read afresh next time.
+      this.#recent.set(id, bytes, result.versionstamp);
+      return undefined;
+    });
+  }
+
+  /** The owner's live sessions: the index names them, each session's own entry (read 10 at a time) describes it. */
+  async list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {
+    const ids: string[] = [];
     const expired: DenoKvListEntry[] = [];
     for (const entry of await this.#indexOf(owner)) {
-      const info = indexInfo(entry);
-      if (info && info.expiresAt > now) sessions.push(info);
+      const times = decodeIndexEntry(entry.value);
+      if (times && times.expiresAt > now) ids.push(String(entry.key.at(-1)));
       else expired.push(entry);
+    }
+    const sessions: SessionInfo[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      const read = await this.#attempt("list", () => this.#kv.getMany(batch.map((id) => this.#session(id))));
+      read.forEach(({ value }, j) => {
+        // The index entry changes in the same commit as the session, so a live entry is the owner's.
+        const entry = live(decodeEntry(value));
+        if (entry) sessions.push(sessionInfo({ id: batch[j]!, ...entry }, listed, (key) => plainValue(entry, key)));
+      });
     }
     // Pruned only if unchanged since listed (a save may have just refreshed one); if one was, the
     // next list() prunes the rest.
@@ -244,7 +282,3 @@ function expireIn(expiresAt: number): number {
   return Math.max(1, Math.ceil(expiresAt - Date.now()));
 }
 
-function indexInfo({ key, value }: DenoKvListEntry): SessionInfo | undefined {
-  const times = decodeIndexEntry(value);
-  return times && { id: String(key.at(-1)), ...times };
-}

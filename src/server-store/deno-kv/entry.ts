@@ -23,6 +23,8 @@ export const MAX_OWNER_BYTES = 1024;
 export interface Entry {
   createdAt: number;
   expiresAt: number;
+  /** When a request last used the session; undefined in entries written before it was kept. */
+  lastSeenAt: number | undefined;
   owner: string | undefined;
   /** Plain values: key, value. */
   values: Array<[key: string, value: unknown]>;
@@ -30,10 +32,11 @@ export interface Entry {
   flashes: Array<[key: string, id: string, value: unknown]>;
 }
 
-// The document: {"c": createdAt, "e": expiresAt, "o": owner or null, "v": values, "f": flashes}.
+// The document: {"c": createdAt, "e": expiresAt, "s": lastSeenAt, "o": owner or null, "v": values, "f": flashes}.
 interface Document {
   c: number;
   e: number;
+  s?: number;
   o: string | null;
   v: Array<[string, unknown]>;
   f: Array<[string, string, unknown]>;
@@ -47,7 +50,7 @@ export function encodeEntry(entry: Entry): Uint8Array<ArrayBuffer> {
   if (entry.owner !== undefined && encoder.encode(entry.owner).byteLength > MAX_OWNER_BYTES) {
     throw new SessionError("ERR_SESSION_DATA", `an owner value names an owner-index key in Deno KV: at most ${MAX_OWNER_BYTES} bytes`);
   }
-  const document: Document = { c: entry.createdAt, e: entry.expiresAt, o: entry.owner ?? null, v: entry.values, f: entry.flashes };
+  const document: Document = { c: entry.createdAt, e: entry.expiresAt, s: entry.lastSeenAt, o: entry.owner ?? null, v: entry.values, f: entry.flashes };
   const bytes = encoder.encode(JSON.stringify(document));
   if (bytes.byteLength > MAX_VALUE_BYTES) {
     throw new SessionError(
@@ -68,9 +71,9 @@ export function decodeEntry(value: unknown): Entry | undefined {
     return undefined;
   }
   // JSON null is the one document that cannot be destructured.
-  const { c, e, o, v, f } = document ?? {};
+  const { c, e, s, o, v, f } = document ?? {};
   if (typeof c !== "number" || typeof e !== "number" || !Array.isArray(v) || !Array.isArray(f)) return undefined;
-  return { createdAt: c, expiresAt: e, owner: typeof o === "string" ? o : undefined, values: v, flashes: f };
+  return { createdAt: c, expiresAt: e, lastSeenAt: typeof s === "number" ? s : undefined, owner: typeof o === "string" ? o : undefined, values: v, flashes: f };
 }
 
 /** The session an entry holds, as the engine hands it to the jar. */
@@ -85,7 +88,7 @@ export function toStoredSession(id: string, entry: Entry): StoredSession {
     if (ids) ids.push(flashId);
     else flashIds.set(key, [flashId]);
   }
-  return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt, flashIds };
+  return { id, data, createdAt: entry.createdAt, expiresAt: entry.expiresAt, lastSeenAt: entry.lastSeenAt, flashIds };
 }
 
 /**
@@ -108,7 +111,12 @@ export function applyPlan(stored: Entry | undefined, plan: WritePlan): Entry {
   // Flash ids sort in the order flashes were added; keep each key's flashes in that order.
   flashes.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
   const owner = plan.owner === undefined ? stored?.owner : (plan.owner ?? undefined);
-  return { createdAt: plan.createdAt, expiresAt: plan.expiresAt, owner, values, flashes };
+  return { createdAt: plan.createdAt, expiresAt: plan.expiresAt, lastSeenAt: plan.lastSeenAt, owner, values, flashes };
+}
+
+/** The plain value an entry holds under `key`, or undefined. */
+export function plainValue(entry: Entry, key: string): unknown {
+  return entry.values.find(([stored]) => stored === key)?.[1];
 }
 
 /** An owner-index entry: `[createdAt, expiresAt]`, as JSON bytes like the sessions. */

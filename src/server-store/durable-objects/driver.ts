@@ -43,6 +43,7 @@
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
 import { decodeJson } from "../../json.ts";
+import { sessionInfo } from "../server-store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import { ownerObjectName, sessionObjectName } from "./protocol.ts";
@@ -53,7 +54,8 @@ export interface SessionsStub {
   load(now: number): Promise<SessionRecord | undefined>;
   save(plan: WritePlan, now: number): Promise<boolean>;
   end(owner: string | null, now: number, successor?: Successor, seal?: number): Promise<SessionState>;
-  info(owner: string, now: number): Promise<SessionState>;
+  info(owner: string, now: number, listed?: readonly string[]): Promise<SessionState>;
+  touch(at: number, staleBefore: number): Promise<void>;
   indexAdd(id: string, hint: number): Promise<void>;
   indexEntries(): Promise<Array<[id: string, hint: number]>>;
   indexPrune(dropped: string[], stale: string[], now: number): Promise<void>;
@@ -104,11 +106,15 @@ export class DurableObjectDriver implements SessionDriver {
     });
   }
 
-  list(owner: string, now: number): Promise<SessionInfo[]> {
+  touch(id: string, at: number, staleBefore: number): Promise<void> {
+    return this.#call("touch", () => this.#session(id).touch(at, staleBefore));
+  }
+
+  list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {
     return this.#call("list", async () => {
       const index = this.#owner(owner);
       const ids = (await index.indexEntries()).map(([id]) => id);
-      const states = await fanOut(ids, (id) => this.#session(id).info(owner, now));
+      const states = await fanOut(ids, (id) => this.#session(id).info(owner, now, listed));
       const sessions = new Map<string, SessionInfo>();
       const pending = new Set<string>();
       await fanOut(ids, async (id, i) => {
@@ -116,9 +122,15 @@ export class DurableObjectDriver implements SessionDriver {
         let state = states[i]!;
         for (let hops = 0; state.state === "gone" && state.successor && hops < MAX_HOPS; hops++) {
           id = state.successor.id;
-          state = await this.#session(id).info(owner, now);
+          state = await this.#session(id).info(owner, now, listed);
         }
-        if (state.state === "live") sessions.set(id, { id, createdAt: state.createdAt, expiresAt: state.expiresAt });
+        if (state.state === "live") {
+          const values = new Map(state.values);
+          sessions.set(id, sessionInfo({ id, ...state, lastSeenAt: state.lastSeenAt }, listed, (key) => {
+            const json = values.get(key);
+            return json === undefined ? undefined : decodeJson(json);
+          }));
+        }
         // A regenerate's new id not written yet: its old id stays indexed, for destroyAll() to follow.
         if (state.state === "empty" && id !== ids[i]) pending.add(ids[i]!);
       });
@@ -214,7 +226,7 @@ async function fanOut<T, R>(items: readonly T[], call: (item: T, index: number) 
 }
 
 /** A session's record as the engine wants it: decoded values, flashes by key in the order added. */
-function toStoredSession(id: string, { createdAt, expiresAt, values, flashes }: SessionRecord): StoredSession {
+function toStoredSession(id: string, { createdAt, expiresAt, lastSeenAt, values, flashes }: SessionRecord): StoredSession {
   const data = new Map<string, unknown>();
   for (const [key, json] of values) data.set(key, decodeJson(json));
   const flashIds = new Map<string, string[]>();
@@ -227,5 +239,5 @@ function toStoredSession(id: string, { createdAt, expiresAt, values, flashes }: 
     flashIds.get(key)!.push(flashId);
     (data.get(key) as unknown[]).push(decodeJson(json));
   }
-  return { id, data, createdAt, expiresAt, flashIds };
+  return { id, data, createdAt, expiresAt, lastSeenAt, flashIds };
 }

@@ -14,13 +14,16 @@
 export interface SessionRecord {
   createdAt: number;
   expiresAt: number;
+  /** Undefined for a session written before objects kept it. */
+  lastSeenAt: number | undefined;
   values: Array<[key: string, json: string]>;
   flashes: Array<[key: string, id: string, json: string]>;
 }
 
 /**
  * What a session's object says about it when the owner index asks (`info`) or ends it (`end`):
- * - `live`: a live session of the owner asked about;
+ * - `live`: a live session of the owner asked about (`info` adds when it was last seen and the JSON of
+ *   the listed keys it holds);
  * - `ended`: it was live (and of that owner, if one was named) and has just been destroyed;
  * - `gone`: destroyed or expired before: final, the object never takes a write again. When a save
  *   after `regenerate()` ended it, `successor` names the new id and the expiry that save announced,
@@ -29,7 +32,7 @@ export interface SessionRecord {
  * - `empty`: nothing was ever written (or the expiry alarm swept it): a save may be on its way.
  */
 export type SessionState =
-  | { state: "live"; createdAt: number; expiresAt: number }
+  | { state: "live"; createdAt: number; expiresAt: number; lastSeenAt?: number | undefined; values?: Array<[key: string, json: string]> }
   | { state: "ended"; owner: string | null }
   | { state: "gone"; successor?: Successor }
   | { state: "other" }

@@ -27,7 +27,11 @@ CREATE TABLE IF NOT EXISTS session (
 CREATE TABLE IF NOT EXISTS session_value (key TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS session_flash (key TEXT NOT NULL, id TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (key, id));
 CREATE TABLE IF NOT EXISTS session_successor (one INTEGER PRIMARY KEY CHECK (one = 1), id TEXT NOT NULL, until INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS session_seen (one INTEGER PRIMARY KEY CHECK (one = 1), at INTEGER NOT NULL);
 `;
+// The last-seen time has a table of its own, so objects made before it existed get it by
+// CREATE TABLE IF NOT EXISTS, without altering the session table.
+const SET_SEEN = "INSERT INTO session_seen (one, at) VALUES (1, ?) ON CONFLICT (one) DO UPDATE SET at = excluded.at";
 
 // An owner's object: the ids of its sessions, each with the latest expiry a save announced.
 const OWNER_SCHEMA = `CREATE TABLE IF NOT EXISTS owner_entry (id TEXT PRIMARY KEY, hint INTEGER NOT NULL);`;
@@ -61,6 +65,7 @@ export class SessionsObject extends DurableObject {
     return {
       createdAt: row.created_at,
       expiresAt: row.expires_at,
+      lastSeenAt: this.#lastSeen(),
       values: sql.exec<{ key: string; json: string }>("SELECT key, json FROM session_value").toArray().map(({ key, json }) => [key, json]),
       flashes: sql
         .exec<{ key: string; id: string; json: string }>("SELECT key, id, json FROM session_flash ORDER BY key, id")
@@ -93,6 +98,7 @@ export class SessionsObject extends DurableObject {
         plan.expiresAt,
         owner,
       );
+      sql.exec(SET_SEEN, plan.lastSeenAt);
       return true;
     });
     // The alarm sweeps the object once the session expires (alarm() below).
@@ -117,7 +123,7 @@ export class SessionsObject extends DurableObject {
       }
       if (state.state !== "live") return state;
       const { owner: was } = this.#session()!;
-      sql.exec("DELETE FROM session_value; DELETE FROM session_flash; UPDATE session SET ended = 1, owner = NULL");
+      sql.exec("DELETE FROM session_value; DELETE FROM session_flash; DELETE FROM session_seen; UPDATE session SET ended = 1, owner = NULL");
       if (successor) sql.exec("INSERT OR REPLACE INTO session_successor (one, id, until) VALUES (1, ?, ?)", successor.id, successor.until);
       return { state: "ended", owner: was };
     });
@@ -126,10 +132,33 @@ export class SessionsObject extends DurableObject {
     return state;
   }
 
-  /** Whether this is a live session of `owner`, and if so when it was created and expires. */
-  info(owner: string, now: number): SessionState {
-    this.#sql(SESSION_SCHEMA);
-    return this.#state(owner, now);
+  /**
+   * Records a request's use of the session at `at`: only while it is live (never after `end()`
+   * or expiry, so a destroyed session is not brought back), only its last-seen time, and only
+   * over a time not after `staleBefore`, so of requests racing to touch it, one writes.
+   */
+  touch(at: number, staleBefore: number): void {
+    const sql = this.#sql(SESSION_SCHEMA);
+    this.ctx.storage.transactionSync(() => {
+      const row = this.#session();
+      if (row && !row.ended && row.expires_at > at && (this.#lastSeen() ?? 0) <= staleBefore) sql.exec(SET_SEEN, at);
+    });
+  }
+
+  /**
+   * Whether this is a live session of `owner`, and if so when it was created, expires and was last
+   * seen, and the JSON of those of the `listed` keys it holds.
+   */
+  info(owner: string, now: number, listed: readonly string[] = []): SessionState {
+    const sql = this.#sql(SESSION_SCHEMA);
+    const state = this.#state(owner, now);
+    if (state.state !== "live") return state;
+    const values: Array<[string, string]> = [];
+    for (const key of listed) {
+      const row = sql.exec<{ json: string }>("SELECT json FROM session_value WHERE key = ?", key).toArray()[0];
+      if (row) values.push([key, row.json]);
+    }
+    return { ...state, lastSeenAt: this.#lastSeen(), values };
   }
 
   /** Owner index: adds `id`, or raises its expiry hint. */
@@ -177,6 +206,10 @@ export class SessionsObject extends DurableObject {
     }
     if (owner !== null && row.owner !== owner) return { state: "other" };
     return { state: "live", createdAt: row.created_at, expiresAt: row.expires_at };
+  }
+
+  #lastSeen(): number | undefined {
+    return this.ctx.storage.sql.exec<{ at: number }>("SELECT at FROM session_seen").toArray()[0]?.at;
   }
 
   #session(): SessionRow | undefined {

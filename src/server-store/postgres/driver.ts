@@ -8,6 +8,7 @@
 import { SessionError } from "../../errors.ts";
 import { decodeJson } from "../../json.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
+import { sessionInfo } from "../server-store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import type { Row, RunStatement } from "./sql-client.ts";
@@ -68,9 +69,21 @@ export class PostgresDriver implements SessionDriver {
     await this.#call("destroy", this.#sql.destroy, [id]);
   }
 
-  async list(owner: string, now: number): Promise<SessionInfo[]> {
-    const rows = await this.#call("list", this.#sql.list, [owner, String(now)]);
-    return rows.map((row) => ({ id: String(row.id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at) }));
+  async touch(id: string, at: number, staleBefore: number): Promise<void> {
+    await this.#call("touch", this.#sql.touch, [id, String(at), String(staleBefore)]);
+  }
+
+  async list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {
+    const rows = await this.#call("list", this.#sql.list, [owner, String(now), String(listed !== undefined)]);
+    return rows.map((row) => {
+      const times = { id: String(row.id), createdAt: Number(row.created_at), expiresAt: Number(row.expires_at), lastSeenAt: Number(row.last_seen_at) };
+      const values = listed && (decodeJson(String(row.data)) as Record<string, unknown>);
+      // Only own members are strings: `values.toString` is a function, and so names no value.
+      return sessionInfo(times, listed, (key) => {
+        const json = values![key];
+        return typeof json === "string" ? decodeJson(json) : undefined;
+      });
+    });
   }
 
   async removeAll(owner: string, except: string | undefined): Promise<number> {
@@ -136,5 +149,5 @@ function toStoredSession(id: string, row: Row): StoredSession {
     flashIds.get(key)!.push(flashId);
     (data.get(key) as unknown[]).push(decodeJson(json));
   }
-  return { id, data, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at), flashIds };
+  return { id, data, createdAt: Number(row.created_at), expiresAt: Number(row.expires_at), lastSeenAt: Number(row.last_seen_at), flashIds };
 }

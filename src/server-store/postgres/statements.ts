@@ -32,6 +32,7 @@ export interface Statements {
   insert: string;
   regenerate: string;
   destroy: string;
+  touch: string;
   list: string;
   destroyAll: string;
   prune: string;
@@ -67,7 +68,7 @@ CREATE INDEX IF NOT EXISTS "${stem}_owner_idx" ON ${t} (owner) WHERE owner IS NO
 CREATE INDEX IF NOT EXISTS "${stem}_expires_at_idx" ON ${t} (expires_at);`,
 
     // $1 id, $2 now. An expired row is no session, whether or not anyone pruned it.
-    load: `SELECT data::text AS data, flashes::text AS flashes, created_at, expires_at FROM ${t} WHERE id = $1 AND expires_at > $2::text::bigint`,
+    load: `SELECT data::text AS data, flashes::text AS flashes, created_at, expires_at, last_seen_at FROM ${t} WHERE id = $1 AND expires_at > $2::text::bigint`,
 
     // A save of a session that was loaded: $1 id, $2 now, $3 whole, $4 deleted keys, $5 values to
     // set, $6 taken flash ids, $7 added flashes, $8 whether the owner changes, $9 the owner,
@@ -111,8 +112,16 @@ RETURNING 1 AS written`,
     // $1 id. The row goes, so every later save of it (which must find its row) writes nothing.
     destroy: `DELETE FROM ${t} WHERE id = $1`,
 
-    // $1 owner, $2 now: an indexed query on owner; expired rows are never listed.
-    list: `SELECT id, created_at, expires_at FROM ${t} WHERE owner = $1 AND expires_at > $2::text::bigint`,
+    // $1 id, $2 now, $3 stale before: a request used the session without saving it. Only a live
+    // row changes, and only its last-seen time: a destroyed session is not brought back, nor its
+    // expiry moved. Only a time not after $3 is replaced: of requests racing to touch it, one writes.
+    touch: `UPDATE ${t} SET last_seen_at = $2::text::bigint WHERE id = $1 AND expires_at > $2::text::bigint AND last_seen_at <= $3::text::bigint`,
+
+    // $1 owner, $2 now, $3 whether to return the data (the store's listed option): an indexed
+    // query on owner; expired rows are never listed.
+    list: `
+SELECT id, created_at, expires_at, last_seen_at, CASE WHEN $3::text::boolean THEN data::text END AS data
+FROM ${t} WHERE owner = $1 AND expires_at > $2::text::bigint`,
 
     // $1 owner, $2 the id to spare ('' for none: no id is empty), $3 now: an indexed query on owner.
     // Locks in id order, so two of them never deadlock, and counts the live ones it deleted. Under

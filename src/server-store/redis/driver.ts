@@ -8,7 +8,8 @@
  * - `prefix + "owner:" + name`: an owner's index, a sorted set of ids (owner-index.ts). Session ids
  *   are base64url, so no id can look like `owner:...`.
  *
- * Round trips: a load is one `HGETALL`; a save that leaves the owner as it is (the common request)
+ * Round trips: a load is one `HGETALL`; a touch (a request that used a session without saving it,
+ * at most once per 5 minutes) is one script setting the `m:s` field; a save that leaves the owner as it is (the common request)
  * is one script. A save that names an owner first adds the id to that owner's index (so the index
  * never misses a session, even if the save then fails). A save after `regenerate()` writes the new
  * id, then ends the old one, which answers whether it was still there: if another request signed
@@ -22,7 +23,7 @@ import type { SessionInfo, StoredSession } from "../../store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import { Commands } from "./commands.ts";
-import { END_SCRIPT, parseEnded } from "./session-scripts.ts";
+import { END_SCRIPT, TOUCH_SCRIPT, parseEnded } from "./session-scripts.ts";
 import type { Ended } from "./session-scripts.ts";
 import { parseHash, planFields } from "./fields.ts";
 import { endOwner, listOwner } from "./owner-index.ts";
@@ -91,8 +92,13 @@ export class RedisDriver implements SessionDriver {
     await this.#end(id);
   }
 
-  list(owner: string, now: number): Promise<SessionInfo[]> {
-    return listOwner(this.#context, this.#indexPrefix + owner, owner, now);
+  async touch(id: string, at: number, staleBefore: number): Promise<void> {
+    const key = this.#prefix + id;
+    await this.#commands.call("touch", () => TOUCH_SCRIPT.run(this.#send, [key], [String(at), String(staleBefore)]));
+  }
+
+  list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {
+    return listOwner(this.#context, this.#indexPrefix + owner, owner, now, listed);
   }
 
   removeAll(owner: string, except: string | undefined): Promise<number> {

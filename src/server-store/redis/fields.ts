@@ -1,6 +1,7 @@
 /**
  * How a session is laid out in a Redis hash, the same for every Redis transport:
- * - `m:c`: when the session was created; `m:o`: its owner (with the `owner` option);
+ * - `m:c`: when the session was created; `m:o`: its owner (with the `owner` option); `m:s`: when
+ *   a request last used it (every save writes it, and a touch between saves);
  * - `d:<key>`: a data value;
  * - `f:<flash id>:<key>`: one flash, so taking flashes deletes exactly those that were read.
  * Every value starts with `=`, a character JSON cannot start with: a client's automatic JSON
@@ -14,14 +15,18 @@ import { decodeJson } from "../../json.ts";
 import type { WritePlan } from "../write-plan.ts";
 
 const CREATED = "m:c";
-const DATA = "d:";
+/** The field of the last-seen time. */
+export const LAST_SEEN = "m:s";
+/** The prefix of a data value's field. */
+export const DATA = "d:";
 const FLASH = "f:";
-const VALUE = "=";
+/** What every stored value starts with. */
+export const VALUE = "=";
 
-/** The fields a plan sets, flat (`field, value, ...`), creation time first, and the fields it deletes. */
+/** The fields a plan sets, flat (`field, value, ...`), creation and last-seen times first, and the fields it deletes. */
 export function planFields(plan: WritePlan): { set: string[]; deleted: string[] } {
   // The creation time goes along every time, so a new session's hash is whole after one save.
-  const set = [CREATED, VALUE + plan.createdAt];
+  const set = [CREATED, VALUE + plan.createdAt, LAST_SEEN, VALUE + plan.lastSeenAt];
   for (const [key, json] of plan.set) set.push(DATA + key, VALUE + json);
   for (const [key, id, json] of plan.added) set.push(FLASH + id + ":" + key, VALUE + json);
   const deleted = plan.deleted.map((key) => DATA + key);
@@ -39,10 +44,15 @@ export function parseHash(id: string, reply: unknown, expiresAt: number): Stored
   const data = new Map<string, unknown>();
   const flashes = new Map<string, [id: string, value: unknown][]>();
   let createdAt: number | undefined;
+  let lastSeenAt: number | undefined;
   for (const [field, raw] of pairs) {
     if (!raw.startsWith(VALUE)) continue;
     if (field === CREATED) {
       createdAt = Number(raw.slice(VALUE.length));
+      continue;
+    }
+    if (field === LAST_SEEN) {
+      lastSeenAt = Number(raw.slice(VALUE.length));
       continue;
     }
     if (!field.startsWith(DATA) && !field.startsWith(FLASH)) continue;
@@ -66,7 +76,8 @@ export function parseHash(id: string, reply: unknown, expiresAt: number): Stored
     data.set(key, list.map(([, value]) => value));
     flashIds.set(key, list.map(([flashId]) => flashId));
   }
-  return { id, data, createdAt, expiresAt, flashIds };
+  // Hashes written before `m:s` existed have none: the jar then records one.
+  return { id, data, createdAt, expiresAt, lastSeenAt: Number.isFinite(lastSeenAt) ? lastSeenAt : undefined, flashIds };
 }
 
 function toPairs(reply: unknown): [string, string][] {

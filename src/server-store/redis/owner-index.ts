@@ -29,7 +29,10 @@
 
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo } from "../../store.ts";
+import { decodeJson } from "../../json.ts";
+import { sessionInfo } from "../server-store.ts";
 import type { Commands } from "./commands.ts";
+import { DATA, VALUE } from "./fields.ts";
 import { END_SCRIPT, INFO_SCRIPT, parseEnded, parseInfo } from "./session-scripts.ts";
 import { INDEX_PAGE_SCRIPT, INDEX_PRUNE_SCRIPT } from "./index-scripts.ts";
 import type { RedisCommand } from "./script.ts";
@@ -84,13 +87,14 @@ async function prune(context: IndexContext, action: string, index: string, now: 
   );
 }
 
-/** The live sessions of `owner`: each indexed id checked against its own hash. */
-export async function listOwner(context: IndexContext, index: string, owner: string, now: number): Promise<SessionInfo[]> {
+/** The live sessions of `owner`: each indexed id checked against its own hash, with its `listed` values. */
+export async function listOwner(context: IndexContext, index: string, owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {
   const live = new Map<string, SessionInfo>();
+  const fields = (listed ?? []).map((key) => DATA + key);
   for await (const page of pages(context, "list", index)) {
     const ids = page.map(([id]) => id);
     const infos = await askSessions(context, "list", ids, (keys) =>
-      INFO_SCRIPT.run(context.send, keys, [owner]).then((reply) => parseInfo(reply, keys.length)),
+      INFO_SCRIPT.run(context.send, keys, [owner, ...fields]).then((reply) => parseInfo(reply, keys.length, fields.length)),
     );
     const stale: string[] = [];
     page.forEach(([id, score], i) => {
@@ -98,7 +102,12 @@ export async function listOwner(context: IndexContext, index: string, owner: str
       if (!info) return void stale.push(id);
       // Hashes written before the `m:e` field existed: the index's score is their expiry.
       const expiresAt = info.expiresAt ?? score;
-      if (expiresAt > now) live.set(id, { id, createdAt: info.createdAt, expiresAt });
+      if (expiresAt <= now) return;
+      const times = { id, createdAt: info.createdAt, expiresAt, lastSeenAt: info.lastSeenAt };
+      live.set(id, sessionInfo(times, listed, (key) => {
+        const stored = info.values[listed!.indexOf(key)];
+        return stored === undefined ? undefined : decodeJson(stored.slice(VALUE.length));
+      }));
     });
     await prune(context, "list", index, now, [], stale);
   }

@@ -36,6 +36,7 @@ export interface SessionRow {
   flashes: unknown;
   created_at: unknown;
   expires_at: unknown;
+  last_seen_at: unknown;
 }
 
 /**
@@ -67,7 +68,23 @@ export function toStoredSession(id: string, row: SessionRow): StoredSession | un
     flashIds.set(key, list.map(([flashId]) => flashId));
     data.set(key, list.map(([, json]) => decodeJson(json)));
   }
-  return { id, data, createdAt, expiresAt, flashIds };
+  return { id, data, createdAt, expiresAt, lastSeenAt: timeColumn(row.last_seen_at), flashIds };
+}
+
+/** Reads values from a row's `data` column (for `sessionInfo`): undefined for a key it does not hold. */
+export function valuesOf(data: unknown): (key: string) => unknown {
+  const values = objectOf(data);
+  return (key) => {
+    // Only own members are strings: `values.toString` is a function, and so names no value.
+    const json = values?.[key];
+    return typeof json === "string" ? decodeJson(json) : undefined;
+  };
+}
+
+/** A time column as a number, or undefined for anything else. */
+export function timeColumn(value: unknown): number | undefined {
+  const time = timeOf(value);
+  return Number.isFinite(time) ? time : undefined;
 }
 
 /** Ms since the epoch as a client hands an INTEGER back: a number, a BigInt (safe-integer modes), or text (libSQL's `intMode: "string"`). */

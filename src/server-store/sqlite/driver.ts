@@ -15,9 +15,10 @@
 
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
+import { sessionInfo } from "../server-store.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
-import { dataPatch, flashesPatch, toStoredSession } from "./columns.ts";
+import { dataPatch, flashesPatch, timeColumn, valuesOf, toStoredSession } from "./columns.ts";
 import type { SessionRow } from "./columns.ts";
 import type { SqlConnection, SqlValue } from "./connection.ts";
 import { sqliteStatements } from "./statements.ts";
@@ -66,9 +67,16 @@ export class SqliteDriver implements SessionDriver {
     await this.#call("destroy the session", () => this.#db.run({ sql: this.#sql.remove, args: [id] }));
   }
 
-  async list(owner: string, now: number): Promise<SessionInfo[]> {
-    const rows = await this.#call("list the sessions of an owner", () => this.#db.all({ sql: this.#sql.list, args: [owner, now] }));
-    return rows.map((row) => ({ id: String(row["id"]), createdAt: Number(row["created_at"]), expiresAt: Number(row["expires_at"]) }));
+  async touch(id: string, at: number, staleBefore: number): Promise<void> {
+    await this.#call("record the session's last use", () => this.#db.run({ sql: this.#sql.touch, args: [at, id, at, staleBefore] }));
+  }
+
+  async list(owner: string, now: number, listed: readonly string[] | undefined): Promise<SessionInfo[]> {
+    const rows = await this.#call("list the sessions of an owner", () => this.#db.all({ sql: this.#sql.list, args: [listed ? 1 : 0, owner, now] }));
+    return rows.map((row) => {
+      const times = { id: String(row["id"]), createdAt: Number(row["created_at"]), expiresAt: Number(row["expires_at"]), lastSeenAt: timeColumn(row["last_seen_at"]) };
+      return sessionInfo(times, listed, valuesOf(row["data"]));
+    });
   }
 
   removeAll(owner: string, except: string | undefined): Promise<number> {

@@ -41,7 +41,13 @@ export interface SqliteStatements {
   upsert: { patch: string; whole: string };
   /** Args: id. */
   remove: string;
-  /** Args: owner, now. Uses the owner index. */
+  /**
+   * Args: at, id, at, stale before. A request used the session without saving it: sets only its
+   * last-seen time, only while the row is live, so a destroyed session is never brought back, and
+   * only over a time not after "stale before", so of requests racing to touch it, one writes.
+   */
+  touch: string;
+  /** Args: whether to return the data (1 or 0: the store's listed option), owner, now. Uses the owner index. */
   list: string;
   /** Args: owner, except, now. Deletes the owner's live sessions, counted by the changes. */
   removeAll: string;
@@ -87,12 +93,13 @@ export function sqliteStatements(table: string): SqliteStatements {
       `CREATE INDEX IF NOT EXISTS "${table}_owner" ON ${t} (owner)`,
       `CREATE INDEX IF NOT EXISTS "${table}_expires_at" ON ${t} (expires_at)`,
     ],
-    read: `SELECT data, flashes, created_at, expires_at FROM ${t} WHERE id = ? AND expires_at > ?`,
+    read: `SELECT data, flashes, created_at, expires_at, last_seen_at FROM ${t} WHERE id = ? AND expires_at > ?`,
     update: { patch: update(kept), whole: update(empty) },
     rename: `UPDATE ${t} SET id = ?, ${set(empty)} WHERE id = ? AND expires_at > ?`,
     upsert: { patch: upsert(false), whole: upsert(true) },
     remove: `DELETE FROM ${t} WHERE id = ?`,
-    list: `SELECT id, created_at, expires_at FROM ${t} WHERE owner = ? AND expires_at > ?`,
+    touch: `UPDATE ${t} SET last_seen_at = ? WHERE id = ? AND expires_at > ? AND last_seen_at <= ?`,
+    list: `SELECT id, created_at, expires_at, last_seen_at, CASE WHEN ? THEN data END AS data FROM ${t} WHERE owner = ? AND expires_at > ?`,
     removeAll: `DELETE FROM ${t} WHERE owner = ? AND id <> ? AND expires_at > ?`,
     prune: `DELETE FROM ${t} WHERE id IN (SELECT id FROM ${t} WHERE expires_at <= ? LIMIT ?)`,
   };

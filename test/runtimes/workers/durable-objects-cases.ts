@@ -272,9 +272,9 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
   it("the object checks its stored expiry itself: an expired session loads as nothing and takes no save", async () => {
     const stub = stubOf(env().SESSIONS, sessionObjectName(`expiry-${crypto.randomUUID()}`));
     const now = Date.now();
-    const plan: WritePlan = { id: "x", previousId: undefined, mustExist: false, whole: true, set: [["k", '"v"']], deleted: [], added: [], taken: [], owner: undefined, createdAt: now, expiresAt: now + 60_000 };
+    const plan: WritePlan = { id: "x", previousId: undefined, mustExist: false, whole: true, set: [["k", '"v"']], deleted: [], added: [], taken: [], owner: undefined, createdAt: now, expiresAt: now + 60_000, lastSeenAt: now };
     assert.equal(await stub.save(plan, now), true);
-    assert.deepEqual(await stub.load(now + 59_000), { createdAt: now, expiresAt: now + 60_000, values: [["k", '"v"']], flashes: [] });
+    assert.deepEqual(await stub.load(now + 59_000), { createdAt: now, expiresAt: now + 60_000, lastSeenAt: now, values: [["k", '"v"']], flashes: [] });
     assert.equal(await stub.load(now + 60_000), undefined);
     assert.equal(await stub.save({ ...plan, expiresAt: now + 120_000 }, now + 60_000), false);
     assert.deepEqual(await stub.info("ada", now + 60_000), { state: "gone" });
@@ -283,7 +283,7 @@ export function durableObjectCases(it: It, env: () => DurableObjectsEnv): void {
   it("the expiry alarm sweeps the object when the session expires", async () => {
     const stub = stubOf(env().SESSIONS, sessionObjectName(`alarm-${crypto.randomUUID()}`));
     const now = Date.now();
-    const plan: WritePlan = { id: "x", previousId: undefined, mustExist: false, whole: true, set: [["k", '"v"']], deleted: [], added: [], taken: [], owner: null, createdAt: now, expiresAt: now + 300 };
+    const plan: WritePlan = { id: "x", previousId: undefined, mustExist: false, whole: true, set: [["k", '"v"']], deleted: [], added: [], taken: [], owner: null, createdAt: now, expiresAt: now + 300, lastSeenAt: now };
     assert.equal(await stub.save(plan, now), true);
     // Asked as of time 0, a stored session is live however old: only the sweep makes it empty.
     assert.notEqual(await stub.load(0), undefined);
