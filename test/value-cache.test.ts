@@ -62,6 +62,10 @@ describe("ValueCache", () => {
     expect(cache.bytes).toBe(1000);
     cache.set("s", value(6), "t", LATER);
     expect(cache.bytes).toBe(502);
+    // One entry of exactly the whole budget is held, alone.
+    const whole = new ValueCache(10, 200);
+    whole.set("s", value(0), "t".repeat(50), LATER);
+    expect([whole.size, whole.bytes, whole.get("s", value(0))?.text]).toEqual([1, 200, "t".repeat(50)]);
     // One entry over the whole budget is not held, and pushes nothing out.
     cache.set("s", value(7), "t".repeat(451), LATER);
     expect(cache.get("s", value(7))).toBeUndefined();

@@ -177,6 +177,9 @@ describe("CookieStore migrateFrom", () => {
       const b = new TestBrowser((request) => app.fetch(request));
       const { id } = await b.json("/", { method: "POST" });
       expect(await b.json("/")).toEqual({ id, isNew: false, from: "ours" });
+      // Another instance (a new deploy: nothing cached) opens it with WebCrypto, still itself.
+      const fresh = await migratingApp(readers).request("/", { headers: { Cookie: b.cookieHeader() } });
+      expect(await fresh.json()).toEqual({ id, isNew: false, from: "ours" });
     }
     expect(offered).toEqual([]);
   });
