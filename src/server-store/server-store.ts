@@ -78,6 +78,8 @@ export abstract class ServerStore implements ServerSessionStore {
       listed === undefined || (Array.isArray(listed) && listed.every((key) => typeof key === "string" && key !== "")),
       `${where}: listed must be an array of non-empty data keys`,
     );
+    // list() needs the owner index: listed keys without it would never be returned.
+    assertConfig(listed === undefined || owner !== undefined, `${where}: listed needs the owner option (list() lists an owner's sessions)`);
     checkCookieOptions(cookie, where);
     this.#owner = owner;
     // A copy: changing the caller's array later does not change what list() returns.

@@ -75,6 +75,11 @@ describe("sessionInfo", () => {
 });
 
 describe("MemoryStore last-seen times", () => {
+  it("refuses listed without owner, which list() could never use", () => {
+    expect(() => new MemoryStore({ secrets: SECRET, listed: ["device"] })).toThrow(expect.objectContaining({ code: "ERR_SESSION_CONFIG" }));
+    expect(() => new MemoryStore({ secrets: SECRET, owner: "userId", listed: [] })).not.toThrow();
+  });
+
   it("keeps its own copy of listed: changing the caller's array later changes nothing", async () => {
     const listed = ["device"];
     const store = new MemoryStore({ secrets: SECRET, owner: "userId", listed });
