@@ -361,7 +361,7 @@ export class SessionJar implements SessionOwner {
   #deleteChunks(state: SessionState, from: number, options: ResolvedCookieOptions): void {
     for (let index = Math.max(from, 1); index < this.#settings.chunks; index++) {
       const name = chunkName(state.name, index);
-      if (this.#cookies.has(name) || this.#setCookies.has(name)) this.#setCookie(name, "", { ...options, maxAge: 0 });
+      if (this.#cookies.has(name) || this.#setCookies.has(name)) this.#setCookie(name, "", options, 0);
     }
   }
 
@@ -383,7 +383,7 @@ export class SessionJar implements SessionOwner {
       throw storeError("destroy", error);
     }
     const options = this.#cookieOptions(state);
-    this.#setCookie(state.name, "", { ...options, maxAge: 0 });
+    this.#setCookie(state.name, "", options, 0);
     this.#deleteChunks(state, 1, options);
     state.reset();
   }
