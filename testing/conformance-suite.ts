@@ -137,6 +137,16 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
       return { app, browser: new TestBrowser((request) => app.fetch(request)) };
     }
 
+    /** A browser holding session k = "v" (`good`, its cookie value), and the cookie of a store with another secret. */
+    async function signedInBesideAnotherSecret() {
+      const { app, browser: b } = await browser();
+      await b.json("/set/k/v", { method: "POST" });
+      const foreignApp = conformanceApp(await subject.make(["another-secret-entirely-0123456789abcdef"]));
+      const foreignBrowser = new TestBrowser((request) => foreignApp.fetch(request));
+      await foreignBrowser.json("/set/k/v", { method: "POST" });
+      return { app, browser: b, good: b.cookies.get("session")!, foreign: foreignBrowser.cookies.get("session")! };
+    }
+
     it("gets and sets values across requests", async () => {
       const { browser: b } = await browser();
       assertIncludes(await b.json("/get/k"), { value: null, isNew: true });
@@ -331,12 +341,7 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
     });
 
     it("answers tampered, garbage and foreign cookies with a fresh session, status 200", async () => {
-      const { app, browser: b } = await browser();
-      await b.json("/set/k/v", { method: "POST" });
-      const good = b.cookies.get("session")!;
-      const foreignApp = conformanceApp(await subject.make(["another-secret-entirely-0123456789abcdef"]));
-      const foreign = new TestBrowser((request) => foreignApp.fetch(request));
-      await foreign.json("/set/k/v", { method: "POST" });
+      const { app, good, foreign } = await signedInBesideAnotherSecret();
       const candidates = [
         good.slice(0, -1) + (good.endsWith("A") ? "Q" : "A"),
         good.slice(0, good.length / 2),
@@ -345,7 +350,7 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
         "%E0%A4%A",
         "\u00e9\u00ff~`{}",
         "a".repeat(5000),
-        foreign.cookies.get("session")!,
+        foreign,
       ];
       for (const value of candidates) {
         const response = await app.request("/get/k", { headers: { Cookie: `session=${value}` } });
@@ -362,15 +367,10 @@ export function storeConformance(runner: ConformanceRunner, label: string, subje
     });
 
     it("review 3, finding 5: tries the real cookie behind planted values of its shape (another secret's, or its own key id with a bad MAC)", async () => {
-      const { app, browser: b } = await browser();
-      await b.json("/set/k/v", { method: "POST" });
-      const good = b.cookies.get("session")!;
-      const foreignApp = conformanceApp(await subject.make(["another-secret-entirely-0123456789abcdef"]));
-      const foreign = new TestBrowser((request) => foreignApp.fetch(request));
-      await foreign.json("/set/k/v", { method: "POST" });
+      const { app, browser: b, good, foreign } = await signedInBesideAnotherSecret();
       // Anyone sees the key id in a cookie of their own; the MAC or tag is what they cannot forge.
       const forged = good.slice(0, -2) + (good.endsWith("AA") ? "BA" : "AA");
-      const planted = [Array(6).fill(foreign.cookies.get("session")!), Array(4).fill(forged), [...Array(6).fill(foreign.cookies.get("session")!), ...Array(8).fill(forged)]];
+      const planted = [Array(6).fill(foreign), Array(4).fill(forged), [...Array(6).fill(foreign), ...Array(8).fill(forged)]];
       for (const values of planted) {
         const header = [...values.map((value) => `session=${value}`), b.cookieHeader()].join("; ");
         const response = await app.request("/get/k", { headers: { Cookie: header } });
