@@ -134,6 +134,15 @@ async function rawSubject(label: string, run: Run, table: string): Promise<Subje
   const profile = JSON.stringify(Object.fromEntries(Object.entries({ ...LOGIN, count: 0 }).map(([key, value]) => [key, JSON.stringify(value)])));
   await run(sql.insert, [id, String(now), "false", "[]", profile, "[]", "{}", "true", String(LOGIN.userId), String(now), String(now + 86_400_000)]);
   let count = 0;
+  return byHand(label, async (at) => {
+    await run(sql.load, [id, at]);
+    const values = JSON.stringify({ count: JSON.stringify(++count) });
+    await run(sql.update, [id, at, "false", "[]", values, "[]", "{}", "false", null, String(now), String(Date.now() + 86_400_000)]);
+  });
+}
+
+/** A subject whose request is only `statements`, sent by hand at time `at`: what they take, timed. */
+function byHand(label: string, statements: (at: string) => Promise<void>): Subject {
   return {
     label,
     loadSave: [],
@@ -141,10 +150,7 @@ async function rawSubject(label: string, run: Run, table: string): Promise<Subje
     roundTrips: 0,
     hit: async () => {
       const start = performance.now();
-      const at = String(Date.now());
-      await run(sql.load, [id, at]);
-      const values = JSON.stringify({ count: JSON.stringify(++count) });
-      await run(sql.update, [id, at, "false", "[]", values, "[]", "{}", "false", null, String(now), String(Date.now() + 86_400_000)]);
+      await statements(String(Date.now()));
       return performance.now() - start;
     },
   };
@@ -170,19 +176,10 @@ u AS (INSERT INTO ${t}_values (id, key, json) SELECT s.id, e.key, e.value FROM s
       ON CONFLICT (id, key) DO UPDATE SET json = excluded.json)
 SELECT count(*) AS written FROM s`;
   let count = 0;
-  return {
-    label,
-    loadSave: [],
-    whole: [],
-    roundTrips: 0,
-    hit: async () => {
-      const start = performance.now();
-      const at = String(Date.now());
-      await run(load, [id, at]);
-      await run(save, [id, at, String(Date.now() + 86_400_000), "[]", JSON.stringify({ count: JSON.stringify(++count) })]);
-      return performance.now() - start;
-    },
-  };
+  return byHand(label, async (at) => {
+    await run(load, [id, at]);
+    await run(save, [id, at, String(Date.now() + 86_400_000), "[]", JSON.stringify({ count: JSON.stringify(++count) })]);
+  });
 }
 
 /** The results as a Markdown table. */
