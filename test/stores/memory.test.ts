@@ -3,11 +3,11 @@ import { runInNewContext } from "node:vm";
 import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getSession, sessions } from "../../adapters/hono.ts";
-import type { SessionWrite } from "../../src/store.ts";
 import { MemoryStore } from "../../src/stores/memory.ts";
 import { describeStoreConformance } from "../conformance.ts";
 import { manualClock } from "../support/assert.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
+import { dataWrite } from "../support/session-write.ts";
 
 describeStoreConformance("MemoryStore", {
   make: (secrets = [SECRET], options) => new MemoryStore({ secrets, ...options }),
@@ -262,19 +262,7 @@ function heapUsed(): number {
 
 /** A new session `id` saved straight to the store, holding `data`, until `expiresAt` (ms). */
 function saveDirect(store: MemoryStore, id: string, data: Record<string, unknown>, expiresAt: number): Promise<string | undefined> {
-  const write: SessionWrite = {
-    id,
-    previousId: undefined,
-    data: new Map(Object.entries(data)),
-    changed: new Set(Object.keys(data)),
-    deleted: new Set(),
-    cleared: false,
-    createdAt: Date.now(),
-    expiresAt,
-    flashes: new Map(),
-    flashIds: new Map(),
-  };
-  return store.save("session", write);
+  return store.save("session", dataWrite(id, data, { expiresAt }));
 }
 
 describe("MemoryStore expiry, to the millisecond", () => {

@@ -17,6 +17,7 @@ import { SECRET, TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
 import { ensurePostgres, uniqueTable } from "../support/postgres.ts";
 import { startRoundTripProxy } from "../support/round-trip-proxy.ts";
+import { dataWrite } from "../support/session-write.ts";
 
 const url = await ensurePostgres();
 const pool = new pg.Pool({ connectionString: url, max: 8 });
@@ -273,21 +274,9 @@ describe("PostgresStore round trips", () => {
 
 const newId = () => randomBytes(16).toString("base64url");
 
-/** A save that sets `secret`, as the jar would hand it to the store. */
-function write(id: string, data: Record<string, unknown> = { secret: "s3cr3t-value" }): SessionWrite {
-  const now = Date.now();
-  return {
-    id,
-    previousId: undefined,
-    data: new Map(Object.entries(data)),
-    changed: new Set(Object.keys(data)),
-    deleted: new Set(),
-    cleared: false,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    flashes: new Map(),
-    flashIds: new Map(),
-  };
+/** A save that sets `data` (by default `secret`), as the jar would hand it to the store. */
+function write(id: string, data?: Record<string, unknown>): SessionWrite {
+  return dataWrite(id, data, { expiresAt: Date.now() + 60_000 });
 }
 
 describe("PostgresStore values", () => {

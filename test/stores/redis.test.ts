@@ -21,6 +21,7 @@ import { SECRET, TestBrowser } from "../support/browser.ts";
 import { freePort } from "../support/free-port.ts";
 import { ensureRedis } from "../support/redis.ts";
 import { startUpstashEndpoint } from "../support/upstash-endpoint.ts";
+import { dataWrite } from "../support/session-write.ts";
 
 const { url } = await ensureRedis();
 const nodeRedis = await createClient({ url }).connect();
@@ -244,19 +245,7 @@ describe("RedisStore and UpstashRedisStore share sessions through one Redis", ()
 
 /** A save that sets one key, as the jar would hand it to the store. */
 function write(id: string): SessionWrite {
-  const now = Date.now();
-  return {
-    id,
-    previousId: undefined,
-    data: new Map([["secret", "s3cr3t-value"]]),
-    changed: new Set(["secret"]),
-    deleted: new Set(),
-    cleared: false,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    flashes: new Map(),
-    flashIds: new Map(),
-  };
+  return dataWrite(id, undefined, { expiresAt: Date.now() + 60_000 });
 }
 
 async function storeError(promise: Promise<unknown>): Promise<SessionError> {

@@ -18,6 +18,7 @@ import { freshTable, rawSql, sqliteCases, sqliteStore } from "../sqlite-cases.ts
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { Hono } from "hono";
 import { getSession, sessions } from "../../adapters/hono.ts";
+import { dataWrite } from "../support/session-write.ts";
 
 // The suite's 100 concurrent sessions take seconds on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
@@ -106,18 +107,7 @@ describe("SqliteStore faults (better-sqlite3 and libSQL files)", () => {
       const started = Date.now();
       expect((await b.fetch("/", { method: "POST" })).status).toBe(500);
       expect(Date.now() - started).toBeGreaterThanOrEqual(150);
-      const error = await rejection(store.save("session", {
-        id: "x",
-        previousId: undefined,
-        data: new Map(),
-        changed: new Set(),
-        deleted: new Set(),
-        cleared: false,
-        createdAt: 0,
-        expiresAt: Date.now() + 1000,
-        flashes: new Map(),
-        flashIds: new Map(),
-      }));
+      const error = await rejection(store.save("session", dataWrite("x", {}, { createdAt: 0, expiresAt: Date.now() + 1000 })));
       expect(error.code).toBe("ERR_SESSION_STORE");
       expect((error.cause as { code?: string }).code).toBe("SQLITE_BUSY");
       holder.exec("COMMIT");

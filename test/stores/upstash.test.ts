@@ -14,6 +14,7 @@ import { describeStoreConformance } from "../conformance.ts";
 import { SECRET, TestBrowser } from "../support/browser.ts";
 import { startUpstashEndpoint } from "../support/upstash-endpoint.ts";
 import type { UpstashEndpoint } from "../support/upstash-endpoint.ts";
+import { dataWrite } from "../support/session-write.ts";
 
 // One endpoint for the file; every store gets keys of its own under a random prefix.
 const endpoint: UpstashEndpoint = await startUpstashEndpoint();
@@ -294,19 +295,7 @@ describe("UpstashRedisStore values", () => {
 
 /** A save that sets one key, as the jar would hand it to the store. */
 function write(id: string): SessionWrite {
-  const now = Date.now();
-  return {
-    id,
-    previousId: undefined,
-    data: new Map([["secret", "s3cr3t-value"]]),
-    changed: new Set(["secret"]),
-    deleted: new Set(),
-    cleared: false,
-    createdAt: now,
-    expiresAt: now + 60_000,
-    flashes: new Map(),
-    flashIds: new Map(),
-  };
+  return dataWrite(id, undefined, { expiresAt: Date.now() + 60_000 });
 }
 
 describe("UpstashRedisStore faults", () => {
