@@ -50,11 +50,13 @@ export function copyJson(value: unknown): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (Array.isArray(value)) return value.map(copyJson);
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = copyJson((value as Record<string, unknown>)[key]);
-    // An assignment to "__proto__" would set the prototype: that key must stay an own key.
-    if (key === "__proto__") Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else copy[key] = item;
-  }
+  for (const key of Object.keys(value)) setOwn(copy, key, copyJson((value as Record<string, unknown>)[key]));
   return copy;
+}
+
+/** Sets `object[key]` as an own, enumerable property, as `JSON.parse` would, for any key. */
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  // An assignment to "__proto__" would set the prototype: that key must stay an own key.
+  if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
 }

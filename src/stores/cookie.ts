@@ -13,7 +13,7 @@ import type { CookieOptions } from "../options.ts";
 import type { SessionWrite, Store, StoredSession } from "../store.ts";
 import { registeredCookieFormat } from "./cookie-format.ts";
 import type { CookieFormat, CookieReader } from "./cookie-format.ts";
-import { copyJson, decodeJson, encodeJson, isCopyable } from "../json.ts";
+import { copyJson, decodeJson, encodeJson, isCopyable, setOwn } from "../json.ts";
 
 // What the cookie holds: `id "." created data`, with `created` in Unix seconds and the data a JSON
 // object. 11 bytes shorter than the JSON array `["id",created,{...}]` it replaces, and the
@@ -209,10 +209,6 @@ export class CookieStore implements Store {
  */
 function toObject(data: ReadonlyMap<string, unknown>): Record<string, unknown> {
   const object: Record<string, unknown> = {};
-  for (const [key, value] of data) {
-    // An assignment to "__proto__" would set the prototype: that key must stay an own key.
-    if (key === "__proto__") Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
-    else object[key] = value;
-  }
+  for (const [key, value] of data) setOwn(object, key, value);
   return object;
 }
