@@ -9,6 +9,7 @@ import { SessionError } from "../../errors.ts";
 import { decodeJson } from "../../json.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
 import { sessionInfo } from "../server-store.ts";
+import { redactSqlError } from "../sql-error.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import type { Row, RunStatement } from "./sql-client.ts";
@@ -114,22 +115,9 @@ export class PostgresDriver implements SessionDriver {
     try {
       return await this.#run(text, params);
     } catch (error) {
-      throw new SessionError("ERR_SESSION_STORE", `could not ${action} the session in Postgres`, { cause: redact(error) });
+      throw new SessionError("ERR_SESSION_STORE", `could not ${action} the session in Postgres`, { cause: redactSqlError(error) });
     }
   }
-}
-
-/**
- * A client's error keeps only its name, message and SQLSTATE `code`: node-postgres and postgres.js
- * put the failing row (`detail`), the statement's parameters or its position on their errors.
- */
-export function redact(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const copy = new Error(error.message) as Error & { code?: string };
-  copy.name = error.name;
-  const { code } = error as { code?: unknown };
-  if (typeof code === "string") copy.code = code;
-  return copy;
 }
 
 /** A row as the engine wants it: decoded values, flashes by key in the order they were added. */

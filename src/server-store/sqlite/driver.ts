@@ -16,6 +16,7 @@
 import { SessionError } from "../../errors.ts";
 import type { SessionInfo, StoredSession } from "../../store.ts";
 import { sessionInfo } from "../server-store.ts";
+import { redactSqlError } from "../sql-error.ts";
 import type { SessionDriver } from "../server-store.ts";
 import type { WritePlan } from "../write-plan.ts";
 import { dataPatch, flashesPatch, timeColumn, valuesOf, toStoredSession } from "./columns.ts";
@@ -104,20 +105,7 @@ export class SqliteDriver implements SessionDriver {
     try {
       return await run();
     } catch (error) {
-      throw new SessionError("ERR_SESSION_STORE", `SQLite could not ${action}`, { cause: redact(error) });
+      throw new SessionError("ERR_SESSION_STORE", `SQLite could not ${action}`, { cause: redactSqlError(error) });
     }
   }
-}
-
-/**
- * Clients may keep a statement's arguments, session data included, on their errors: the cause
- * keeps only the error's name, message and code (SQLITE_BUSY, SQLITE_READONLY, ...).
- */
-function redact(error: unknown): Error {
-  if (!(error instanceof Error)) return new Error(String(error));
-  const copy = new Error(error.message) as Error & { code?: unknown };
-  copy.name = error.name;
-  const { code } = error as { code?: unknown };
-  if (typeof code === "string") copy.code = code;
-  return copy;
 }
