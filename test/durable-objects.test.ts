@@ -5,9 +5,8 @@ import { Miniflare } from "miniflare";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { storeConformance } from "../testing/index.ts";
-import { nodeExpect } from "./support/assert.ts";
 import { REPO } from "./support/runtime.ts";
+import { runWorkerCases, serverStoreCaseCount, workerCases } from "./support/worker-cases.ts";
 import { bundleForWorkerd } from "./support/workerd-bundle.ts";
 
 const workerdVersion = createRequire(import.meta.url)("workerd/package.json").version as string;
@@ -26,28 +25,13 @@ const mf = new Miniflare({
 });
 afterAll(() => mf.dispose());
 
-const cases = (await (await mf.dispatchFetch("http://localhost/cases")).json()) as string[];
-
-/** How many cases the conformance suite declares for a server store with a shared backend. */
-function conformanceCases(): number {
-  let count = 0;
-  const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++, expect: nodeExpect };
-  storeConformance(runner, "counted", { make: () => undefined as never, serverSide: true, sharedBackend: true });
-  return count;
-}
+const cases = await workerCases(mf);
 
 describe(`DurableObjectStore in workerd ${workerdVersion} (Miniflare, SQLite-backed objects)`, () => {
   it("declares the whole conformance suite and the Durable Objects cases", () => {
-    expect(cases.filter((name) => name.startsWith("DurableObjectStore: store conformance > "))).toHaveLength(conformanceCases());
+    expect(cases.filter((name) => name.startsWith("DurableObjectStore: store conformance > "))).toHaveLength(serverStoreCaseCount());
     expect(cases.filter((name) => name.startsWith("DurableObjectStore in workerd > ")).length).toBeGreaterThanOrEqual(6);
   });
 
-  for (const name of cases) {
-    it(name, async () => {
-      const response = await mf.dispatchFetch(`http://localhost/run?case=${encodeURIComponent(name)}`, { method: "POST" });
-      const result = (await response.json()) as { ok: boolean; error?: string };
-      expect(result.error ?? "").toBe("");
-      expect(result.ok).toBe(true);
-    }, 30_000);
-  }
+  runWorkerCases(mf, cases);
 });

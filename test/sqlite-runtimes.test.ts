@@ -5,19 +5,16 @@ import { Miniflare } from "miniflare";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { storeConformance } from "../testing/index.ts";
 import { sqliteCases } from "./sqlite-cases.ts";
-import { nodeExpect } from "./support/assert.ts";
 import { REPO, binary, run, versionOf } from "./support/runtime.ts";
+import { runWorkerCases, serverStoreCaseCount, workerCases } from "./support/worker-cases.ts";
 import { bundleForWorkerd } from "./support/workerd-bundle.ts";
 
 const workerdVersion = createRequire(import.meta.url)("workerd/package.json").version as string;
 
 /** How many cases the conformance suite (server store, shared backend) and sqlite-cases.ts declare. */
 function declaredCases(): number {
-  let count = 0;
-  const runner = { describe: (_name: string, body: () => void) => body(), it: () => void count++, expect: nodeExpect };
-  storeConformance(runner, "counted", { make: () => undefined as never, serverSide: true, sharedBackend: true });
+  let count = serverStoreCaseCount();
   sqliteCases(() => void count++, () => undefined as never);
   return count;
 }
@@ -31,21 +28,14 @@ const mf = new Miniflare({
   d1Databases: ["DB"],
 });
 afterAll(() => mf.dispose());
-const cases = (await (await mf.dispatchFetch("http://localhost/cases")).json()) as string[];
+const cases = await workerCases(mf);
 
 describe(`SqliteStore on D1 inside workerd ${workerdVersion} (Miniflare)`, () => {
   it("declares the whole conformance suite and SqliteStore's own cases", () => {
     expect(cases).toHaveLength(declaredCases());
   });
 
-  for (const name of cases) {
-    it(name, async () => {
-      const response = await mf.dispatchFetch(`http://localhost/run?case=${encodeURIComponent(name)}`, { method: "POST" });
-      const result = (await response.json()) as { ok: boolean; error?: string };
-      expect(result.error ?? "").toBe("");
-      expect(result.ok).toBe(true);
-    }, 30_000);
-  }
+  runWorkerCases(mf, cases);
 });
 
 describe(`SqliteStore on bun:sqlite (${versionOf("bun")})`, () => {
