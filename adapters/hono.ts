@@ -10,7 +10,8 @@ import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { SessionsOptions } from "../src/jar.ts";
 import type { Session } from "../src/session.ts";
 import type { SessionData, Store } from "../src/store.ts";
-import { pickJar } from "../src/with-sessions.ts";
+import { addJar, pickJar } from "../src/with-sessions.ts";
+import type { Jars } from "../src/with-sessions.ts";
 
 /**
  * The context variables the middleware sets: `c.var.session` is the first (or only) session
@@ -25,7 +26,7 @@ export interface SessionEnv<Data extends object = SessionData> {
   Variables: SessionVariables<Data>;
 }
 
-// Context key of the request's jars by session name; several middlewares add to the same map.
+// Context key of the request's jars (see Jars); several middlewares add up.
 const SESSIONS = "webSessions";
 
 function middleware<Data extends object>(
@@ -39,9 +40,7 @@ function middleware<Data extends object>(
     // Awaited only when the load had something to await: each await is a microtask (see SessionJar.open).
     const opening = SessionJar.open(settings, c.req.raw.headers.get("Cookie"));
     const jar = opening instanceof SessionJar ? opening : await opening;
-    const jars = (c.get(SESSIONS as never) as Map<string, SessionJar> | undefined) ?? new Map<string, SessionJar>();
-    for (const name of names) jars.set(name, jar);
-    c.set(SESSIONS as never, jars as never);
+    c.set(SESSIONS as never, addJar(c.get(SESSIONS as never) as Jars | undefined, jar) as never);
     if (!settings.lazy) c.set("session", jar.session(names[0]!) as Session<Data>);
     await next();
     // After an error, half-done changes are not auto-saved; sessions saved before it keep their cookies.

@@ -120,6 +120,6 @@ export async function sessionFromCookies<Data extends object = SessionData>(
     set: (cookie) => setCookie(store, cookie),
     extraLineBytes: EXPIRES_BYTES,
   });
-  const [, picked] = pickJar(new Map(jar.names.map((each) => [each, jar])), name);
+  const [, picked] = pickJar(jar, name);
   return (await jar.load(picked)) as unknown as Session<Data>;
 }

@@ -202,11 +202,23 @@ export class SessionJar implements SessionOwner {
     return session;
   }
 
-  /** Opens the session `name`: at once when the request carried no cookie for it, else after the store's load. */
+  /**
+   * Opens the session `name`: at once when the request carried no cookie for it or the store
+   * knows its one value from memory (`loadNow`), else after the store's load.
+   */
   #open(name: string): Session | Promise<Session> {
-    const { chunks } = this.#settings;
+    const { chunks, store } = this.#settings;
     const values = chunks > 1 ? joinChunks(this.#cookies, name, chunks) : this.#cookies.get(name);
-    return values ? this.#load(name, values) : this.#start(name, undefined);
+    if (!values) return this.#start(name, undefined);
+    // Several values of one name take the careful path below; so does a session past absoluteMaxAge.
+    const stored = values.length === 1 && this.#wellFormed(values[0]!) ? store.loadNow?.(name, values[0]!) : undefined;
+    return stored && this.#withinLifetime(stored) ? this.#start(name, stored) : this.#load(name, values);
+  }
+
+  /** Whether a loaded session is still within `absoluteMaxAge` of its creation. */
+  #withinLifetime(stored: StoredSession): boolean {
+    const { absoluteMaxAge } = this.#settings;
+    return !absoluteMaxAge || stored.createdAt + absoluteMaxAge * 1000 > Date.now();
   }
 
   #start(name: string, stored: StoredSession | undefined): Session {
@@ -233,7 +245,7 @@ export class SessionJar implements SessionOwner {
 
   /** Loads the first usable value of `values` and starts the session with it (a new one if none is). */
   async #load(name: string, values: string[]): Promise<Session> {
-    const { store, absoluteMaxAge, onInvalidCookie } = this.#settings;
+    const { store, onInvalidCookie } = this.#settings;
     let tried = 0;
     for (let at = 0; at < values.length; at++) {
       // Junk planted ahead of the real cookie (cookie tossing) costs nothing and cannot push it out.
@@ -248,7 +260,7 @@ export class SessionJar implements SessionOwner {
       } catch (error) {
         throw storeError("load", error);
       }
-      if (stored && (!absoluteMaxAge || stored.createdAt + absoluteMaxAge * 1000 > Date.now())) return this.#start(name, stored);
+      if (stored && this.#withinLifetime(stored)) return this.#start(name, stored);
     }
     onInvalidCookie?.(name);
     return this.#start(name, undefined);

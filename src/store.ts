@@ -146,6 +146,13 @@ export interface Store {
   /** Opens a cookie value. Resolves `undefined` for a forged, foreign, expired or unknown one. */
   load(name: string, cookieValue: string): Promise<StoredSession | undefined>;
   /**
+   * What `load` would resolve, when the store can tell at once from memory (no crypto, no I/O),
+   * else `undefined`, and the jar calls `load`. It must only answer for a value `load` would open
+   * to the same session. With it a request whose cookie the store has just seen opens its session
+   * without a promise (`CookieStore`'s opened-value cache).
+   */
+  loadNow?(name: string, cookieValue: string): StoredSession | undefined;
+  /**
    * Persists a session and resolves the cookie value that now identifies it, or `undefined` when
    * the write was `mustExist` and the session no longer exists (nothing was written).
    */

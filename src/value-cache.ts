@@ -76,6 +76,9 @@ export class ValueCache {
   #oldest: Entry | undefined;
   #newest: Entry | undefined;
   #bytes = 0;
+  // The entry the last has() found: a request asks has() (is it well formed?) and then get() for
+  // the same value, and this spares get() the second lookup. Dropped with its entry.
+  #found: Entry | undefined;
 
   constructor(maxEntries: number, maxBytes: number = DEFAULT_MAX_BYTES) {
     this.#maxEntries = maxEntries;
@@ -97,7 +100,7 @@ export class ValueCache {
    * An expired entry is dropped; the caller then takes the full path, which refuses it too.
    */
   get(name: string, value: string, now: number = Date.now()): CachedValue | undefined {
-    const entry = this.#entries.get(tail(value));
+    const entry = this.#found?.value === value ? this.#found : this.#entries.get(tail(value));
     if (!entry || entry.value !== value || entry.name !== name) return undefined;
     if (entry.opened.expiresAt <= now) {
       this.#remove(entry);
@@ -109,7 +112,10 @@ export class ValueCache {
 
   /** Whether `value` is held (under any cookie name, expired or not): it has the shape of a value this process sealed. */
   has(value: string): boolean {
-    return this.#entries.get(tail(value))?.value === value;
+    const entry = this.#entries.get(tail(value));
+    if (entry?.value !== value) return false;
+    this.#found = entry;
+    return true;
   }
 
   /**
@@ -144,6 +150,7 @@ export class ValueCache {
   }
 
   #remove(entry: Entry): void {
+    if (this.#found === entry) this.#found = undefined;
     this.#entries.delete(tail(entry.value));
     this.#bytes -= entry.bytes;
     const { older, newer } = entry;

@@ -28,19 +28,34 @@ export function attachSessions(request: Request, jar: SessionJar): ReadonlyMap<s
   return jars;
 }
 
+/**
+ * A request's jars: the one jar of a single middleware (the usual case, with no map to build), or
+ * a map by session name once several middlewares add theirs.
+ */
+export type Jars = SessionJar | ReadonlyMap<string, SessionJar>;
+
+/** `jars` with `jar` added under each of its names; the first jar is kept as it is. */
+export function addJar(jars: Jars | undefined, jar: SessionJar): Jars {
+  if (jars === undefined) return jar;
+  const map = new Map(jars instanceof SessionJar ? jars.names.map((name) => [name, jars] as const) : jars);
+  for (const name of jar.names) map.set(name, jar);
+  return map;
+}
+
 /** Picks the jar holding the session `name`, or the only session; throws `ERR_SESSION_MISSING` otherwise. */
-export function pickJar(jars: ReadonlyMap<string, SessionJar> | undefined, name: string | undefined): [SessionJar, string] {
+export function pickJar(jars: Jars | undefined, name: string | undefined): [SessionJar, string] {
   if (!jars) {
     throw new SessionError("ERR_SESSION_MISSING", "no session middleware ran for this request");
   }
+  const single = jars instanceof SessionJar;
+  const names = single ? jars.names : [...jars.keys()];
   if (name === undefined) {
-    if (jars.size !== 1) {
-      throw new SessionError("ERR_SESSION_MISSING", `several sessions are configured (${[...jars.keys()].join(", ")}): name one`);
+    if (names.length !== 1) {
+      throw new SessionError("ERR_SESSION_MISSING", `several sessions are configured (${names.join(", ")}): name one`);
     }
-    const [only] = jars;
-    return [only![1], only![0]];
+    name = names[0]!;
   }
-  const jar = jars.get(name);
+  const jar = single ? (names.includes(name) ? jars : undefined) : jars.get(name);
   if (!jar) throw new SessionError("ERR_SESSION_MISSING", `no session named "${name}" is configured`);
   return [jar, name];
 }

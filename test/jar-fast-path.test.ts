@@ -9,6 +9,33 @@ import type { SessionWrite, Store, StoredSession } from "../src/store.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import { SECRET } from "./support/browser.ts";
 
+/** A store that knows the value "now" from memory (`loadNow`) and opens "ok" through `load`. */
+class MemoStore implements Store {
+  loads = 0;
+  asked: string[] = [];
+  createdAt = Date.now();
+
+  isWellFormed(value: string): boolean {
+    return value !== "junk";
+  }
+
+  loadNow(_name: string, value: string): StoredSession | undefined {
+    this.asked.push(value);
+    return value === "now" ? { id: "id-now", createdAt: this.createdAt, expiresAt: Date.now() + 60_000, data: new Map([["user", "grace"]]) } : undefined;
+  }
+
+  async load(_name: string, value: string): Promise<StoredSession | undefined> {
+    this.loads++;
+    return value === "ok" || value === "now" ? { id: `id-${value}`, createdAt: this.createdAt, expiresAt: Date.now() + 60_000, data: new Map([["user", value]]) } : undefined;
+  }
+
+  async save(): Promise<string> {
+    return "ok";
+  }
+
+  async destroy(): Promise<void> {}
+}
+
 /** A store whose loads wait for `release()`: shows whether the jar awaited it. */
 class GatedStore implements Store {
   loads = 0;
@@ -71,6 +98,43 @@ describe("SessionJar: no promise where nothing is awaited", () => {
     const loads = store.loads;
     expect(await (lazy as SessionJar).load("session")).toBe(loaded);
     expect(store.loads).toBe(loads);
+  });
+
+  it("opens at once, without load(), a session the store knows from memory (loadNow)", () => {
+    const store = new MemoStore();
+    const jar = SessionJar.open(settings({ store }), "other=1; session=now");
+    expect(jar).toBeInstanceOf(SessionJar);
+    expect((jar as SessionJar).session("session").get("user")).toBe("grace");
+    expect((jar as SessionJar).session("session").isNew).toBe(false);
+    expect(store.loads).toBe(0);
+  });
+
+  it("takes load() when loadNow does not know the value, or the cookie is there twice, or not well formed", async () => {
+    const store = new MemoStore();
+    const unknown = SessionJar.open(settings({ store }), "session=ok");
+    expect(unknown).toBeInstanceOf(Promise);
+    expect((await unknown).session("session").get("user")).toBe("ok");
+    // Duplicates take the careful path of several values: the first one that opens wins.
+    const twice = await SessionJar.open(settings({ store }), "session=ok; session=now");
+    expect(twice.session("session").get("user")).toBe("ok");
+    expect(store.asked).toEqual(["ok"]);
+    const junk = await SessionJar.open(settings({ store }), "session=junk");
+    expect(junk.session("session").isNew).toBe(true);
+    expect(store.asked).toEqual(["ok"]);
+    expect(store.loads).toBe(2);
+  });
+
+  it("applies absoluteMaxAge to a session loadNow gives: past it, a new session and onInvalidCookie", async () => {
+    const store = new MemoStore();
+    store.createdAt = Date.now() - 61_000;
+    const invalid: string[] = [];
+    const jar = await SessionJar.open(settings({ store, absoluteMaxAge: 60, onInvalidCookie: (name) => void invalid.push(name) }), "session=now");
+    expect(jar.session("session").isNew).toBe(true);
+    expect(jar.session("session").get("user")).toBeUndefined();
+    expect(invalid).toEqual(["session"]);
+    store.createdAt = Date.now() - 59_000;
+    const young = SessionJar.open(settings({ store, absoluteMaxAge: 60 }), "session=now");
+    expect((young as SessionJar).session("session").get("user")).toBe("grace");
   });
 
   it("shares one load between lazy loads made before it is done", async () => {

@@ -143,6 +143,26 @@ describe("ValueCache", () => {
     expect([cache.get("s", a)?.text, cache.get("s", b)?.text]).toEqual(["a", "b"]);
   });
 
+  it("after has(), get() answers only for that value, and not once it was dropped", () => {
+    const cache = new ValueCache(2);
+    cache.set("s", "a", "text a", LATER);
+    cache.set("s", "b", "text b", LATER);
+    expect(cache.has("a")).toBe(true);
+    expect(cache.get("s", "b")?.text).toBe("text b");
+    expect(cache.get("other", "a")).toBeUndefined();
+    expect(cache.has("a")).toBe(true);
+    // "a" is the least recently used: a new entry pushes it out between has() and get().
+    cache.set("s", "c", "text c", LATER);
+    expect(cache.get("s", "a")).toBeUndefined();
+    expect(cache.size).toBe(2);
+    expect(cache.has("b")).toBe(true);
+    expect(cache.get("s", "b", LATER)).toBeUndefined();
+    // The expired entry went with its recency link: the list still holds c alone, in order.
+    cache.set("s", "d", "text d", LATER);
+    cache.set("s", "e", "text e", LATER);
+    expect(["c", "d", "e"].map((value) => cache.get("s", value)?.text)).toEqual([undefined, "text d", "text e"]);
+  });
+
   it("replaces the entry of a value put in twice", () => {
     const cache = new ValueCache(2);
     cache.set("s", "v", "old", LATER);

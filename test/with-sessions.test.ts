@@ -5,7 +5,8 @@ import { SessionError } from "../src/errors.ts";
 import { MemoryStore } from "../src/stores/memory.ts";
 import { CookieStore } from "../src/stores/cookie.ts";
 import type { SessionWrite, Store, StoredSession } from "../src/store.ts";
-import { getSession, loadSession, withSessions } from "../src/with-sessions.ts";
+import { addJar, getSession, loadSession, pickJar, withSessions } from "../src/with-sessions.ts";
+import { SessionJar, resolveSettings } from "../src/jar.ts";
 import type { SessionsConfig } from "../src/jar.ts";
 import { SECRET, TestBrowser, setCookieFor } from "./support/browser.ts";
 
@@ -586,6 +587,34 @@ async function fetchLikeResponse(): Promise<Response> {
     server.close();
   }
 }
+
+describe("a request's jars", () => {
+  const jarOf = async (names: string[]) => SessionJar.open(resolveSettings({ store: new MemoryStore({ secrets: SECRET }), names }, "test"), null);
+
+  it("keeps one middleware's jar as it is, and adds later ones by name (the later wins a name)", async () => {
+    const a = await jarOf(["a"]);
+    const bc = await jarOf(["b", "c"]);
+    const again = await jarOf(["a"]);
+    expect(addJar(undefined, a)).toBe(a);
+    const jars = addJar(addJar(addJar(undefined, a), bc), again);
+    expect(pickJar(jars, "a")).toEqual([again, "a"]);
+    expect(pickJar(jars, "c")).toEqual([bc, "c"]);
+    expect(pickJar(addJar(a, bc), "a")).toEqual([a, "a"]);
+  });
+
+  it("picks the only session without a name, and refuses an unknown name or no name among several", async () => {
+    const a = await jarOf(["a"]);
+    const bc = await jarOf(["b", "c"]);
+    expect(pickJar(a, undefined)).toEqual([a, "a"]);
+    expect(pickJar(a, "a")).toEqual([a, "a"]);
+    expect(() => pickJar(a, "b")).toThrow(code("ERR_SESSION_MISSING"));
+    expect(() => pickJar(a, "b")).toThrow('no session named "b" is configured');
+    expect(() => pickJar(bc, undefined)).toThrow("several sessions are configured (b, c): name one");
+    expect(() => pickJar(addJar(a, bc), undefined)).toThrow("several sessions are configured (a, b, c): name one");
+    expect(() => pickJar(addJar(a, bc), "d")).toThrow('no session named "d" is configured');
+    expect(() => pickJar(undefined, "a")).toThrow("no session middleware ran for this request");
+  });
+});
 
 describe("the jar at its edges", () => {
   afterEach(() => vi.useRealTimers());

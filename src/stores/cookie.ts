@@ -24,19 +24,16 @@ const HEAD = /^([A-Za-z0-9_-]+)\.(\d{1,15})(?=\{)/;
 interface Decoded {
   id: string;
   createdAt: number;
-  // Values that nest only a few levels (isCopyable): copying them is cheaper than parsing the JSON.
-  data: ReadonlyMap<string, unknown>;
-}
-
-function isCopyableData(data: ReadonlyMap<string, unknown>): boolean {
-  for (const value of data.values()) if (!isCopyable(value)) return false;
-  return true;
+  // The data as two arrays, walked faster than a Map's entries (no pair per entry). Its values
+  // nest only a few levels (isCopyable): copying them is cheaper than parsing the JSON.
+  keys: readonly string[];
+  values: readonly unknown[];
 }
 
 /** A copy of kept data for one request: objects and arrays copied too, so none is shared. */
-function copyData(data: ReadonlyMap<string, unknown>): Map<string, unknown> {
+function copyData({ keys, values }: Decoded): Map<string, unknown> {
   const copy = new Map<string, unknown>();
-  for (const [key, value] of data) copy.set(key, copyJson(value));
+  for (let i = 0; i < keys.length; i++) copy.set(keys[i]!, copyJson(values[i]));
   return copy;
 }
 
@@ -142,10 +139,14 @@ export class CookieStore implements Store {
   }
 
   load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
-    // A value this store sealed or opened before, still valid: no crypto and no await on the way.
-    const hit = this.#format ? undefined : this.#codec.cached(name, cookieValue);
-    const stored = hit && this.#session(hit);
+    const stored = this.loadNow(name, cookieValue);
     return stored ? Promise.resolve(stored) : this.#load(name, cookieValue);
+  }
+
+  /** A value this store sealed or opened before, still valid: no crypto and no await on the way. */
+  loadNow(name: string, cookieValue: string): StoredSession | undefined {
+    const hit = this.#format ? undefined : this.#codec.cached(name, cookieValue);
+    return hit && this.#session(hit);
   }
 
   async #load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
@@ -174,7 +175,7 @@ export class CookieStore implements Store {
    */
   #session(opened: Opened): StoredSession | undefined {
     const decoded = opened.decoded as Decoded | undefined;
-    if (decoded) return { id: decoded.id, createdAt: decoded.createdAt, expiresAt: opened.expiresAt, data: copyData(decoded.data) };
+    if (decoded) return { id: decoded.id, createdAt: decoded.createdAt, expiresAt: opened.expiresAt, data: copyData(decoded) };
     const text = this.#encrypt ? opened.text : fromBase64url(opened.text);
     // The value was authenticated, so these checks guard only against our own older formats.
     const match = text === undefined ? null : HEAD.exec(text);
@@ -186,7 +187,8 @@ export class CookieStore implements Store {
     for (const key of Object.keys(data)) values.set(key, (data as Record<string, unknown>)[key]);
     const id = match[1]!;
     const createdAt = Number(match[2]) * 1000;
-    if (isCopyableData(values)) opened.decoded = { id, createdAt, data: copyData(values) } satisfies Decoded;
+    const kept = [...values.values()];
+    if (kept.every((value) => isCopyable(value))) opened.decoded = { id, createdAt, keys: [...values.keys()], values: kept.map(copyJson) } satisfies Decoded;
     return { id, createdAt, expiresAt: opened.expiresAt, data: values };
   }
 
