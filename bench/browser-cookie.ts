@@ -2,7 +2,7 @@
  * The Cookie header a browser signed in to the benchmark's app sends with every request, whether
  * or not the row's app reads it. Rows that set no cookie (bare Hono, the empty middleware) are sent
  * it all the same, so a difference between rows is the session work, not the cost of building and
- * parsing a request that carries a 400-byte header (about 5 µs on Node, where undici validates it).
+ * parsing a request that carries a 350-byte header (about 5 µs on Node, where undici validates it).
  *
  * The value is made once per process by a real login: web-sessions' encrypted CookieStore sealing
  * the 10-field session with count 1, so it has that cookie's length on this run's code. Made on
@@ -22,7 +22,7 @@ export const ATTRIBUTES = "; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite
 
 let made: Promise<string> | undefined;
 
-/** The value of the encrypted CookieStore's cookie for the 10-field session (about 400 characters). */
+/** The value of the encrypted CookieStore's cookie for the 10-field session (about 350 characters). */
 export function sessionCookieValue(): Promise<string> {
   return (made ??= login());
 }

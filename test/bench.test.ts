@@ -41,7 +41,7 @@ describe("bench rows", () => {
 
   it("sends the rows that set no cookie the encrypted CookieStore's cookie, and the null store a token as long", async () => {
     const value = await sessionCookieValue();
-    // About 400 characters: the 10-field session, sealed (base64url and the key's id).
+    // About 350 characters: the 10-field session, sealed (base64url and the key's id).
     expect(value).toMatch(/^[A-Za-z0-9_.-]{300,500}$/);
     const encrypted = await checkRoundTrips("encrypted", await VARIANTS.find((v) => v.id === "ws-encrypted")!.make(), true, 1);
     expect(encrypted.cookie).toHaveLength(`session=${value}`.length);
