@@ -2,7 +2,8 @@
  * `npm run bench:guard`: about a minute, Node only. Interleaved rounds of bare Hono and the
  * null-store row (web-sessions with a store that does nothing), pinned to one core like
  * `npm run bench`; per round, web-sessions' machinery is the null-store row's µs per request minus
- * bare Hono's. Exits 1 when the median over rounds exceeds the goal (2 µs) by more than the run's
+ * bare Hono's. As in the bench, bare Hono's requests carry the same Cookie header as the null-store
+ * row's (bench/browser-cookie.ts), so the difference is the middleware, not building a bigger request. Exits 1 when the median over rounds exceeds the goal (2 µs) by more than the run's
  * own spread (the interquartile range of the rounds), so noise alone does not fail it but a real
  * regression does. Not part of `npm test`, which must not depend on timing.
  *

@@ -9,6 +9,7 @@
  * call, not per round.
  */
 
+import { sessionCookieHeader } from "./browser-cookie.ts";
 import { assertProfile } from "./fixture.ts";
 
 /** What a row answers through: the part of a Hono app the client uses. */
@@ -22,7 +23,11 @@ export interface App {
  */
 export type Route = "counter" | "read";
 
-/** One benchmark row's app with the cookie a browser would hold for it. Checks every response. */
+/**
+ * One benchmark row's app with the cookie a browser would hold for it. Checks every response, and
+ * reads its Set-Cookie lines whether or not the row sets any. A row that sets no cookie is sent a
+ * fixed one (`sentAnyway`), as a signed-in browser sends its cookie to every page.
+ */
 export class Client {
   cookie = "";
   count = 0;
@@ -38,11 +43,15 @@ export class Client {
     readonly app: App,
     readonly setsCookie = true,
     readonly route: Route = "counter",
-  ) {}
+    /** For a row that sets no cookie: the Cookie header sent with every request all the same. */
+    readonly sentAnyway = "",
+  ) {
+    this.cookie = sentAnyway;
+  }
 
   /** Forgets the cookie: the next request starts a new session (logs in again). */
   reset(): void {
-    this.cookie = "";
+    this.cookie = this.sentAnyway;
     this.count = 0;
     this.#jar.clear();
   }
@@ -53,8 +62,9 @@ export class Client {
     const res = await this.app.request("/", this.cookie ? { headers: { Cookie: this.cookie } } : undefined);
     if (res.status !== 200) throw new Error(`${this.label}: status ${res.status}: ${await res.text()}`);
     assertProfile(this.label, await res.json(), ++this.count);
-    if (!this.setsCookie) return;
-    this.#keep(res);
+    if (this.setsCookie) return this.#keep(res);
+    // Read as the session rows read theirs: the same header lookup, and there must be none.
+    if (res.headers.getSetCookie().length > 0) throw new Error(`${this.label}: a Set-Cookie from a row that sets none`);
   }
 
   /** Read route: log in once (the profile with count 1), then each request reads it back unchanged. */
@@ -72,6 +82,7 @@ export class Client {
     // A library that sends its cookie again on a read is followed as a browser would follow it.
     const lines = res.headers.getSetCookie();
     if (lines.length > 0) {
+      if (!this.setsCookie) throw new Error(`${this.label}: a Set-Cookie from a row that sets none`);
       this.readSetCookies += lines.length;
       this.#keep(res);
     }
@@ -175,9 +186,14 @@ export async function interleave(clients: readonly Client[], rounds: number, ms:
   return results;
 }
 
+/** A fresh client for a row: one that sets no cookie is given the session's cookie to send anyway (bench/browser-cookie.ts). */
+export async function newClient(label: string, app: App, setsCookie: boolean, route: Route = "counter"): Promise<Client> {
+  return new Client(label, app, setsCookie, route, setsCookie ? "" : await sessionCookieHeader());
+}
+
 /** Checks that `requests` round trips through a fresh client come back intact (throws otherwise). */
 export async function checkRoundTrips(label: string, app: App, setsCookie: boolean, requests: number, route: Route = "counter"): Promise<Client> {
-  const client = new Client(label, app, setsCookie, route);
+  const client = await newClient(label, app, setsCookie, route);
   for (let i = 0; i < requests; i++) await client.hit();
   if (setsCookie && !client.cookie) throw new Error(`${label}: no cookie after ${requests} requests`);
   return client;

@@ -5,22 +5,24 @@
  *   deno run -A --no-check bench/machinery.ts           Deno
  *   bun bench/machinery.ts                              Bun
  *
- * `npm run bench` times `Client.hit()`: it builds a Request (with the Cookie header for every row but
- * bare Hono), reads the JSON body and the Set-Cookie lines back. On Node and workerd those steps cost
- * more than the middleware, and only the rows with a cookie pay them, so "null store minus bare Hono"
- * there is mostly the client. Here each row's app gets `app.fetch()` on Requests built beforehand, and
- * the time is the process's CPU time (`process.cpuUsage()`, where the runtime has it), so time spent
+ * `npm run bench` times `Client.hit()`: it builds a Request with the session's Cookie header (bare
+ * Hono's too: a signed-in browser sends it to every page), reads the JSON body and the Set-Cookie
+ * lines back. On Node and workerd those steps cost more than the middleware. Here each row's app gets
+ * `app.fetch()` on Requests built beforehand, each with the same Cookie header the row's client sends
+ * (bare Hono's as long as the encrypted CookieStore's), and the time is the process's CPU time (`process.cpuUsage()`, where the runtime has it), so time spent
  * switched out by other work on a shared machine does not count. Rows are interleaved, round by
- * round, and the differences to bare Hono are taken round by round. Run it pinned (`taskset -c 1`).
+ * round, and the differences to bare Hono are taken round by round. The minimal session middleware
+ * rows (bench/minimal-session.ts) show the least any Hono session middleware adds, next to
+ * web-sessions' null-store row. Run it pinned (`taskset -c 1`).
  * ROUNDS (default 15) and MS (default 100) per row and round.
  */
 
-import { Client } from "./harness.ts";
+import { newClient } from "./harness.ts";
 import type { Route } from "./harness.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { VARIANTS } from "./variants.ts";
 
-const ROWS = ["counter:bare", "counter:empty-middleware", "counter:ws-null", "read:bare", "read:ws-encrypted"];
+const ROWS = ["counter:bare", "counter:empty-middleware", "counter:minimal-middleware", "counter:ws-null", "read:bare", "read:minimal-middleware", "read:ws-encrypted"];
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 const cpuUsage = (globalThis as { process?: { cpuUsage?: () => { user: number; system: number } } }).process?.cpuUsage;
@@ -41,9 +43,9 @@ async function row(id: string): Promise<Row> {
   const variant = (route === "read" ? READ_VARIANTS : VARIANTS).find((v) => v.id === variantId)!;
   const app = await variant.make();
   // A few requests through the usual client: they check the round trip and give the cookie to send.
-  const client = new Client(id, app, variant.setsCookie, route);
+  const client = await newClient(id, app, variant.setsCookie, route);
   for (let i = 0; i < 5; i++) await client.hit();
-  const cookie = client.cookie || "session=t";
+  const cookie = client.cookie;
   // Requests without a body can be handled again; 64 of them, so no single object stays hot.
   const requests = Array.from({ length: 64 }, () => new Request("http://localhost/", { headers: { Cookie: cookie } }));
   return { id, fetch: (request) => app.fetch(request), requests };

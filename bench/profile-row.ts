@@ -4,7 +4,7 @@
  * read route ("read:ws-encrypted").
  */
 
-import { Client } from "./harness.ts";
+import { newClient } from "./harness.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { VARIANTS } from "./variants.ts";
 
@@ -26,7 +26,7 @@ export function findRow(row: string) {
 /** Warms the row up with 3,000 requests, then serves it for `seconds`. */
 export async function serveRow(row: string, seconds: number): Promise<Served> {
   const { variant, route } = findRow(row);
-  const client = new Client(variant.label, await variant.make(), variant.setsCookie, route);
+  const client = await newClient(variant.label, await variant.make(), variant.setsCookie, route);
   for (let i = 0; i < 3000; i++) await client.hit();
   const before = client.count;
   const rps = await client.timed(seconds * 1000);

@@ -13,9 +13,12 @@ import type { Session as HonoSessionsSession } from "hono-sessions";
 import { getIronSession } from "iron-session";
 import { getSession, sessions } from "../adapters/hono.ts";
 import type { Store } from "../src/index.ts";
+import { ATTRIBUTES, sessionCookieValue } from "./browser-cookie.ts";
 import { HEX_SECRET, LOGIN, PROFILE_KEYS, SECRET } from "./fixture.ts";
 import type { Profile } from "./fixture.ts";
-import { ATTRIBUTES, cookieValue, fromB64, ourStoreRows, toB64 } from "./variants.ts";
+import { minimalReadSession, sessionSetCookie } from "./minimal-session.ts";
+import type { MinimalEnv, SessionMap } from "./minimal-session.ts";
+import { MINIMAL_ID, cookieValue, fromB64, ourStoreRows, toB64 } from "./variants.ts";
 import type { Variant } from "./variants.ts";
 
 const PROFILE: Profile = { ...LOGIN, count: 1 };
@@ -28,10 +31,32 @@ function readProfile(get: (key: keyof Profile) => unknown): Record<string, unkno
   return profile;
 }
 
+/** No session; its requests carry the session's Cookie header all the same, which it does not read. */
 function bareReadApp(): Hono {
   const app = new Hono();
   app.get("/", (c) => c.json(readProfile((key) => PROFILE[key])));
   return app;
+}
+
+/**
+ * The least any session middleware adds to a read (bench/minimal-session.ts): POST /login keeps the
+ * opened profile under a fixed token as long as the encrypted CookieStore's cookie; each GET / gets
+ * its own copy of it.
+ */
+function minimalSessionReadApp(token: string): Hono {
+  const opened = new Map<string, SessionMap>();
+  const app = new Hono<MinimalEnv>();
+  app.use(minimalReadSession(opened));
+  app.post("/login", (c) => {
+    opened.set(token, new Map(Object.entries(PROFILE)));
+    c.header("Set-Cookie", sessionSetCookie(token));
+    return c.text("ok");
+  });
+  app.get("/", (c) => {
+    const session = c.get("session");
+    return c.json(readProfile((key) => session.get(key)));
+  });
+  return app as unknown as Hono;
 }
 
 /** The floor of a read: bare Hono plus one AES-GCM decrypt of the session's JSON bytes. */
@@ -133,6 +158,7 @@ function honoSessionReadApp(): Hono {
 /** The rows of the read-only table, in the order they are run within each round. */
 export const READ_VARIANTS: Variant[] = [
   { id: "bare", label: "bare Hono (no session)", kind: "baseline", setsCookie: false, make: bareReadApp },
+  { id: MINIMAL_ID, label: "minimal session middleware", kind: "baseline", setsCookie: true, make: async () => minimalSessionReadApp(await sessionCookieValue()) },
   { id: "floor-aes", label: "floor: one AES-GCM decrypt", kind: "floor", setsCookie: true, make: floorAesRead },
   ...ourStoreRows(webSessionsReadApp),
   { id: "iron-session", label: "iron-session", kind: "peer", setsCookie: true, make: ironSessionReadApp },

@@ -8,8 +8,8 @@ import type { MemoryResults, StoreLatency } from "./stores.ts";
 import type { Kind } from "./variants.ts";
 import type { RouteResult, RuntimeResult } from "./measure.ts";
 import type { DurableObjectResults } from "./durable-objects.ts";
-import { runtimeTargets } from "./targets.ts";
-import type { RuntimeTarget } from "./targets.ts";
+import { runtimeComparisons, runtimeTargets } from "./targets.ts";
+import type { RuntimeComparison, RuntimeTarget } from "./targets.ts";
 
 export interface Row {
   id: string;
@@ -49,6 +49,8 @@ export interface Machine {
   runtimeRounds?: number;
   runtimeMs?: number;
   seconds?: number;
+  /** Characters of the session cookie's value sent to every row (bench/browser-cookie.ts). */
+  cookieChars?: number;
 }
 
 export interface Target {
@@ -109,26 +111,37 @@ export function standing(runtimes: readonly RuntimeResult[]): string {
   return lines.join("\n");
 }
 
-/** One target's measured value, spread and goal, as table cells. */
-export function targetCells(t: RuntimeTarget): { value: string; spread: string; goal: string; verdict: string } {
+/** A measured value and its spread over rounds, as table cells. */
+function valueCells(t: RuntimeTarget | RuntimeComparison): { value: string; spread: string } {
   const digits = t.unit === "µs" ? 1 : 2;
   const show = (n: number) => (t.unit === "µs" ? `${fixed(n, digits)} µs` : `${fixed(n, digits)}×`);
   const v = t.value;
   return {
     value: v ? show(v.median) : "—",
     spread: v ? `IQR ${fixed(v.iqr, digits)} (rounds ${fixed(v.min, digits)} to ${fixed(v.max, digits)})` : "—",
+  };
+}
+
+/** One target's measured value, spread and goal, as table cells. */
+export function targetCells(t: RuntimeTarget): { value: string; spread: string; goal: string; verdict: string } {
+  return {
+    ...valueCells(t),
     goal: t.unit === "µs" ? `≤ ${t.goal} µs` : `≥ ${t.goal}×`,
     verdict: t.met ? "met" : "**not met**",
   };
 }
 
-/** The issue's three targets on every runtime that ran, one line each. */
+/** The issue's three targets on every runtime that ran, one line each, then the comparisons (no goal). */
 export function targetsTable(runtimes: readonly RuntimeResult[]): string {
   const lines = ["| runtime | target | measured (median of rounds) | spread over rounds | goal | |", "|---|---|--:|--:|--:|---|"];
   for (const r of runtimes) {
     for (const t of runtimeTargets(r)) {
       const c = targetCells(t);
       lines.push(`| ${r.runtime} | ${t.label} | ${c.value} | ${c.spread} | ${c.goal} | ${c.verdict} |`);
+    }
+    for (const t of runtimeComparisons(r)) {
+      const c = valueCells(t);
+      lines.push(`| ${r.runtime} | ${t.label} | ${c.value} | ${c.spread} | — | no goal |`);
     }
   }
   return lines.join("\n");
@@ -149,6 +162,7 @@ function timeSteps(rows: readonly Row[]): string[] {
   out.push("| step | µs |", "|---|--:|");
   for (const [what, value] of steps) out.push(`| ${what} | ${fixed(value, 1)} |`);
   out.push(`| **web-sessions CookieStore (encrypted), total** | **${fixed(us("ws-encrypted"), 1)}** |`);
+  if (byId.has("minimal-middleware")) out.push(`| the minimal session middleware, for comparison (bare Hono ${fixed(bare, 1)} + ${fixed(us("minimal-middleware") - bare, 1)}) | ${fixed(us("minimal-middleware"), 1)} |`);
   out.push(`| the floor app, for comparison (bare Hono ${fixed(bare, 1)} + ${fixed(us("floor-aes") - bare, 1)}) | ${fixed(us("floor-aes"), 1)} |`);
   out.push("");
   out.push(
@@ -172,6 +186,7 @@ export function markdown(results: Results): string {
     `- Method: in process through \`app.request()\` on every runtime (inside the worker on workerd), one request at a time, the cookie of each response sent with the next; every answer is checked (the counter one higher, or unchanged on the read-only route, and the nine other fields equal) and the run fails otherwise. Rows are interleaved: every round runs every row for the same slice of time (${m.rounds} rounds of ${m.ms} ms on Node${m.runtimeRounds ? `, ${m.runtimeRounds} of ${m.runtimeMs} ms elsewhere` : ""}); requests/s is the median over rounds, and each ratio is the median of the per-round ratios against the row measured in the same round, so load from other work on the machine cancels out. On workerd, whose clock does not move during pure computation on Cloudflare and moves in whole milliseconds under Miniflare, no timing is read inside the worker: Node times each batch from outside (one \`dispatchFetch\` that runs a batch of one row's requests, sized to about the same slice, less the median of the round's empty dispatches), bare Hono is measured the same way in the same rounds, and a busy-loop row checks that the method shows a known amount of work (see the workerd section).`,
   );
   out.push(
+    `- The same request for every row: a browser signed in to an app sends its session cookie with every request, whether or not the app reads it, so bare Hono and the empty-middleware row, which set no cookie, are sent one anyway, as long as the encrypted CookieStore's: \`session=<value>\`, the value that store's cookie after a real login with the 10-field session, made once per run${m.cookieChars ? ` (${m.cookieChars} characters)` : ""}. Their client reads the Set-Cookie lines of each answer, as the session rows' client does, and checks there are none. The null-store row's store and the minimal session middleware hand out a fixed token of that same value, so their requests carry a header of the same size. Building a Request with a Cookie header of that size costs about 5 µs on Node (undici validates each header), about 2 µs on Deno and Bun and more in workerd; a bare Hono sent no cookie would charge that cost to the middleware, though any app behind a signed-in browser pays it.`,
     "- Two routes, the same 10-field session (user id, name, email, two roles, locale, theme, plan, verified, last login and a counter: the session of test/stores/cookie.test.ts). **Counter**: read the fields, add one to the counter, save. **Read-only**: sign in once, then read the fields and save nothing; each peer is read the way its README shows.",
     "",
   );
@@ -182,7 +197,7 @@ export function markdown(results: Results): string {
   out.push("### Targets on every runtime", "");
   out.push(targetsTable(runtimes), "");
   out.push(
-    "Each value is taken round by round from rows measured in the same rounds (the null-store row's µs per request minus bare Hono's; the encrypted CookieStore's requests/s over bare Hono's or the floor app's), then the median over rounds; the spread is the interquartile range (IQR) of those per-round values, with the lowest and highest round. The machinery is everything web-sessions adds to a request besides its store's work, Hono's step for any middleware included (the first two steps of \"Where the time goes\" below, which uses medians instead). `npm run bench:guard` checks it on Node in about a minute.",
+    "Each value is taken round by round from rows measured in the same rounds (the null-store row's µs per request minus bare Hono's; the encrypted CookieStore's requests/s over bare Hono's or the floor app's), then the median over rounds; the spread is the interquartile range (IQR) of those per-round values, with the lowest and highest round. The machinery is everything web-sessions adds to a request besides its store's work, Hono's step for any middleware included (the first two steps of \"Where the time goes\" below, which uses medians instead). `npm run bench:guard` checks it on Node in about a minute. The minimal session middleware line has no goal: it is the same difference for a hand-written middleware (bench/minimal-session.ts) that does only what every cookie session middleware must — read the Cookie header, find the session's value with indexOf and slice, look the session up in a Map (on the read-only route, a copy of it for the request), hand it to the handler with `c.set`, `await next()`, and on the counter route save it and append one Set-Cookie — so it is the least any Hono session middleware can add, and web-sessions' machinery beyond it is what web-sessions itself adds.",
     "",
   );
   out.push("### Other targets (Node)", "");
@@ -197,7 +212,7 @@ export function markdown(results: Results): string {
     out.push("### Read-only route", "", mainTable(r.read.rows), "");
     if (i === 0) {
       out.push(
-        "Floors: bare Hono plus what any cookie session must do with the same JSON bytes — base64url alone; an HMAC-SHA-256 sign and verify; an AES-256-GCM encrypt and decrypt (on the read-only route, one decrypt), keys imported once, the runtime's native base64url, IVs drawn from a pool. **The floor app** is the AES-GCM one. The null-store row runs web-sessions with a store that does nothing (no crypto, no JSON), to show the cost of the middleware itself; the `cache: 0` rows show the CookieStore without its opened-value cache.",
+        "Floors: bare Hono plus what any cookie session must do with the same JSON bytes — base64url alone; an HMAC-SHA-256 sign and verify; an AES-256-GCM encrypt and decrypt (on the read-only route, one decrypt), keys imported once, the runtime's native base64url, IVs drawn from a pool. **The floor app** is the AES-GCM one. The null-store row runs web-sessions with a store that does nothing (no crypto, no JSON), to show the cost of the middleware itself; the minimal session middleware row, hand-written with no store, crypto or checks at all, shows the least any session middleware adds; the `cache: 0` rows show the CookieStore without its opened-value cache.",
         "",
       );
       out.push(...timeSteps(r.counter.rows));

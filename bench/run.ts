@@ -19,7 +19,8 @@ import { cpus, loadavg, platform, release } from "node:os";
 import { fileURLToPath } from "node:url";
 import { measureCacheMemory } from "./cache-memory.ts";
 import type { CacheMemory } from "./cache-memory.ts";
-import { Client } from "./harness.ts";
+import { sessionCookieValue } from "./browser-cookie.ts";
+import { newClient } from "./harness.ts";
 import { measureRoute } from "./measure.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { chart, markdown, readmeSection } from "./report.ts";
@@ -113,7 +114,7 @@ if (!only) {
 }
 if (process.env.STORES !== "0" && !only) {
   log("Server stores:");
-  const bare = new Client("bare Hono (no session)", await VARIANTS.find((v) => v.id === BARE_ID)!.make(), false);
+  const bare = await newClient("bare Hono (no session)", await VARIANTS.find((v) => v.id === BARE_ID)!.make(), false);
   memory = await measureMemoryStore(bare, 5, 250, log);
   const atOne = memory.growing[0]!;
   const atMost = memory.growing[memory.growing.length - 1]!;
@@ -199,6 +200,7 @@ const results: Results = {
     ms: MS,
     runtimeRounds: RUNTIME_ROUNDS,
     runtimeMs: RUNTIME_MS,
+    cookieChars: (await sessionCookieValue()).length,
   },
   runtimes,
   skipped,

@@ -4,6 +4,11 @@
  * hit) against bare Hono, and the counter route against the floor app. Each is taken round by
  * round, so a round slowed by other work on the machine slows both sides of its difference or
  * ratio; the median is the value and the interquartile range of the rounds its spread.
+ *
+ * Bare Hono's requests carry the same Cookie header as the session rows' (bench/browser-cookie.ts),
+ * so the machinery is what the middleware does with it, not the cost of a request that carries it.
+ * Beside the targets, for comparison and with no goal: the hand-written minimal session middleware
+ * minus bare Hono, the least any session middleware adds.
  */
 
 import { spread } from "./harness.ts";
@@ -43,11 +48,33 @@ export function roundRatios(row: readonly number[], base: readonly number[]): nu
   return row.map((rps, i) => rps / base[i]!);
 }
 
+function difference(rows: readonly Row[], id: string, baseId: string): Spread | undefined {
+  const row = find(rows, id);
+  const base = find(rows, baseId);
+  return row && base ? spread(roundDifferencesUs(row, base)) : undefined;
+}
+
 /** The null-store row minus bare Hono, counter route, µs per request per round. */
 export function machinery(rows: readonly Row[]): Spread | undefined {
-  const ws = find(rows, "ws-null");
-  const bare = find(rows, "bare");
-  return ws && bare ? spread(roundDifferencesUs(ws, bare)) : undefined;
+  return difference(rows, "ws-null", "bare");
+}
+
+/** The minimal session middleware row minus bare Hono, counter route, µs per request per round. */
+export function minimalMiddleware(rows: readonly Row[]): Spread | undefined {
+  return difference(rows, "minimal-middleware", "bare");
+}
+
+/** A value shown beside the targets for comparison, with no goal. */
+export interface RuntimeComparison {
+  runtime: string;
+  label: string;
+  value: Spread | undefined;
+  unit: "µs";
+}
+
+/** The comparisons on one runtime: the least any session middleware adds, next to the machinery. */
+export function runtimeComparisons(r: RuntimeResult): RuntimeComparison[] {
+  return [{ runtime: r.runtime, label: "minimal session middleware − bare Hono, counter route (for comparison)", value: minimalMiddleware(r.counter.rows), unit: "µs" }];
 }
 
 function ratio(rows: readonly Row[], id: string, baseId: string): Spread | undefined {

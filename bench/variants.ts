@@ -15,8 +15,11 @@ import { decodeBase64url, encodeBase64url } from "../src/base64url.ts";
 import { CookieStore, MemoryStore } from "../src/index.ts";
 import "../src/jwt/index.ts";
 import type { SessionWrite, Store, StoredSession } from "../src/index.ts";
+import { ATTRIBUTES, sessionCookieValue } from "./browser-cookie.ts";
 import { HEX_SECRET, LOGIN, NOTES_9K, PROFILE_KEYS, SECRET } from "./fixture.ts";
 import type { Profile } from "./fixture.ts";
+import { minimalCounterSession } from "./minimal-session.ts";
+import type { MinimalEnv, SessionMap } from "./minimal-session.ts";
 
 /** Where a row sits in the table and the chart. */
 export type Kind = "baseline" | "floor" | "ours" | "peer";
@@ -25,7 +28,10 @@ export interface Variant {
   id: string;
   label: string;
   kind: Kind;
-  /** Whether responses must carry a Set-Cookie (all but bare Hono). */
+  /**
+   * Whether responses must carry a Set-Cookie. A row that sets none (bare Hono, the empty
+   * middleware) is sent the session's cookie all the same (bench/browser-cookie.ts).
+   */
   setsCookie: boolean;
   make(): Promise<Hono> | Hono;
 }
@@ -33,7 +39,10 @@ export interface Variant {
 // ---------------------------------------------------------------------------------------------
 // Bare Hono and the floors: the least any cookie session can cost.
 
-/** No session: the counter lives in the closure, so the same round-trip check applies. */
+/**
+ * No session: the counter lives in the closure, so the same round-trip check applies. Its requests
+ * carry the session's Cookie header all the same, which it does not read.
+ */
 function bareApp(): Hono {
   const app = new Hono();
   let count = 0;
@@ -43,7 +52,6 @@ function bareApp(): Hono {
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-export const ATTRIBUTES = "; Max-Age=2592000; Path=/; HttpOnly; Secure; SameSite=Lax";
 
 /** The value of cookie `s` in a Cookie header, found the shortest way. */
 export function cookieValue(header: string | undefined): string | undefined {
@@ -160,20 +168,41 @@ function emptyMiddlewareApp(): Hono {
  * crypto, no JSON, not even a copy (the session's Map is handed back as it was left, which only a
  * single benchmark client can get away with). What is left is web-sessions' own machinery (cookie
  * parsing, the jar, Session, the Hono adapter, Set-Cookie), measured apart from the store's work.
+ * The token is as long as the encrypted CookieStore's cookie, so the row's requests carry the
+ * same Cookie header as bare Hono's.
  */
 export class NullStore implements Store {
   #saved: StoredSession | undefined;
 
+  constructor(readonly token: string) {}
+
   async load(_name: string, cookieValue: string): Promise<StoredSession | undefined> {
-    return cookieValue === "t" ? this.#saved : undefined;
+    return cookieValue === this.token ? this.#saved : undefined;
   }
 
   async save(_name: string, write: SessionWrite): Promise<string> {
     this.#saved = { id: write.id, createdAt: write.createdAt, expiresAt: write.expiresAt, data: write.data as Map<string, unknown> };
-    return "t";
+    return this.token;
   }
 
   async destroy(): Promise<void> {}
+}
+
+/** The least any session middleware adds (bench/minimal-session.ts), with web-sessions' handler. */
+function minimalSessionApp(token: string): Hono {
+  const app = new Hono<MinimalEnv>();
+  app.use(minimalCounterSession(new Map<string, SessionMap>(), token));
+  app.get("/", (c) => {
+    const session = c.get("session");
+    if (session.size === 0) for (const key of PROFILE_KEYS) session.set(key, LOGIN[key]);
+    const profile = {} as Record<string, unknown>;
+    for (const key of PROFILE_KEYS) profile[key] = session.get(key);
+    const count = ((session.get("count") as number | undefined) ?? 0) + 1;
+    session.set("count", count);
+    profile.count = count;
+    return c.json(profile);
+  });
+  return app as unknown as Hono;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -250,6 +279,9 @@ export function ourStoreRows(app: (store: Store) => Hono): Variant[] {
   ];
 }
 
+/** The hand-written least a session middleware can add (bench/minimal-session.ts), on both routes. */
+export const MINIMAL_ID = "minimal-middleware";
+
 /**
  * The rows of the main table, in the order they are run within each round (rotated from round to
  * round). The rows the targets compare run close together: bare Hono near the null-store row, the
@@ -259,7 +291,8 @@ export function ourStoreRows(app: (store: Store) => Hono): Variant[] {
 export const VARIANTS: Variant[] = [
   { id: "bare", label: "bare Hono (no session)", kind: "baseline", setsCookie: false, make: bareApp },
   { id: "empty-middleware", label: "bare Hono + empty middleware", kind: "baseline", setsCookie: false, make: emptyMiddlewareApp },
-  { id: "ws-null", label: "web-sessions, null store", kind: "baseline", setsCookie: true, make: () => webSessionsApp(new NullStore()) },
+  { id: "ws-null", label: "web-sessions, null store", kind: "baseline", setsCookie: true, make: async () => webSessionsApp(new NullStore(await sessionCookieValue())) },
+  { id: MINIMAL_ID, label: "minimal session middleware", kind: "baseline", setsCookie: true, make: async () => minimalSessionApp(await sessionCookieValue()) },
   { id: "floor-json", label: "floor: JSON + base64url", kind: "floor", setsCookie: true, make: floorJson },
   { id: "floor-hmac", label: "floor: HMAC round trip", kind: "floor", setsCookie: true, make: floorHmac },
   { id: "floor-aes", label: "floor: AES-GCM round trip", kind: "floor", setsCookie: true, make: floorAesGcm },

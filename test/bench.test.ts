@@ -4,6 +4,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { sessionCookieHeader, sessionCookieValue } from "../bench/browser-cookie.ts";
 import { LOGIN } from "../bench/fixture.ts";
 import { checkRoundTrips, spread } from "../bench/harness.ts";
 import type { RouteResult } from "../bench/measure.ts";
@@ -12,7 +13,7 @@ import { allowedCpus, descendants } from "../bench/pinning.ts";
 import { chart, markdown, readmeSection, targetsTable } from "../bench/report.ts";
 import type { Results, Row } from "../bench/report.ts";
 import { BUSY_ID } from "../bench/spin.ts";
-import { guardVerdict, machinery, runtimeTargets } from "../bench/targets.ts";
+import { guardVerdict, machinery, minimalMiddleware, runtimeComparisons, runtimeTargets } from "../bench/targets.ts";
 import { VARIANTS } from "../bench/variants.ts";
 import type { Variant } from "../bench/variants.ts";
 import { measureWorkerd, sanityHolds, sanityNote } from "../bench/workerd.ts";
@@ -37,6 +38,38 @@ describe("bench rows", () => {
       if (variant.kind === "ours") expect(client.readSetCookies).toBe(0);
     });
   }
+
+  it("sends the rows that set no cookie the encrypted CookieStore's cookie, and the null store a token as long", async () => {
+    const value = await sessionCookieValue();
+    // About 350 characters: the 10-field session, sealed (base64url and the key's id).
+    expect(value).toMatch(/^[A-Za-z0-9_.-]{300,500}$/);
+    const encrypted = await checkRoundTrips("encrypted", await VARIANTS.find((v) => v.id === "ws-encrypted")!.make(), true, 1);
+    expect(encrypted.cookie).toHaveLength(`session=${value}`.length);
+    for (const route of ["counter", "read"] as const) {
+      for (const variant of route === "read" ? READ_VARIANTS : VARIANTS) {
+        const client = await checkRoundTrips(variant.label, await variant.make(), variant.setsCookie, 2, route);
+        if (!variant.setsCookie) expect(client.cookie, variant.label).toBe(await sessionCookieHeader());
+        // The null store's and the minimal middleware's tokens: the same value, so the same header.
+        if (variant.id === "ws-null" || variant.id === "minimal-middleware") expect(client.cookie, variant.label).toBe(await sessionCookieHeader());
+      }
+    }
+  });
+
+  it("fails a row that sets no cookie when its answer carries one", async () => {
+    const leaky = new Hono();
+    let count = 0;
+    leaky.get("/", (c) => {
+      c.header("Set-Cookie", "s=x; Path=/");
+      return c.json({ ...LOGIN, count: ++count });
+    });
+    await expect(checkRoundTrips("leaky", leaky, false, 1)).rejects.toThrow(/a Set-Cookie from a row that sets none/);
+    const leakyRead = new Hono();
+    leakyRead.get("/", (c) => {
+      c.header("Set-Cookie", "s=x; Path=/");
+      return c.json({ ...LOGIN, count: 1 });
+    });
+    await expect(checkRoundTrips("leaky read", leakyRead, false, 1, "read")).rejects.toThrow(/a Set-Cookie from a row that sets none/);
+  });
 
   // One tiny round on each other runtime: every row of both routes round-trips intact there too.
   it("runs both routes' rows inside workerd", async () => {
@@ -122,7 +155,10 @@ describe("bench rows", () => {
     const md = markdown(results);
     expect(md).toContain("| **web-sessions CookieStore (encrypted)** |");
     expect(md).toContain("## Deno 2");
-    expect(md).toContain("| Deno 2 | read-only | 3,000 |");
+    const encryptedRead = READ_VARIANTS.findIndex((v) => v.id === "ws-encrypted");
+    expect(md).toContain(`| Deno 2 | read-only | ${((encryptedRead + 1) * 1000).toLocaleString("en-US")} |`);
+    expect(md).toContain("are sent one anyway");
+    expect(md).toContain("| the minimal session middleware, for comparison");
     expect(md).toContain("### Where the time goes");
     expect(md).toContain("**800 bytes** per value the store sealed");
     const svg = chart(results);
@@ -149,6 +185,8 @@ describe("bench targets", () => {
     // The null store: 13, 22, 11.5 µs; so 3, 2, 1.5 µs over bare round by round.
     row("ws-null", [1e6 / 13, 1e6 / 22, 1e6 / 11.5]),
     row("ws-encrypted", [9_000, 5_500, 9_500]),
+    // The minimal middleware: 10.5, 21, 10.5 µs; so 0.5, 1, 0.5 µs over bare.
+    row("minimal-middleware", [1e6 / 10.5, 1e6 / 21, 1e6 / 10.5]),
   ];
   const readRows = [row("bare", bare), row("ws-encrypted", [90_000, 40_000, 88_000])];
   const result = (runtime: string) => ({
@@ -159,6 +197,8 @@ describe("bench targets", () => {
   });
 
   it("takes machinery and ratios round by round, then the median", () => {
+    expect(minimalMiddleware(counterRows)!.median).toBeCloseTo(0.5, 9);
+    expect(runtimeComparisons(result("Node v20"))[0]!.value!.max).toBeCloseTo(1, 9);
     const m = machinery(counterRows)!;
     expect(m.median).toBeCloseTo(2, 9);
     expect(m.min).toBeCloseTo(1.5, 9);
@@ -205,6 +245,8 @@ describe("bench targets", () => {
     expect(table).toContain("| workerd (Miniflare 4) | web-sessions' machinery: null-store row − bare Hono, counter route | 2.0 µs | IQR 0.8 (rounds 1.5 to 3.0) | ≤ 5 µs | met |");
     expect(table).toContain("| Node v20 | read-only route (a cache hit): encrypted CookieStore × bare Hono | 0.88× | IQR 0.05 (rounds 0.80 to 0.90) | ≥ 0.85× | met |");
     expect(table).toContain("× the floor app (bare Hono + one AES-GCM round trip) | 0.95× | IQR 0.10 (rounds 0.90 to 1.10) | ≥ 1× | **not met** |");
+    // For comparison, no goal: the least any session middleware adds.
+    expect(table).toContain("| Node v20 | minimal session middleware − bare Hono, counter route (for comparison) | 0.5 µs | IQR 0.3 (rounds 0.5 to 1.0) | — | no goal |");
     const results: Results = {
       machine: { date: "2026-01-01 00:00 UTC", cpu: "CPU", cores: 2, os: "linux", node: "v20", pinned: "pinned", commit: "abc", versions: {}, rounds: 3, ms: 1 },
       runtimes: [{ ...result("Node v20"), notes: ["A note on the method."] }],
