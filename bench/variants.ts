@@ -169,15 +169,20 @@ function emptyMiddlewareApp(): Hono {
  * single benchmark client can get away with). What is left is web-sessions' own machinery (cookie
  * parsing, the jar, Session, the Hono adapter, Set-Cookie), measured apart from the store's work.
  * The token is as long as the encrypted CookieStore's cookie, so the row's requests carry the
- * same Cookie header as bare Hono's.
+ * same Cookie header as bare Hono's. It answers from memory (`loadNow`), as CookieStore does for a
+ * value its cache holds, so the row takes the same path as a CookieStore read.
  */
 export class NullStore implements Store {
   #saved: StoredSession | undefined;
 
   constructor(readonly token: string) {}
 
-  async load(_name: string, cookieValue: string): Promise<StoredSession | undefined> {
+  loadNow(_name: string, cookieValue: string): StoredSession | undefined {
     return cookieValue === this.token ? this.#saved : undefined;
+  }
+
+  async load(name: string, cookieValue: string): Promise<StoredSession | undefined> {
+    return this.loadNow(name, cookieValue);
   }
 
   async save(_name: string, write: SessionWrite): Promise<string> {

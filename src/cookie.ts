@@ -4,33 +4,55 @@
  * Written by hand rather than taken from the `cookie` package: its current major needs Node 22,
  * it decodes every cookie in the header while we need only our own names (whose values are
  * base64url, so never percent-encoded), and we want every value of a duplicated name, not the first.
- * Measured on an 8-cookie header, this parser is 1.2× as fast as `cookie@1`'s `parse`.
  *
  * @module
  */
 
 import type { ResolvedCookieOptions } from "./options.ts";
 
+// What trim() removes around a cookie's name and value (WhiteSpace and LineTerminator): \s is that set.
+const SPACE = /\s/;
+
 /**
  * Returns, for each of `names` present in a `Cookie` header, its values in header order
  * (browsers send the cookie with the longest path first). Other cookies are skipped unread.
+ *
+ * Each name is searched for with `indexOf` instead of splitting the header into pairs: a browser
+ * sends every cookie of the site (analytics, preferences), and taking 21 pairs apart cost 1.3 to
+ * 1.7 µs where the search costs 0.1 to 0.2 (Node 20, Deno 2.9, Bun 1.4). A session split into
+ * chunks is searched once per chunk name, which is slower on its 12 KB header (0.7 µs on Node)
+ * but small next to opening 12 KB.
  */
 export function parseCookies(header: string | null, names: ReadonlySet<string>): Map<string, string[]> {
   const found = new Map<string, string[]>();
   if (!header) return found;
-  for (const pair of header.split(";")) {
-    const eq = pair.indexOf("=");
-    if (eq < 0) continue;
-    const name = pair.slice(0, eq).trim();
-    if (!names.has(name)) continue;
-    let value = pair.slice(eq + 1).trim();
-    // RFC 6265 §4.1.1 allows the value to be wrapped in double quotes.
-    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
-    const values = found.get(name);
-    if (values) values.push(value);
-    else found.set(name, [value]);
+  for (const name of names) {
+    let values: string[] | undefined;
+    for (let at = header.indexOf(name); at >= 0; at = header.indexOf(name, at + 1)) {
+      const value = valueAt(header, at, name.length);
+      if (value !== undefined) (values ??= []).push(value);
+    }
+    if (values) found.set(name, values);
   }
   return found;
+}
+
+/**
+ * The value of the pair named by `header[at, at + length)`, when that is a whole name: only spaces
+ * between it and the `;` before it (or the header's start), and between it and its `=`.
+ */
+function valueAt(header: string, at: number, length: number): string | undefined {
+  let before = at - 1;
+  while (before >= 0 && SPACE.test(header[before]!)) before--;
+  if (before >= 0 && header[before] !== ";") return undefined;
+  let eq = at + length;
+  while (eq < header.length && SPACE.test(header[eq]!)) eq++;
+  if (header[eq] !== "=") return undefined;
+  const end = header.indexOf(";", eq);
+  let value = header.slice(eq + 1, end < 0 ? undefined : end).trim();
+  // RFC 6265 §4.1.1 allows the value to be wrapped in double quotes.
+  if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  return value;
 }
 
 /**

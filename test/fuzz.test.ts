@@ -19,8 +19,38 @@ const cookieOctet = fc.constantFrom(..."!#$%&'()*+-./0123456789:<=>?@ABCDEFGHIJK
 const tokenChar = fc.constantFrom(..."!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 const anything = fc.oneof(headerString(400), fc.string({ unit: "binary", maxLength: 200 }), fc.string({ maxLength: 5_000 }));
 
+/** The parser as it was first written, by splitting the header into pairs: the model the search must match. */
+function splitParse(header: string, names: ReadonlySet<string>): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const pair of header.split(";")) {
+    const eq = pair.indexOf("=");
+    if (eq < 0) continue;
+    const name = pair.slice(0, eq).trim();
+    if (!names.has(name)) continue;
+    let value = pair.slice(eq + 1).trim();
+    if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    found.set(name, [...(found.get(name) ?? []), value]);
+  }
+  return found;
+}
+
+const sorted = (found: Map<string, string[]>) => [...found].sort(([a], [b]) => (a < b ? -1 : 1));
+
 describe("parseCookies under generated headers", () => {
   const names = new Set(["session", "a", "__Host-x"]);
+
+  it("finds what splitting the header into pairs finds, for any header made of names, spaces, '=', ';' and quotes", () => {
+    // Chunk names that extend the session's, and names inside values and other names, side by side.
+    const chunked = new Set(["session", "session.1", "session.2", "a"]);
+    const piece = fc.constantFrom("session", "session.1", ".1", "a", "xa", "=", ";", " ", "\t", "\u00a0", "\n", '"', "v", "==");
+    const header = fc.oneof(fc.array(piece, { maxLength: 30 }).map((parts) => parts.join("")), anything);
+    fc.assert(
+      fc.property(header, (text) => {
+        expect(sorted(parseCookies(text, chunked))).toEqual(sorted(splitParse(text, chunked)));
+      }),
+      { numRuns: generatedRuns(20_000), seed: SEED + 2 },
+    );
+  });
 
   it("never throws on any string, and returns only asked-for names with trimmed, ';'-free values", () => {
     fc.assert(
