@@ -42,14 +42,15 @@ export function parseCookies(header: string | null, names: ReadonlySet<string>):
  * between it and the `;` before it (or the header's start), and between it and its `=`.
  */
 function valueAt(header: string, at: number, length: number): string | undefined {
+  // charAt is "" past either end of the header, which ends each walk.
   let before = at - 1;
-  while (before >= 0 && SPACE.test(header[before]!)) before--;
-  if (before >= 0 && header[before] !== ";") return undefined;
+  while (SPACE.test(header.charAt(before))) before--;
+  if (before >= 0 && header.charAt(before) !== ";") return undefined;
   let eq = at + length;
-  while (eq < header.length && SPACE.test(header[eq]!)) eq++;
-  if (header[eq] !== "=") return undefined;
+  while (SPACE.test(header.charAt(eq))) eq++;
+  if (header.charAt(eq) !== "=") return undefined;
   const end = header.indexOf(";", eq);
-  let value = header.slice(eq + 1, end < 0 ? undefined : end).trim();
+  let value = header.slice(eq + 1, end === -1 ? undefined : end).trim();
   // RFC 6265 §4.1.1 allows the value to be wrapped in double quotes.
   if (value.length > 1 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
   return value;

@@ -109,6 +109,22 @@ describe("SessionJar: no promise where nothing is awaited", () => {
     expect(store.loads).toBe(0);
   });
 
+  it("opens at once a CookieStore session whose cookie value the store sealed; through load() once it is not cached", async () => {
+    for (const cache of [10, 0]) {
+      const store = new CookieStore({ secrets: SECRET, cache });
+      const first = SessionJar.open(settings({ store }), null) as SessionJar;
+      first.session("session").set("user", "ada");
+      await first.session("session").save();
+      const header = (first.commit() as string[])[0]!.split(";")[0]!;
+      const value = header.slice("session=".length);
+      expect(store.loadNow("session", value)?.data).toEqual(cache ? new Map([["user", "ada"]]) : undefined);
+      expect(store.loadNow("other", value)).toBeUndefined();
+      const next = SessionJar.open(settings({ store }), header);
+      expect(next instanceof SessionJar).toBe(cache > 0);
+      expect((await next).session("session").get("user")).toBe("ada");
+    }
+  });
+
   it("takes load() when loadNow does not know the value, or the cookie is there twice, or not well formed", async () => {
     const store = new MemoStore();
     const unknown = SessionJar.open(settings({ store }), "session=ok");
