@@ -10,7 +10,8 @@
  * Environment: BENCH_CPU (default 0) picks the CPU to pin to; ROUNDS (default 7) and MS (default
  * 350) per row and round on Node; RUNTIME_ROUNDS (7) and RUNTIME_MS (250) on the other runtimes;
  * ONLY=id,id to run some rows on Node alone (then no files are written); RUNTIMES=0 to skip Deno,
- * Bun and workerd; STORES=0 to skip the stores. The Redis stores alone: `npx tsx bench/redis-stores.ts`.
+ * Bun and workerd; STORES=0 to skip the stores. The Redis stores alone: `npx tsx bench/redis-stores.ts`;
+ * the workerd part alone, printed with its rounds and not written: `npx tsx bench/workerd-only.ts`.
  */
 
 import { spawnSync } from "node:child_process";

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { sessionCookieHeader, sessionCookieValue } from "../bench/browser-cookie.ts";
+import { cpuNs, parseSchedstat } from "../bench/cpu-time.ts";
 import { LOGIN } from "../bench/fixture.ts";
 import { checkRoundTrips, spread } from "../bench/harness.ts";
 import type { RouteResult } from "../bench/measure.ts";
@@ -16,7 +17,7 @@ import { BUSY_ID } from "../bench/spin.ts";
 import { guardVerdict, machinery, minimalMiddleware, runtimeComparisons, runtimeTargets } from "../bench/targets.ts";
 import { VARIANTS } from "../bench/variants.ts";
 import type { Variant } from "../bench/variants.ts";
-import { measureWorkerd, sanityHolds, sanityNote } from "../bench/workerd.ts";
+import { measureWorkerd, sanityHolds, sanityNote, workerdMethod } from "../bench/workerd.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -91,6 +92,7 @@ describe("bench rows", () => {
     expect(result.method).toContain("timed from Node");
     expect(result.notes![0]).toContain("Sanity check of the timing");
     if (process.platform === "linux") expect(result.method).toMatch(/workerd's threads: CPUs allowed: [0-9]/);
+    if (process.platform === "linux") expect(result.sanity.clock).toBe("cpu");
   }, 60_000);
 
   for (const [runtime, args] of [
@@ -219,7 +221,7 @@ describe("bench targets", () => {
   });
 
   it("the workerd sanity check holds only when the busy row matches the loop alone within 20%", () => {
-    const check = (rowOverBareUs: number, loopUs: number) => ({ rowOverBareUs, loopUs, insideMs: 10, outsideMs: 11 });
+    const check = (rowOverBareUs: number, loopUs: number, clock: "cpu" | "wall" = "wall") => ({ rowOverBareUs, loopUs, insideMs: 10, outsideMs: 11, clock });
     expect(sanityHolds(check(50, 50))).toBe(true);
     expect(sanityHolds(check(40, 50))).toBe(true);
     expect(sanityHolds(check(60, 50))).toBe(true);
@@ -228,7 +230,33 @@ describe("bench targets", () => {
     expect(sanityHolds(check(Number.NaN, 50))).toBe(false);
     expect(sanityNote(check(51, 50))).toContain("reads **51.0 µs** per request over bare Hono; the loop alone, timed the same way in the same rounds, takes **50.0 µs** (1.02×; they agree within 20%)");
     expect(sanityNote(check(5, 50))).toContain("(0.10×; **they differ by more than 20%");
-    expect(sanityNote(check(5, 50))).toContain("the worker's own clock read 10.0 ms in all, Node's 11.0 ms");
+    expect(sanityNote(check(5, 50))).toContain("the worker's own clock read 10.0 ms in all, Node's clock 11.0 ms");
+    expect(sanityNote(check(5, 50, "cpu"))).toContain("the worker's own clock read 10.0 ms in all, workerd's CPU time 11.0 ms");
+  });
+
+  it("the workerd method says which clock timed it, and when workerd's CPU time could not be read", () => {
+    const method = (byCpu: boolean, wanted: "cpu" | "wall") => workerdMethod({ rounds: 15, ms: 120, byCpu, wanted, pinned: "CPUs allowed: 0" });
+    expect(method(true, "cpu")).toContain("timed by workerd's own CPU time");
+    expect(method(true, "cpu")).toContain("sized to about 60 ms");
+    expect(method(true, "cpu")).toContain("the faster counts");
+    expect(method(true, "cpu")).toContain("15 rounds counted");
+    expect(method(true, "cpu")).toMatch(/; workerd's threads: CPUs allowed: 0$/);
+    expect(method(false, "cpu")).toContain("Node's wall clock, because workerd's CPU time could not be read here");
+    expect(method(false, "wall")).toContain("timed by Node's wall clock around the dispatch;");
+  });
+
+  it("reads a thread's CPU time from its schedstat line", () => {
+    expect(parseSchedstat("857599 816291 2\n")).toBe(857599);
+    expect(parseSchedstat("123456789012345 0 17")).toBe(123456789012345);
+    expect(parseSchedstat("")).toBeNaN();
+    expect(parseSchedstat("12 34")).toBeNaN();
+    expect(parseSchedstat("x 1 2")).toBeNaN();
+  });
+
+  it("sums the CPU time of a process's threads, and says nothing where it cannot", () => {
+    if (process.platform === "linux") expect(cpuNs([process.pid])).toBeGreaterThan(0);
+    expect(cpuNs([])).toBeUndefined();
+    expect(cpuNs([2 ** 30])).toBeUndefined();
   });
 
   it("the guard fails only beyond the goal plus the run's own IQR", () => {
