@@ -202,9 +202,10 @@ export class SessionState {
     this.stored = true;
     this.previousId = undefined;
     this.modified = this.cleared = false;
-    this.changed.clear();
-    this.deleted.clear();
-    this.flashes.clear();
+    // New collections rather than clear(): as cheap, and the write just made may still hold the old ones.
+    this.changed = new Set<string>();
+    this.deleted = new Set<string>();
+    this.flashes = new Map<string, FlashChange>();
   }
 
   /** After destroy: an empty, unsaved session with a fresh id. */
