@@ -32,9 +32,8 @@ export async function sessionCookieHeader(): Promise<string> {
   return `${SESSION_COOKIE}=${await sessionCookieValue()}`;
 }
 
-async function login(): Promise<string> {
-  const app = new Hono();
-  app.use(sessions(SESSION_COOKIE, new CookieStore({ secrets: SECRET })));
+/** POST /login on a web-sessions app: writes the 10-field session with count 1 and saves it. */
+export function addLogin(app: Hono): void {
   app.post("/login", async (c) => {
     const session = getSession<Profile>(c);
     for (const key of PROFILE_KEYS) session.set(key, LOGIN[key]);
@@ -42,6 +41,12 @@ async function login(): Promise<string> {
     await session.save();
     return c.text("ok");
   });
+}
+
+async function login(): Promise<string> {
+  const app = new Hono();
+  app.use(sessions(SESSION_COOKIE, new CookieStore({ secrets: SECRET })));
+  addLogin(app);
   const res = await app.request("/login", { method: "POST" });
   const line = res.headers.getSetCookie()[0] ?? "";
   const prefix = `${SESSION_COOKIE}=`;

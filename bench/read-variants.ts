@@ -13,7 +13,7 @@ import type { Session as HonoSessionsSession } from "hono-sessions";
 import { getIronSession } from "iron-session";
 import { getSession, sessions } from "../adapters/hono.ts";
 import type { Store } from "../src/index.ts";
-import { ATTRIBUTES, sessionCookieValue } from "./browser-cookie.ts";
+import { ATTRIBUTES, addLogin, sessionCookieValue } from "./browser-cookie.ts";
 import { HEX_SECRET, LOGIN, PROFILE_KEYS, SECRET } from "./fixture.ts";
 import type { Profile } from "./fixture.ts";
 import { minimalReadSession, sessionSetCookie } from "./minimal-session.ts";
@@ -86,13 +86,7 @@ async function floorAesRead(): Promise<Hono> {
 export function webSessionsReadApp(store: Store): Hono {
   const app = new Hono();
   app.use(sessions("session", store));
-  app.post("/login", async (c) => {
-    const session = getSession<Profile>(c);
-    for (const key of PROFILE_KEYS) session.set(key, LOGIN[key]);
-    session.set("count", 1);
-    await session.save();
-    return c.text("ok");
-  });
+  addLogin(app);
   app.get("/", (c) => {
     const session = getSession<Profile>(c);
     return c.json(readProfile((key) => session.get(key)));
