@@ -76,8 +76,8 @@ export interface CookieStoreOptions {
    * How many cookie values this store sealed or opened it keeps opened in memory (least recently
    * used dropped first), so a request carrying one of them skips the decrypt or verify and the JSON
    * parse: for a 10-field session about 0.8 KB each for a value it sealed, 1.6 KB for one read
-   * twice or more (its parsed session is kept too; bench/cache-memory.ts). `0` turns it off. The compact format
-   * only: `format: "jwt"` values are opened by jose every time. @default 1000
+   * twice or more (its parsed session is kept too; bench/cache-memory.ts). `0` turns it off. The
+   * compact format only: `format: "jwt"` values are opened by jose every time. @default 1000
    */
   cache?: number;
 }
