@@ -211,7 +211,8 @@ export class SessionJar implements SessionOwner {
     const values = chunks > 1 ? joinChunks(this.#cookies, name, chunks) : this.#cookies.get(name);
     if (!values) return this.#start(name, undefined);
     // Several values of one name take the careful path below; so does a session past absoluteMaxAge.
-    const stored = values.length === 1 && this.#wellFormed(values[0]!) ? store.loadNow?.(name, values[0]!) : undefined;
+    // A store without loadNow goes there at once (#load checks the value's shape itself).
+    const stored = values.length === 1 && store.loadNow && this.#wellFormed(values[0]!) ? store.loadNow(name, values[0]!) : undefined;
     return stored && this.#withinLifetime(stored) ? this.#start(name, stored) : this.#load(name, values);
   }
 
