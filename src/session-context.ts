@@ -7,10 +7,10 @@
  * @module
  */
 
-import type { SessionJar } from "./jar.ts";
 import type { Session } from "./session.ts";
 import type { SessionData } from "./store.ts";
-import { pickJar } from "./with-sessions.ts";
+import { jarsByName, pickJar } from "./with-sessions.ts";
+import type { Jars } from "./with-sessions.ts";
 
 /** What a framework adapter adds to a request's context. */
 export type SessionContext<Data extends object = SessionData> = {
@@ -29,7 +29,7 @@ export type SessionContext<Data extends object = SessionData> = {
 };
 
 /**
- * Builds the context object over a request's jars by session name (from `attachSessions`).
+ * Builds the context object over a request's jars (from `attachSessions`).
  * `session` is `undefined` when several names are configured or loading is lazy, so that reading
  * it cannot pick a session by accident (and assigning the context over an earlier one clears it).
  *
@@ -39,17 +39,18 @@ export type SessionContext<Data extends object = SessionData> = {
  * Object.assign(locals, sessionContext(attachSessions(request, jar)));
  * ```
  */
-export function sessionContext<Data extends object = SessionData>(jars: ReadonlyMap<string, SessionJar>): SessionContext<Data> {
+export function sessionContext<Data extends object = SessionData>(jars: Jars): SessionContext<Data> {
+  const byName = jarsByName(jars);
   const sessions: Record<string, Session<Data>> = {};
   // Getters, so a lazy session appears once it is loaded and the record never goes stale.
-  for (const [name, jar] of jars) {
+  for (const [name, jar] of byName) {
     Object.defineProperty(sessions, name, { enumerable: true, get: () => jar.session(name) });
   }
   const loadSession = async (name?: string) => {
     const [jar, picked] = pickJar(jars, name);
     return (await jar.load(picked)) as unknown as Session<Data>;
   };
-  const [only, more] = [...jars];
+  const [only, more] = [...byName];
   const session = !more && only![1].loaded(only![0]) ? (only![1].session(only![0]) as unknown as Session<Data>) : undefined;
   return { session, sessions, loadSession } as SessionContext<Data>;
 }

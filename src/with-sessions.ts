@@ -14,30 +14,34 @@ import type { SessionData } from "./store.ts";
 /** A fetch-style handler: a `Request` first, then whatever the runtime passes. */
 export type FetchHandler<Args extends unknown[]> = (request: Request, ...args: Args) => Response | Promise<Response>;
 
-/** The jars of each request being handled, by session name. */
-const attached = new WeakMap<Request, Map<string, SessionJar>>();
-
-/**
- * Records a request's jar where `getSession` finds it (nested middlewares add up), and returns
- * all the request's jars by session name.
- */
-export function attachSessions(request: Request, jar: SessionJar): ReadonlyMap<string, SessionJar> {
-  const jars = attached.get(request) ?? new Map<string, SessionJar>();
-  for (const name of jar.names) jars.set(name, jar);
-  attached.set(request, jars);
-  return jars;
-}
-
 /**
  * A request's jars: the one jar of a single middleware (the usual case, with no map to build), or
  * a map by session name once several middlewares add theirs.
  */
 export type Jars = SessionJar | ReadonlyMap<string, SessionJar>;
 
+/** The jars of each request being handled. */
+const attached = new WeakMap<Request, Jars>();
+
+/**
+ * Records a request's jar where `getSession` finds it (nested middlewares add up), and returns
+ * all the request's jars.
+ */
+export function attachSessions(request: Request, jar: SessionJar): Jars {
+  const jars = addJar(attached.get(request), jar);
+  attached.set(request, jars);
+  return jars;
+}
+
+/** The jars by session name. */
+export function jarsByName(jars: Jars): ReadonlyMap<string, SessionJar> {
+  return jars instanceof SessionJar ? new Map(jars.names.map((name) => [name, jars])) : jars;
+}
+
 /** `jars` with `jar` added under each of its names; the first jar is kept as it is. */
 export function addJar(jars: Jars | undefined, jar: SessionJar): Jars {
   if (jars === undefined) return jar;
-  const map = new Map(jars instanceof SessionJar ? jars.names.map((name) => [name, jars] as const) : jars);
+  const map = new Map(jarsByName(jars));
   for (const name of jar.names) map.set(name, jar);
   return map;
 }
