@@ -34,17 +34,10 @@ const load = () => loadavg().map((n) => n.toFixed(2)).join(", ");
 
 /** One slice of about `ms` of one client: requests per second of wall-clock time and of the process's CPU time. */
 async function slice(client: Client): Promise<{ wall: number; cpu: number }> {
-  let n = 0;
   const cpu0 = process.cpuUsage();
-  const start = performance.now();
-  let elapsed: number;
-  do {
-    for (let i = 0; i < 25; i++) await client.hit();
-    n += 25;
-    elapsed = performance.now() - start;
-  } while (elapsed < ms);
+  const { requests, elapsed } = await client.run(ms);
   const cpu = process.cpuUsage(cpu0);
-  return { wall: (n * 1000) / elapsed, cpu: (n * 1e6) / (cpu.user + cpu.system) };
+  return { wall: (requests * 1000) / elapsed, cpu: (requests * 1e6) / (cpu.user + cpu.system) };
 }
 
 const rows = [BARE_ID, "ws-null"].map((id) => VARIANTS.find((v) => v.id === id)!);
