@@ -20,7 +20,7 @@ export interface MinimalEnv {
 const PREFIX = `${SESSION_COOKIE}=`;
 
 /** The session cookie's value in a Cookie header (`name=value; name=value`), if it has one. */
-function sessionValue(header: string | null): string | undefined {
+export function sessionValue(header: string | null): string | undefined {
   if (header === null) return undefined;
   const at = header.indexOf(PREFIX);
   // Only a whole name: at the start, or after "; ".
@@ -55,12 +55,16 @@ export function minimalCounterSession(held: Map<string, SessionMap>, token: stri
 export function minimalReadSession(opened: Map<string, SessionMap>): MiddlewareHandler<MinimalEnv> {
   return async function minimalSession(c, next) {
     const value = sessionValue(c.req.raw.headers.get("Cookie"));
-    const hit = value === undefined ? undefined : opened.get(value);
-    const session = new Map<string, unknown>();
-    if (hit) for (const [key, data] of hit) session.set(key, Array.isArray(data) ? data.slice() : data);
-    c.set("session", session);
+    c.set("session", copySession(value === undefined ? undefined : opened.get(value)));
     await next();
   };
+}
+
+/** A request's own copy of a session (arrays included), or a new, empty one. */
+export function copySession(hit: SessionMap | undefined): SessionMap {
+  const session = new Map<string, unknown>();
+  if (hit) for (const [key, data] of hit) session.set(key, Array.isArray(data) ? data.slice() : data);
+  return session;
 }
 
 /** The Set-Cookie line that sends `token` as the session's cookie. */
