@@ -116,12 +116,6 @@ export class Client {
 
   /** Requests for about `ms` milliseconds, in batches of 25 between clock reads; returns requests/s. */
   async timed(ms: number): Promise<number> {
-    const { requests, elapsed } = await this.run(ms);
-    return (requests * 1000) / elapsed;
-  }
-
-  /** Requests for about `ms` milliseconds, in batches of 25 between clock reads: how many, and the ms they took. */
-  async run(ms: number): Promise<{ requests: number; elapsed: number }> {
     let requests = 0;
     const start = performance.now();
     let elapsed: number;
@@ -130,7 +124,7 @@ export class Client {
       requests += 25;
       elapsed = performance.now() - start;
     } while (elapsed < ms);
-    return { requests, elapsed };
+    return (requests * 1000) / elapsed;
   }
 
   /** Bytes of the last response's Set-Cookie header values (name, value and attributes), all its lines. */

@@ -17,27 +17,11 @@
  * ROUNDS (default 15) and MS (default 100) per row and round.
  */
 
-import { compareApps } from "./app-timing.ts";
+import { compareApps, timedRow } from "./app-timing.ts";
 import type { TimedApp } from "./app-timing.ts";
-import { newClient } from "./harness.ts";
-import type { Route } from "./harness.ts";
-import { READ_VARIANTS } from "./read-variants.ts";
-import { VARIANTS } from "./variants.ts";
 
 const ROWS = ["counter:bare", "counter:empty-middleware", "counter:minimal-middleware", "counter:ws-null", "read:bare", "read:minimal-middleware", "read:ws-encrypted"];
 
-async function row(id: string): Promise<TimedApp> {
-  const [route, variantId] = id.split(":") as [Route, string];
-  const variant = (route === "read" ? READ_VARIANTS : VARIANTS).find((v) => v.id === variantId)!;
-  const app = await variant.make();
-  // A few requests through the usual client: they check the round trip and give the cookie to send.
-  const client = await newClient(id, app, variant.setsCookie, route);
-  for (let i = 0; i < 5; i++) await client.hit();
-  const cookie = client.cookie;
-  const requests = Array.from({ length: 64 }, () => new Request("http://localhost/", { headers: { Cookie: cookie } }));
-  return { id, fetch: (request) => app.fetch(request), requests };
-}
-
 const rows: TimedApp[] = [];
-for (const id of ROWS) rows.push(await row(id));
+for (const id of ROWS) rows.push(await timedRow(id));
 await compareApps(rows, (id) => `${id.split(":")[0]}:bare`);
