@@ -100,7 +100,8 @@ export async function compareApps(apps: TimedApp[], baseline: (id: string) => st
   const width = Math.max(...apps.map(({ id }) => id.length)) + 1;
   apps.forEach(({ id }, i) => {
     const base = apps.findIndex((each) => each.id === baseline(id));
-    const over = base === i ? "" : `  (+${median(us[i]!.map((value, round) => value - us[base]![round]!)).toFixed(2)})`;
+    const difference = median(us[i]!.map((value, round) => value - us[base]![round]!));
+    const over = base === i ? "" : `  (${difference < 0 ? "" : "+"}${difference.toFixed(2)})`;
     console.log(`  ${id.padEnd(width)} ${median(us[i]!).toFixed(2)}${over}`);
   });
 }
