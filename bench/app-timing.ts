@@ -5,7 +5,7 @@
  * of its garbage, whose collections make the client's rounds disagree by several µs on Node.
  */
 
-import { newClient } from "./harness.ts";
+import { LEAD_IN, newClient } from "./harness.ts";
 import type { Route } from "./harness.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { VARIANTS } from "./variants.ts";
@@ -55,7 +55,8 @@ async function slice({ id, fetch, requests }: TimedApp, ms: number, fresh: boole
 
 /**
  * µs per request of each app in each round (`[app][round]`): a warm-up, then the apps interleaved,
- * the order rotated from round to round so each sees every moment of the machine alike.
+ * the order rotated from round to round so each sees every moment of the machine alike, each
+ * timed slice after an untimed lead-in (bench/harness.ts, `LEAD_IN`).
  */
 export async function timeRounds(apps: readonly TimedApp[], { rounds, ms, fresh = false }: TimingOptions): Promise<number[][]> {
   for (const app of apps) await slice(app, 300, fresh);
@@ -63,6 +64,7 @@ export async function timeRounds(apps: readonly TimedApp[], { rounds, ms, fresh 
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < apps.length; k++) {
       const i = (k + round) % apps.length;
+      await slice(apps[i]!, ms * LEAD_IN, fresh);
       us[i]!.push(await slice(apps[i]!, ms, fresh));
     }
   }

@@ -20,7 +20,7 @@
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { timeRounds, timedRow } from "./app-timing.ts";
-import { spread } from "./harness.ts";
+import { LEAD_IN, spread } from "./harness.ts";
 import { runPinned } from "./pinning.ts";
 import { GOALS, guardVerdict } from "./targets.ts";
 
@@ -32,7 +32,7 @@ const goal = Number(process.env.GOAL_US ?? GOALS.machineryUs("Node"));
 const load = () => loadavg().map((n) => n.toFixed(2)).join(", ");
 
 console.log(`bench:guard: Node ${process.version}, ${process.env.BENCH_PINNED}, load average ${load()}`);
-console.log(`${rounds} interleaved rounds × ${ms} ms of CPU time of bare Hono and of web-sessions with the null store, counter route (about ${Math.round((rounds * ms * 2) / 1000)} s)`);
+console.log(`${rounds} interleaved rounds × ${ms} ms of CPU time of bare Hono and of web-sessions with the null store, counter route (about ${Math.round((rounds * ms * 2 * (1 + LEAD_IN)) / 1000)} s)`);
 const [bare, ours] = await timeRounds([await timedRow("counter:bare"), await timedRow("counter:ws-null")], { rounds, ms, fresh: true });
 const machinery = spread(ours!.map((us, round) => us - bare![round]!));
 
