@@ -6,12 +6,14 @@
  * own spread (the interquartile range of the rounds), so noise alone does not fail it but a real
  * regression does. Not part of `npm test`, which must not depend on timing.
  *
- * The apps are timed alone (bench/app-timing.ts), each call on a new Request with the Cookie header
- * the row's client sends (bare Hono's as long as the null store's, bench/browser-cookie.ts), by the
- * process's CPU time (`process.cpuUsage()`), not the wall clock, which on a shared machine also
- * counts the time other processes took the core. Not through the benchmark's client: its garbage
- * made rounds disagree by several µs (IQR 4.5 to 8.7 µs on this kind of machine), which let a
- * machinery three times the goal pass.
+ * The apps are timed alone (bench/app-timing.ts), on Requests built beforehand with the Cookie
+ * header the row's client sends (bare Hono's as long as the null store's, bench/browser-cookie.ts),
+ * by the process's CPU time (`process.cpuUsage()`), not the wall clock, which on a shared machine
+ * also counts the time other processes took the core. Not through the benchmark's client, nor on a
+ * new Request per call: the garbage of building them made Node's rounds disagree by several µs
+ * (IQR 4.5 to 8.7 µs through the client, 2.4 to 7.7 on new Requests, on this kind of machine),
+ * which let a machinery three times the goal pass. On Node a Request's headers are built with it,
+ * so a reused Request leaves none of the middleware's work out.
  *
  * Environment: GUARD_ROUNDS (default 40) and GUARD_MS (default 500) per row and round; GOAL_US to
  * try another goal; BENCH_CPU (default 0) the CPU to pin to.
@@ -33,7 +35,7 @@ const load = () => loadavg().map((n) => n.toFixed(2)).join(", ");
 
 console.log(`bench:guard: Node ${process.version}, ${process.env.BENCH_PINNED}, load average ${load()}`);
 console.log(`${rounds} interleaved rounds × ${ms} ms of CPU time of bare Hono and of web-sessions with the null store, counter route (about ${Math.round((rounds * ms * 2 * (1 + LEAD_IN)) / 1000)} s)`);
-const [bare, ours] = await timeRounds([await timedRow("counter:bare"), await timedRow("counter:ws-null")], { rounds, ms, fresh: true });
+const [bare, ours] = await timeRounds([await timedRow("counter:bare"), await timedRow("counter:ws-null")], { rounds, ms });
 const machinery = spread(ours!.map((us, round) => us - bare![round]!));
 
 console.log(`bare Hono: median ${spread(bare!).median.toFixed(2)} µs of CPU time per request`);
