@@ -5,7 +5,7 @@
  * of its garbage, whose collections make the client's rounds disagree by several µs on Node.
  */
 
-import { LEAD_IN, newClient } from "./harness.ts";
+import { interleave, newClient } from "./harness.ts";
 import type { Route } from "./harness.ts";
 import { READ_VARIANTS } from "./read-variants.ts";
 import { VARIANTS } from "./variants.ts";
@@ -54,21 +54,12 @@ async function slice({ id, fetch, requests }: TimedApp, ms: number, fresh: boole
 }
 
 /**
- * µs per request of each app in each round (`[app][round]`): a warm-up, then the apps interleaved,
- * the order rotated from round to round so each sees every moment of the machine alike, each
- * timed slice after an untimed lead-in (bench/harness.ts, `LEAD_IN`).
+ * µs per request of each app in each round (`[app][round]`): a warm-up, then the apps interleaved
+ * as the benchmark's rows are (bench/harness.ts, `interleave`: rotated, each slice after a lead-in).
  */
 export async function timeRounds(apps: readonly TimedApp[], { rounds, ms, fresh = false }: TimingOptions): Promise<number[][]> {
   for (const app of apps) await slice(app, 300, fresh);
-  const us = apps.map(() => [] as number[]);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < apps.length; k++) {
-      const i = (k + round) % apps.length;
-      await slice(apps[i]!, ms * LEAD_IN, fresh);
-      us[i]!.push(await slice(apps[i]!, ms, fresh));
-    }
-  }
-  return us;
+  return interleave(apps, rounds, ms, (app, ms) => slice(app, ms, fresh));
 }
 
 /** A benchmark row (`counter:ws-null`, `read:bare`, ...), with Requests carrying the cookie its client was last given. */

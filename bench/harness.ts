@@ -180,19 +180,24 @@ export function pairedRatio(a: readonly number[], b: readonly number[]): number 
 export const LEAD_IN = 0.25;
 
 /**
- * Runs `rounds` interleaved rounds: each round gives every client `ms` of requests (after an
- * untimed lead-in, `LEAD_IN`), in an order rotated from round to round so no row is always first.
- * Returns requests/s per client per round.
+ * Runs `rounds` interleaved rounds: each round times every row for `ms` with `time` (after an
+ * untimed lead-in of the same row, `LEAD_IN`), in an order rotated from round to round so no row is
+ * always first. Returns what `time` measured, per row per round. By default the rows are clients,
+ * timed in requests/s.
  */
-export async function interleave(clients: readonly Client[], rounds: number, ms: number, onRound?: (round: number) => void): Promise<number[][]> {
-  const results = clients.map(() => [] as number[]);
+export async function interleave<Row = Client>(
+  rows: readonly Row[],
+  rounds: number,
+  ms: number,
+  time: (row: Row, ms: number) => Promise<number> = (client, ms) => (client as Client).timed(ms),
+): Promise<number[][]> {
+  const results = rows.map(() => [] as number[]);
   for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < clients.length; k++) {
-      const i = (k + round) % clients.length;
-      await clients[i]!.timed(ms * LEAD_IN);
-      results[i]!.push(await clients[i]!.timed(ms));
+    for (let k = 0; k < rows.length; k++) {
+      const i = (k + round) % rows.length;
+      await time(rows[i]!, ms * LEAD_IN);
+      results[i]!.push(await time(rows[i]!, ms));
     }
-    onRound?.(round);
   }
   return results;
 }
